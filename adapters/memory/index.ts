@@ -1,0 +1,8 @@
+/**
+ * `polyfaas/memory`: in-memory buckets and an in-process runtime for unit tests.
+ *
+ * @packageDocumentation
+ */
+export { MemoryBucket, registerMemoryScheme } from './memory-bucket.js';
+export { createMemoryRuntime } from './memory-runtime.js';
+export type { MemoryRuntime, MemoryRuntimeOptions } from './memory-runtime.js';

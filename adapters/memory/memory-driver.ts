@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { BucketDriver, BucketObject, BucketObjectStream, DriverPutOptions, ListPage, ObjectInfo } from '../../src/index.js';
+import { decodeCursor, encodeCursor, PolyfaasError, readAll } from '../../src/index.js';
+
+
+interface Stored {
+  body: Uint8Array;
+  info: ObjectInfo;
+}
+
+/** Objects in a Map. Conditional writes check and set in one synchronous step, so they are atomic. */
+export class MemoryDriver implements BucketDriver {
+  private readonly objects = new Map<string, Stored>();
+
+  constructor(readonly name: string) {}
+
+  async get(key: string): Promise<BucketObject> {
+    const stored = this.find(key);
+    return { ...stored.info, body: stored.body.slice() };
+  }
+
+  async getStream(key: string): Promise<BucketObjectStream> {
+    const stored = this.find(key);
+    return { ...stored.info, body: Readable.from([Buffer.from(stored.body)]) };
+  }
+
+  async head(key: string): Promise<ObjectInfo> {
+    return this.find(key).info;
+  }
+
+  async put(key: string, body: Uint8Array | Readable, options: DriverPutOptions): Promise<ObjectInfo> {
+    const bytes = body instanceof Uint8Array ? body.slice() : await readAll(body);
+    const current = this.objects.get(key);
+    if (options.ifNoneMatch === '*' && current) throw new PolyfaasError('PreconditionFailed', `${key} already exists`);
+    if (options.ifMatch !== undefined && current?.info.etag !== options.ifMatch) {
+      throw new PolyfaasError('PreconditionFailed', `${key} does not have etag ${options.ifMatch}`);
+    }
+    const info: ObjectInfo = {
+      key,
+      size: bytes.byteLength,
+      etag: createHash('md5').update(bytes).update(String(process.hrtime.bigint())).digest('hex'),
+      contentType: options.contentType,
+      metadata: { ...options.metadata },
+      lastModified: new Date(),
+    };
+    this.objects.set(key, { body: bytes, info });
+    return info;
+  }
+
+  async listPage(options: { prefix: string; pageSize: number; cursor?: string }): Promise<ListPage> {
+    const after = options.cursor ? decodeCursor(options.cursor) : '';
+    const keys = [...this.objects.keys()].filter((k) => k.startsWith(options.prefix) && k > after).sort();
+    const page = keys.slice(0, options.pageSize);
+    const objects = page.map((k) => (this.objects.get(k) as Stored).info);
+    const last = page[page.length - 1];
+    return keys.length > page.length && last !== undefined ? { objects, cursor: encodeCursor(last) } : { objects };
+  }
+
+  async delete(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+
+  private find(key: string): Stored {
+    const stored = this.objects.get(key);
+    if (!stored) throw new PolyfaasError('NotFound', `${this.name}: no object ${key}`);
+    return stored;
+  }
+}

@@ -1,0 +1,120 @@
+import type {
+  AppDefinition,
+  BucketBinding,
+  Bucket,
+  DeadLetter,
+  DeliveryOptions,
+  HttpRequest,
+  HttpRequestInit,
+  HttpResult,
+  Logger,
+  LogRecord,
+  StorageEvent,
+  WarmupResult,
+} from '../../src/index.js';
+import {
+  AppRuntime,
+  createHttpRequest,
+  createLogger,
+  createMessageEvent,
+  createScheduleEvent,
+  EventDelivery,
+  observeBucket,
+  PolyfaasError,
+  responseToResult,
+} from '../../src/index.js';
+import { MemoryBucket } from './memory-bucket.js';
+
+/** Options for {@link createMemoryRuntime}. */
+export interface MemoryRuntimeOptions extends DeliveryOptions {
+  /**
+   * Bucket bindings. By default every bucket the app declares by URL is
+   * replaced with a fresh {@link MemoryBucket}, so unit tests never touch disk.
+   */
+  buckets?: Record<string, BucketBinding>;
+  /** Logger; by default records are kept in `runtime.logs` and not printed. */
+  log?: Logger;
+}
+
+/** An app running in process. */
+export interface MemoryRuntime {
+  /** Send an HTTP request through routing, limits and error mapping, as a gateway would. */
+  http(request: HttpRequestInit | HttpRequest): Promise<HttpResult>;
+  /** Call one function directly with a neutral event; resolves to its result, rejects with its error. */
+  invoke(name: string, event: unknown): Promise<unknown>;
+  /** Publish a message to every function triggered by `queue`. */
+  send(queue: string, body: string | Uint8Array, attributes?: Record<string, string>): void;
+  /** Fire a schedule-triggered function now. */
+  tick(name: string): void;
+  /** Answer a warm-up ping for a function (runs `init` if needed, never the handler). */
+  warmup(name: string): Promise<WarmupResult>;
+  /** A logical bucket; writes to it fire storage triggers. */
+  bucket(name: string): Bucket;
+  /** Wait until every triggered invocation (and anything they triggered) has settled. */
+  idle(): Promise<void>;
+  /** Events that failed every retry. */
+  readonly deadLetters: readonly DeadLetter[];
+  /** Log records, when no logger was given. */
+  readonly logs: readonly LogRecord[];
+}
+
+/**
+ * Run an app in process for unit tests: HTTP, direct invocation, storage
+ * triggers fired asynchronously on bucket writes, queues, schedules, retries,
+ * dead letters and optional duplicate delivery.
+ *
+ * @example
+ * ```ts
+ * const rt = await createMemoryRuntime(app, { deliverTwice: true });
+ * await rt.bucket('data').put('raw/1.png', png);
+ * await rt.idle();
+ * expect(rt.deadLetters).toEqual([]);
+ * ```
+ */
+export async function createMemoryRuntime(app: AppDefinition, options: MemoryRuntimeOptions = {}): Promise<MemoryRuntime> {
+  const logs: LogRecord[] = [];
+  const log = options.log ?? createLogger({ level: 'debug', sink: (r) => logs.push(r), fields: { app: app.name } });
+  const delivery = new EventDelivery(log, options);
+  const buckets: Record<string, BucketBinding> = {};
+  for (const [name, binding] of Object.entries(app.buckets)) {
+    buckets[name] = typeof binding === 'string' ? new MemoryBucket(name) : binding;
+  }
+  Object.assign(buckets, options.buckets ?? {});
+  // Events only flow after create() returns, so `rt` is always set when emit runs.
+  const emit = (event: StorageEvent) => {
+    for (const target of rt.storageTargets(event)) delivery.dispatch(target, event);
+  };
+  const rt: AppRuntime = await AppRuntime.create(app, {
+    provider: 'memory',
+    log,
+    buckets,
+    wrapBucket: (name, bucket) => observeBucket(name, bucket, emit),
+  });
+
+  const targets = (type: 'queue' | 'schedule', match: (t: { queue?: string; cron?: string }) => boolean) =>
+    [...rt.instances.values()].filter((i) => i.fn.trigger.type === type && match(i.fn.trigger));
+
+  return {
+    async http(request) {
+      const req = 'text' in request ? request : createHttpRequest(request);
+      return responseToResult(await rt.handleHttp(req));
+    },
+    invoke: async (name, event) => rt.instance(name).invoke(event),
+    send(queue, body, attributes = {}) {
+      const found = targets('queue', (t) => t.queue === queue);
+      if (found.length === 0) throw new PolyfaasError('NotFound', `No function listens on queue "${queue}"`);
+      const event = createMessageEvent({ queue, body, attributes });
+      for (const target of found) delivery.dispatch(target, event);
+    },
+    tick(name) {
+      const instance = rt.instance(name);
+      if (instance.fn.trigger.type !== 'schedule') throw new PolyfaasError('InvalidArgument', `${name} is not schedule-triggered`);
+      delivery.dispatch(instance, createScheduleEvent({ cron: instance.fn.trigger.cron }));
+    },
+    warmup: async (name) => rt.instance(name).warmup(),
+    bucket: (name) => rt.bucket(name),
+    idle: () => delivery.idle(),
+    deadLetters: delivery.deadLetters,
+    logs,
+  };
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { commands, printHelp, runCommand } from './registry.js';
+
+function capture() {
+  let out = '';
+  let err = '';
+  return {
+    io: { out: { write: (s: string) => ((out += s), true) }, err: { write: (s: string) => ((err += s), true) }, printHelp },
+    get out() {
+      return out;
+    },
+    get err() {
+      return err;
+    },
+  };
+}
+
+describe('polyfaas CLI', () => {
+  it('prints help listing every command', async () => {
+    const c = capture();
+    expect(await runCommand(['--help'], commands, c.io)).toBe(0);
+    for (const name of Object.keys(commands)) expect(c.out).toContain(name);
+  });
+
+  it.each(Object.keys(commands))('has --help for "%s"', async (name) => {
+    const c = capture();
+    expect(await runCommand([name, '--help'], commands, c.io)).toBe(0);
+    expect(c.out).toContain(`polyfaas ${name}`);
+  });
+
+  it('rejects unknown commands with exit code 2', async () => {
+    const c = capture();
+    expect(await runCommand(['nope'], commands, c.io)).toBe(2);
+    expect(c.err).toContain('unknown command "nope"');
+  });
+
+  it('reports coded errors without a stack trace', async () => {
+    const c = capture();
+    expect(await runCommand(['serve'], commands, c.io)).toBe(1);
+    expect(c.err).toMatch(/Missing <app-module>.*\[InvalidArgument\]/);
+  });
+
+  it('prints the version', async () => {
+    const c = capture();
+    expect(await runCommand(['version'], commands, c.io)).toBe(0);
+    expect(c.out).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});

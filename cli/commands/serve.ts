@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { PolyfaasError } from '../../src/errors.js';
+import type { AppDefinition } from '../../src/function.js';
+import type { Io } from '../registry.js';
+
+/** `polyfaas serve <app-module>`: run an app on the local runtime until interrupted. */
+export async function serveCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { port: { type: 'string', default: '3000' }, host: { type: 'string', default: '127.0.0.1' }, export: { type: 'string' } },
+  });
+  const modulePath = positionals[0];
+  if (!modulePath) throw new PolyfaasError('InvalidArgument', 'Missing <app-module>; see polyfaas serve --help');
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PolyfaasError('InvalidArgument', `Bad --port ${values.port}`);
+  const mod = (await import(pathToFileURL(resolve(modulePath)).href)) as Record<string, unknown>;
+  const app = (values.export ? mod[values.export] : (mod.app ?? mod.default)) as AppDefinition | undefined;
+  if (!app || app.kind !== 'polyfaas.app') {
+    throw new PolyfaasError('InvalidArgument', `${modulePath} does not export an app made with defineApp (export "${values.export ?? 'app'}")`);
+  }
+  const { registerLocalSchemes, serve } = await import('../../adapters/local/index.js');
+  const { registerMemoryScheme } = await import('../../adapters/memory/index.js');
+  registerLocalSchemes();
+  registerMemoryScheme();
+  const server = await serve(app, { port, host: values.host });
+  io.out.write(`polyfaas: ${app.name} listening on ${server.url}\n`);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}

@@ -1,0 +1,100 @@
+import type { Writable } from 'node:stream';
+import { isPolyfaasError } from '../src/errors.js';
+
+/** Streams a command writes to. */
+export interface Io {
+  out: Pick<Writable, 'write'>;
+  err: Pick<Writable, 'write'>;
+}
+
+/** One CLI command: its help text and a lazily loaded implementation. */
+export interface Command {
+  summary: string;
+  usage: string;
+  run: (args: string[], io: Io) => Promise<number>;
+}
+
+/** Every command the CLI knows. */
+export const commands: Record<string, Command> = {
+  serve: {
+    summary: 'Run an app on the local runtime (file buckets + HTTP server)',
+    usage: `polyfaas serve <app-module> [--port 3000] [--host 127.0.0.1] [--export app]
+
+Imports <app-module> (a .js/.ts file exporting an app made with defineApp),
+registers the file:// and mem:// bucket schemes, and serves its HTTP triggers
+while firing its storage, queue and schedule triggers locally.
+
+Options:
+  --port <n>       port to listen on (default 3000, 0 = any free port)
+  --host <addr>    address to bind (default 127.0.0.1)
+  --export <name>  named export holding the app (default: "app", then "default")
+  -h, --help       show this help`,
+    run: async (args, io) => (await import('./commands/serve.js')).serveCommand(args, io),
+  },
+  version: {
+    summary: 'Print the polyfaas version',
+    usage: 'polyfaas version\n\nPrints the installed polyfaas version.',
+    run: async (_args, io) => {
+      const { readFile } = await import('node:fs/promises');
+      const pkg = JSON.parse(await readFile(new URL(await packageJsonUrl(), import.meta.url), 'utf8')) as { version: string };
+      io.out.write(`${pkg.version}\n`);
+      return 0;
+    },
+  },
+};
+
+async function packageJsonUrl(): Promise<string> {
+  // Source runs from cli/, the build from dist/cli/: find the nearest package.json either way.
+  const { existsSync } = await import('node:fs');
+  for (const candidate of ['../package.json', '../../package.json']) {
+    if (existsSync(new URL(candidate, import.meta.url))) return candidate;
+  }
+  return '../package.json';
+}
+
+/** Print the top-level help. */
+export function printHelp(io: Io, all: Record<string, Command>): void {
+  const width = Math.max(...Object.keys(all).map((n) => n.length));
+  io.out.write(`polyfaas — one AI pipeline on AWS Lambda, Google Cloud Functions, Azure Functions and your laptop
+
+Usage: polyfaas <command> [options]
+
+Commands:
+${Object.entries(all)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
+
+Run "polyfaas <command> --help" for a command's options.
+`);
+}
+
+/** Dispatch argv to a command; returns the process exit code. */
+export async function runCommand(
+  argv: string[],
+  all: Record<string, Command>,
+  io: Io & { printHelp: (io: Io, all: Record<string, Command>) => void },
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.printHelp(io, all);
+    return 0;
+  }
+  if (name === '--version' || name === '-v') return all.version?.run([], io) ?? 0;
+  const command = all[name];
+  if (!command) {
+    io.err.write(`polyfaas: unknown command "${name}"\n\n`);
+    io.printHelp({ out: io.err, err: io.err }, all);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    const code = isPolyfaasError(err) ? ` [${err.code}]` : '';
+    io.err.write(`polyfaas ${name}: ${err instanceof Error ? err.message : String(err)}${code}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,115 @@
+import { bodyJson, bodyText } from './body.js';
+import type { EventMeta } from './meta.js';
+
+/** HTTP methods a trigger can route. */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/** A neutral HTTP request, whatever gateway delivered it. */
+export interface HttpRequest extends EventMeta {
+  readonly method: string;
+  /** Path without query string, always starting with `/`. */
+  readonly path: string;
+  /** Path parameters captured by the route (`/models/:name` → `{ name }`). */
+  readonly params: Readonly<Record<string, string>>;
+  /** Query parameters; repeated keys keep the last value (use `raw` for all of them). */
+  readonly query: Readonly<Record<string, string>>;
+  /** Header names are lower-case; repeated headers are joined with `, `. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body exactly as received, decoded from base64 if the gateway encoded it. */
+  readonly body: Uint8Array;
+  /** The body as UTF-8 text. */
+  text(): string;
+  /** The body parsed as JSON; malformed JSON throws `InvalidArgument`. */
+  json<T = unknown>(): T;
+}
+
+/** What an HTTP handler returns. A plain object `body` is sent as JSON. */
+export interface HttpResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array | object | null;
+}
+
+/** Fields accepted by {@link createHttpRequest}. */
+export interface HttpRequestInit {
+  method?: string;
+  path: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: Uint8Array | string;
+  params?: Record<string, string>;
+  id?: string;
+  source?: string;
+  time?: Date;
+  raw?: unknown;
+}
+
+/**
+ * Build a neutral {@link HttpRequest}. Adapters use it at the edge; tests use it
+ * to call handlers directly.
+ *
+ * @example
+ * ```ts
+ * const req = createHttpRequest({ method: 'POST', path: '/echo', body: '{"a":1}' });
+ * req.json(); // { a: 1 }
+ * ```
+ */
+export function createHttpRequest(init: HttpRequestInit): HttpRequest {
+  const body = typeof init.body === 'string' ? new TextEncoder().encode(init.body) : (init.body ?? new Uint8Array());
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(init.headers ?? {})) headers[name.toLowerCase()] = value;
+  const path = init.path.startsWith('/') ? init.path : `/${init.path}`;
+  const method = (init.method ?? 'GET').toUpperCase();
+  return {
+    id: init.id ?? crypto.randomUUID(),
+    source: init.source ?? 'polyfaas://http',
+    type: 'polyfaas.http.request',
+    time: init.time ?? new Date(),
+    subject: path,
+    raw: init.raw,
+    method,
+    path,
+    params: init.params ?? {},
+    query: init.query ?? {},
+    headers,
+    body,
+    text: () => bodyText(body),
+    json: <T>() => bodyJson<T>(body, 'Request body'),
+  };
+}
+
+/**
+ * A JSON response.
+ *
+ * @example
+ * ```ts
+ * return json({ ok: true });          // 200
+ * return json({ id }, 201);
+ * ```
+ */
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): HttpResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+}
+
+/** A plain-text (or HTML, via `contentType`) response. */
+export function text(body: string, status = 200, contentType = 'text/plain; charset=utf-8'): HttpResponse {
+  return { status, headers: { 'content-type': contentType }, body };
+}
+
+/**
+ * Encode a response body as bytes plus the content type to send, applying the
+ * defaults every adapter must agree on (objects are JSON, strings are text).
+ */
+export function encodeResponseBody(res: HttpResponse): { body: Uint8Array; contentType: string | undefined } {
+  const headerType = Object.entries(res.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  const { body } = res;
+  if (body === undefined || body === null) return { body: new Uint8Array(), contentType: headerType };
+  if (body instanceof Uint8Array) return { body, contentType: headerType ?? 'application/octet-stream' };
+  if (typeof body === 'string') {
+    return { body: new TextEncoder().encode(body), contentType: headerType ?? 'text/plain; charset=utf-8' };
+  }
+  return {
+    body: new TextEncoder().encode(JSON.stringify(body)),
+    contentType: headerType ?? 'application/json; charset=utf-8',
+  };
+}

@@ -1,0 +1,45 @@
+import { bodyJson, bodyText } from './body.js';
+import type { EventMeta } from './meta.js';
+
+/** A message from a named queue (SQS, Pub/Sub, Storage Queues / Service Bus). */
+export interface MessageEvent extends EventMeta {
+  readonly queue: string;
+  /** The payload exactly as sent. */
+  readonly body: Uint8Array;
+  readonly attributes: Readonly<Record<string, string>>;
+  /** 1 on first delivery; higher on redelivery (at-least-once queues redeliver). */
+  readonly deliveryCount: number;
+  text(): string;
+  json<T = unknown>(): T;
+}
+
+/** Fields accepted by {@link createMessageEvent}. */
+export interface MessageEventInit {
+  queue: string;
+  body: Uint8Array | string;
+  attributes?: Record<string, string>;
+  deliveryCount?: number;
+  id?: string;
+  source?: string;
+  time?: Date;
+  raw?: unknown;
+}
+
+/** Build a neutral {@link MessageEvent}. */
+export function createMessageEvent(init: MessageEventInit): MessageEvent {
+  const body = typeof init.body === 'string' ? new TextEncoder().encode(init.body) : init.body;
+  return {
+    id: init.id ?? crypto.randomUUID(),
+    source: init.source ?? `polyfaas://queues/${init.queue}`,
+    type: 'polyfaas.queue.message',
+    time: init.time ?? new Date(),
+    subject: init.queue,
+    raw: init.raw,
+    queue: init.queue,
+    body,
+    attributes: init.attributes ?? {},
+    deliveryCount: init.deliveryCount ?? 1,
+    text: () => bodyText(body),
+    json: <T>() => bodyJson<T>(body, 'Message body'),
+  };
+}

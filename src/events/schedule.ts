@@ -1,0 +1,31 @@
+import type { EventMeta } from './meta.js';
+
+/** A scheduled (cron) invocation. */
+export interface ScheduleEvent extends EventMeta {
+  /** The cron expression of the trigger that fired. */
+  readonly cron: string;
+  /** When the run was scheduled for; `time` is when it actually fired. */
+  readonly scheduledTime: Date;
+}
+
+/** Build a neutral {@link ScheduleEvent}. */
+export function createScheduleEvent(init: {
+  cron: string;
+  scheduledTime?: Date;
+  id?: string;
+  source?: string;
+  time?: Date;
+  raw?: unknown;
+}): ScheduleEvent {
+  const time = init.time ?? new Date();
+  return {
+    id: init.id ?? crypto.randomUUID(),
+    source: init.source ?? 'polyfaas://schedule',
+    type: 'polyfaas.schedule.fired',
+    time,
+    subject: init.cron,
+    raw: init.raw,
+    cron: init.cron,
+    scheduledTime: init.scheduledTime ?? time,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * polyfaas core: the provider-neutral contract. Imports no cloud SDK.
+ *
+ * @packageDocumentation
+ */
+export { PolyfaasError, isPolyfaasError, toPolyfaasError, httpStatusFor, ErrorCodes } from './errors.js';
+export type { ErrorCode, PolyfaasErrorOptions } from './errors.js';
+export type { EventMeta } from './events/meta.js';
+export { createHttpRequest, json, text, encodeResponseBody } from './events/http.js';
+export type { HttpMethod, HttpRequest, HttpRequestInit, HttpResponse } from './events/http.js';
+export { createStorageEvent } from './events/storage.js';
+export type { StorageEvent, StorageEventInit, StorageEventType } from './events/storage.js';
+export { createMessageEvent } from './events/message.js';
+export type { MessageEvent, MessageEventInit } from './events/message.js';
+export { createScheduleEvent } from './events/schedule.js';
+export type { ScheduleEvent } from './events/schedule.js';
+export { defineFunction, defineApp, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_RETRIES } from './function.js';
+export type {
+  AnyFunction,
+  AppDefinition,
+  BucketBinding,
+  EventFor,
+  FunctionDefinition,
+  FunctionSpec,
+  HttpTrigger,
+  QueueTrigger,
+  ResultFor,
+  ScheduleTrigger,
+  StorageTrigger,
+  Trigger,
+} from './function.js';
+export type { Context, InitContext, ProviderName } from './context.js';
+export { createLogger } from './logger.js';
+export type { Logger, LoggerOptions, LogLevel, LogRecord } from './logger.js';
+export { createBucket } from './storage/portable.js';
+export { validateKey, validatePrefix, validateMetadata, MAX_KEY_BYTES } from './storage/keys.js';
+export { openBucket, registerBucketScheme, registeredBucketSchemes } from './storage/url.js';
+export type { BucketOpener } from './storage/url.js';
+export { readAll } from './storage/body.js';
+export type {
+  Bucket,
+  BucketDriver,
+  BucketObject,
+  BucketObjectStream,
+  DriverPutOptions,
+  ListOptions,
+  ListPage,
+  ListPageOptions,
+  ObjectInfo,
+  PutBody,
+  PutOptions,
+} from './storage/types.js';
+export { AppRuntime } from './runtime/app-runtime.js';
+export type { AppRuntimeOptions } from './runtime/app-runtime.js';
+export { FunctionInstance } from './runtime/instance.js';
+export type { InstanceOptions, InvocationOptions, WarmupResult } from './runtime/instance.js';
+export { EventDelivery } from './runtime/delivery.js';
+export type { DeadLetter, DeliveryOptions } from './runtime/delivery.js';
+export { observeBucket } from './runtime/observed-bucket.js';
+export { matchesStorageTrigger } from './runtime/storage-match.js';
+export { errorResponse } from './runtime/errors.js';
+export type { ErrorBody } from './runtime/errors.js';
+export { WARMUP_HEADER, WARMUP_EVENT, isWarmupEvent } from './runtime/warmup.js';
+export { toHttpResult, responseToResult } from './runtime/http-result.js';
+export type { HttpResult } from './runtime/http-result.js';
+export { encodeCursor, decodeCursor } from './storage/cursor.js';

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { PolyfaasError } from '../errors.js';
+import { validateKey, validateMetadata, validatePrefix } from './keys.js';
+
+const codeOf = (fn: () => void): string | undefined => {
+  try {
+    fn();
+    return undefined;
+  } catch (err) {
+    return err instanceof PolyfaasError ? err.code : 'not-a-polyfaas-error';
+  }
+};
+
+describe('validateKey', () => {
+  it.each(['a', 'images/cat.png', 'a/b/c.d', 'dots..inside', '.hidden', 'spaces ok', 'ünïcödé/😀', 'k'.repeat(1024)])('accepts %j', (key) => {
+    expect(codeOf(() => validateKey(key))).toBeUndefined();
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['/etc/passwd', 'absolute'],
+    ['..', '..'],
+    ['a/../../b', '..'],
+    ['./a', '"."'],
+    ['a//b', 'empty segment'],
+    ['a/', 'empty segment'],
+    ['a\\b', 'backslash'],
+    ['a\u0000b', 'control'],
+    ['a\u007fb', 'control'],
+    ['a\rb', 'control'],
+    ['x'.repeat(1025), 'longer than 1024'],
+    ['€'.repeat(342), 'longer than 1024'],
+  ])('rejects %j (%s)', (key, reason) => {
+    expect(() => validateKey(key)).toThrow(reason);
+    expect(codeOf(() => validateKey(key))).toBe('InvalidArgument');
+  });
+
+  it('rejects non-strings', () => {
+    expect(codeOf(() => validateKey(42))).toBe('InvalidArgument');
+    expect(codeOf(() => validateKey(undefined))).toBe('InvalidArgument');
+  });
+});
+
+describe('validatePrefix', () => {
+  it('accepts empty prefixes and prefixes ending in a slash', () => {
+    expect(codeOf(() => validatePrefix(''))).toBeUndefined();
+    expect(codeOf(() => validatePrefix('images/'))).toBeUndefined();
+    expect(codeOf(() => validatePrefix('images/ca'))).toBeUndefined();
+  });
+  it('rejects traversal in prefixes', () => {
+    expect(codeOf(() => validatePrefix('../'))).toBe('InvalidArgument');
+    expect(codeOf(() => validatePrefix('/abs/'))).toBe('InvalidArgument');
+  });
+});
+
+describe('validateMetadata', () => {
+  it('accepts portable metadata', () => {
+    expect(codeOf(() => validateMetadata({ 'source-etag': 'abc', n: '1' }))).toBeUndefined();
+  });
+  it.each([[{ Upper: 'x' }], [{ 'has space': 'x' }], [{ ok: 'naïve' }], [{ ok: 'x'.repeat(3000) }]])('rejects %j', (meta) => {
+    expect(codeOf(() => validateMetadata(meta as Record<string, string>))).toBe('InvalidArgument');
+  });
+});

@@ -1,0 +1,68 @@
+import { PolyfaasError } from '../errors.js';
+
+/** S3, GCS and Azure all cap keys near 1 KiB; the strictest common limit wins. */
+export const MAX_KEY_BYTES = 1024;
+
+/**
+ * Throw `InvalidArgument` unless `key` is safe on every provider and on a file system.
+ *
+ * Rejected: empty keys, absolute paths (`/a`), `.` or `..` segments, empty
+ * segments (`a//b`), backslashes, NUL and other control characters, and keys
+ * longer than {@link MAX_KEY_BYTES} bytes of UTF-8.
+ *
+ * @example
+ * ```ts
+ * validateKey('images/cat.png');   // ok
+ * validateKey('../etc/passwd');    // throws PolyfaasError { code: 'InvalidArgument' }
+ * ```
+ */
+export function validateKey(key: unknown): asserts key is string {
+  const reason = keyProblem(key);
+  if (reason) {
+    throw new PolyfaasError('InvalidArgument', `Invalid storage key ${JSON.stringify(key)}: ${reason}`, {
+      details: { key: typeof key === 'string' ? key.slice(0, 200) : String(key), reason },
+    });
+  }
+}
+
+/** Like {@link validateKey} but for a listing prefix, which may be empty or end with `/`. */
+export function validatePrefix(prefix: unknown): asserts prefix is string {
+  if (prefix === '') return;
+  if (typeof prefix === 'string' && prefix.endsWith('/')) {
+    validateKey(prefix.slice(0, -1));
+    return;
+  }
+  validateKey(prefix);
+}
+
+function keyProblem(key: unknown): string | undefined {
+  if (typeof key !== 'string') return 'key must be a string';
+  if (key.length === 0) return 'key is empty';
+  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return `key is longer than ${MAX_KEY_BYTES} bytes`;
+  if (key.startsWith('/')) return 'key is an absolute path';
+  if (key.includes('\\')) return 'key contains a backslash';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(key)) return 'key contains a control character';
+  for (const segment of key.split('/')) {
+    if (segment === '..' || segment === '.') return `key contains a "${segment}" segment`;
+    if (segment === '') return 'key contains an empty segment';
+  }
+  return undefined;
+}
+
+const METADATA_KEY = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** Throw `InvalidArgument` unless metadata is portable (lower-case keys, printable ASCII values, ≤ 2 KiB total). */
+export function validateMetadata(metadata: Record<string, string>): void {
+  let total = 0;
+  for (const [name, value] of Object.entries(metadata)) {
+    if (!METADATA_KEY.test(name)) {
+      throw new PolyfaasError('InvalidArgument', `Invalid metadata key ${JSON.stringify(name)}: use a-z, 0-9 and -`);
+    }
+    if (typeof value !== 'string' || !/^[\x20-\x7e]*$/.test(value)) {
+      throw new PolyfaasError('InvalidArgument', `Metadata ${name} must be printable ASCII`);
+    }
+    total += name.length + value.length;
+  }
+  if (total > 2048) throw new PolyfaasError('InvalidArgument', 'Metadata is larger than 2 KiB');
+}

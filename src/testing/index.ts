@@ -1,0 +1,10 @@
+/**
+ * `polyfaas/testing`: conformance suites (vitest) that every bucket driver and
+ * runtime adapter runs, exported so third-party drivers can prove themselves.
+ *
+ * @packageDocumentation
+ */
+export { runBucketConformance, INVALID_KEYS } from './bucket-conformance.js';
+export type { BucketConformanceOptions } from './bucket-conformance.js';
+export { runRuntimeConformance } from './runtime-conformance.js';
+export type { RunningApp, RuntimeHarness } from './runtime-conformance.js';
