@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { MicroBatcher } from './micro-batcher.js';
+
+describe('MicroBatcher', () => {
+  it('batches concurrent requests up to the max size and keeps order', async () => {
+    const calls: number[][] = [];
+    const b = new MicroBatcher<number, number>({ maxBatchSize: 4, maxWaitMs: 50, run: async (xs) => (calls.push(xs), xs.map((x) => x * 10)) });
+    const out = await Promise.all([1, 2, 3, 4, 5, 6].map((x) => b.submit(x)));
+    expect(out).toEqual([10, 20, 30, 40, 50, 60]);
+    expect(calls).toEqual([[1, 2, 3, 4], [5, 6]]);
+  });
+
+  it('runs a lone request after maxWait', async () => {
+    const b = new MicroBatcher<number, number>({ maxBatchSize: 8, maxWaitMs: 1, run: async (xs) => xs });
+    await expect(b.submit(7)).resolves.toBe(7);
+    expect(b.batchSizes).toEqual([1]);
+  });
+
+  it('fails every request of a failed batch, and later batches still work', async () => {
+    let fail = true;
+    const b = new MicroBatcher<number, number>({ maxBatchSize: 2, maxWaitMs: 1, run: async (xs) => { if (fail) throw new Error('boom'); return xs; } });
+    const results = await Promise.allSettled([b.submit(1), b.submit(2)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    await expect(b.submit(3)).resolves.toBe(3);
+  });
+
+  it('rejects when run returns the wrong number of outputs', async () => {
+    const b = new MicroBatcher<number, number>({ maxWaitMs: 0, run: async () => [] });
+    await expect(b.submit(1)).rejects.toThrow(/0 outputs for 1/);
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { classificationMetrics } from './metrics.js';
+import { renderReportHtml } from './report.js';
+
+describe('renderReportHtml', () => {
+  const metrics = classificationMetrics([0, 1, 1, 0], [0, 1, 0, 0], ['<script>', 'b & c']);
+  const html = renderReportHtml({
+    model: 'fashion', version: 'v1', promoted: true, reason: 'first model', metrics,
+    history: [{ epoch: 0, loss: 0.9, accuracy: 0.6, seconds: 3 }, { epoch: 1, loss: 0.5, accuracy: 0.8, seconds: 3 }],
+    evaluatedAt: '2026-11-27T00:00:00Z',
+  });
+
+  it('is self-contained: inline SVG charts, no scripts, no external resources', () => {
+    expect(html).toMatch(/^<!doctype html>/);
+    expect((html.match(/<svg /g) ?? []).length).toBe(3);
+    expect(html).toContain('<polyline');
+    expect(html).not.toMatch(/<script|src=|href=/i);
+  });
+
+  it('escapes labels and shows the metrics', () => {
+    expect(html).toContain('&lt;script&gt;');
+    expect(html).toContain('b &amp; c');
+    expect(html).toContain('75.00%');
+    expect(html).toContain('promoted to production');
+  });
+});
