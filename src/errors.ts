@@ -17,6 +17,8 @@ export const ErrorCodes = [
   'DeadlineExceeded',
   'ResourceExhausted',
   'Unimplemented',
+  /** Stored data is corrupt or does not match its recorded digest. */
+  'DataLoss',
   'Internal',
 ] as const;
 
@@ -98,6 +100,7 @@ export function httpStatusFor(code: ErrorCode): number {
       return 429;
     case 'Unimplemented':
       return 501;
+    case 'DataLoss':
     case 'Internal':
       return 500;
   }

@@ -140,7 +140,7 @@ export class Checkpointer {
     const obj = await this.bucket.get(state.blobKey);
     const digest = createHash('sha256').update(obj.body).digest('hex');
     if (digest !== state.blobSha256) {
-      throw new PolyfaasError('PreconditionFailed', `Checkpoint ${state.blobKey} is corrupt (sha256 mismatch)`, {
+      throw new PolyfaasError('DataLoss', `Checkpoint ${state.blobKey} is corrupt (sha256 mismatch)`, {
         details: { expected: state.blobSha256, actual: digest },
       });
     }
