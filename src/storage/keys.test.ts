@@ -46,10 +46,16 @@ describe('validatePrefix', () => {
     expect(codeOf(() => validatePrefix(''))).toBeUndefined();
     expect(codeOf(() => validatePrefix('images/'))).toBeUndefined();
     expect(codeOf(() => validatePrefix('images/ca'))).toBeUndefined();
+    expect(codeOf(() => validatePrefix('.'))).toBeUndefined();
+    expect(codeOf(() => validatePrefix('a/.'))).toBeUndefined();
+    expect(codeOf(() => validatePrefix('a/..'))).toBeUndefined();
   });
   it('rejects traversal in prefixes', () => {
     expect(codeOf(() => validatePrefix('../'))).toBe('InvalidArgument');
     expect(codeOf(() => validatePrefix('/abs/'))).toBe('InvalidArgument');
+    expect(codeOf(() => validatePrefix('../x'))).toBe('InvalidArgument');
+    expect(codeOf(() => validatePrefix('a//'))).toBe('InvalidArgument');
+    expect(codeOf(() => validatePrefix('a\\'))).toBe('InvalidArgument');
   });
 });
 

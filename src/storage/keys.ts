@@ -25,14 +25,17 @@ export function validateKey(key: unknown): asserts key is string {
   }
 }
 
-/** Like {@link validateKey} but for a listing prefix, which may be empty or end with `/`. */
+/**
+ * Like {@link validateKey} but for a listing prefix, which may be empty, end
+ * with `/`, or end part-way through a segment (`images/ca`, `.`): only the
+ * segments it completes must be valid.
+ */
 export function validatePrefix(prefix: unknown): asserts prefix is string {
   if (prefix === '') return;
-  if (typeof prefix === 'string' && prefix.endsWith('/')) {
-    validateKey(prefix.slice(0, -1));
-    return;
-  }
-  validateKey(prefix);
+  if (typeof prefix !== 'string') return validateKey(prefix);
+  const cut = prefix.lastIndexOf('/');
+  // The trailing partial segment is checked with a harmless stand-in completion.
+  validateKey(cut === -1 ? `${prefix}x` : `${prefix.slice(0, cut)}/${prefix.slice(cut + 1)}x`);
 }
 
 function keyProblem(key: unknown): string | undefined {

@@ -1,0 +1,105 @@
+import { mkdir, open, rename, rmdir, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { errno } from './fs-errors.js';
+
+/**
+ * Make a rename or unlink in `dir` durable. Best effort: some platforms
+ * (Windows) cannot open directories, and losing durability there is better
+ * than failing the write.
+ */
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Durability of the directory entry is a bonus, not a requirement.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/** Write small data to `target` via a synced temp file and rename, so readers never see a torn file. */
+export async function writeFileAtomic(target: string, tempPath: string, data: string, sync = true): Promise<void> {
+  const handle = await openExclusive(tempPath);
+  try {
+    await handle.writeFile(data, 'utf8');
+    if (sync) await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await renameCreatingParent(tempPath, target);
+  } catch (err) {
+    await unlinkQuietly(tempPath);
+    throw err;
+  }
+}
+
+/** Create a new file, creating its directory only when missing (saves a syscall per write). */
+export async function openExclusive(file: string): Promise<FileHandle> {
+  try {
+    return await open(file, 'wx');
+  } catch (err) {
+    if (errno(err) !== 'ENOENT') throw err;
+    await mkdir(path.dirname(file), { recursive: true });
+    return await open(file, 'wx');
+  }
+}
+
+/**
+ * `rename`, creating the target's parent first. Retries when the parent
+ * vanishes in between, since a concurrent delete prunes empty directories.
+ */
+export async function renameCreatingParent(from: string, to: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await rename(from, to);
+      return;
+    } catch (err) {
+      if (errno(err) !== 'ENOENT' || attempt >= 5) throw err;
+      await mkdir(path.dirname(to), { recursive: true });
+    }
+  }
+}
+
+/** Unlink, treating "already gone" as success. */
+export async function unlinkQuietly(file: string): Promise<void> {
+  try {
+    await unlink(file);
+  } catch (err) {
+    if (errno(err) !== 'ENOENT') throw err;
+  }
+}
+
+/**
+ * Remove now-empty directories from `dir` upwards, stopping below `root`
+ * (which is never removed) or at the first directory that still has entries.
+ */
+export async function removeEmptyParents(dir: string, root: string): Promise<void> {
+  let current = dir;
+  while (current !== root && current.startsWith(root + path.sep)) {
+    try {
+      await rmdir(current);
+    } catch {
+      // Not empty, already gone, or busy: a concurrent writer may be using it, so stop here.
+      return;
+    }
+    current = path.dirname(current);
+  }
+}
+
+/** Map with at most `limit` calls in flight, keeping order (bounds open file handles when listing). */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

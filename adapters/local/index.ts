@@ -1,0 +1,16 @@
+/**
+ * `polyfaas/local`: the embedded default runtime. File-system buckets and a
+ * local HTTP server that runs an app with the same semantics as the clouds.
+ *
+ * @example
+ * ```ts
+ * import { serve } from 'polyfaas/local';
+ * const server = await serve(app, { port: 3000 });
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { FileBucket, registerLocalSchemes } from './file-bucket.js';
+export type { FileBucketOptions } from './file-bucket.js';
+export { serve } from './serve.js';
+export type { LocalServer, ServeOptions } from './serve.js';
