@@ -12,6 +12,8 @@ interface Stored {
 /** Objects in a Map. Conditional writes check and set in one synchronous step, so they are atomic. */
 export class MemoryDriver implements BucketDriver {
   private readonly objects = new Map<string, Stored>();
+  /** Keys in order, rebuilt only after a key is added or removed, so paging a big bucket is not O(n log n) per page. */
+  private sorted: string[] | undefined;
 
   constructor(readonly name: string) {}
 
@@ -44,21 +46,30 @@ export class MemoryDriver implements BucketDriver {
       metadata: { ...options.metadata },
       lastModified: new Date(),
     };
+    if (!current) this.sorted = undefined;
     this.objects.set(key, { body: bytes, info });
     return info;
   }
 
   async listPage(options: { prefix: string; pageSize: number; cursor?: string }): Promise<ListPage> {
     const after = options.cursor ? decodeCursor(options.cursor) : '';
-    const keys = [...this.objects.keys()].filter((k) => k.startsWith(options.prefix) && k > after).sort();
-    const page = keys.slice(0, options.pageSize);
+    const sorted = (this.sorted ??= [...this.objects.keys()].sort());
+    const start = Math.max(after ? upperBound(sorted, after) : 0, upperBound(sorted, options.prefix) - (this.objects.has(options.prefix) ? 1 : 0));
+    const page: string[] = [];
+    let i = start;
+    for (; i < sorted.length && page.length < options.pageSize; i++) {
+      const key = sorted[i] as string;
+      if (!key.startsWith(options.prefix)) break;
+      page.push(key);
+    }
     const objects = page.map((k) => (this.objects.get(k) as Stored).info);
+    const more = i < sorted.length && (sorted[i] as string).startsWith(options.prefix);
     const last = page[page.length - 1];
-    return keys.length > page.length && last !== undefined ? { objects, cursor: encodeCursor(last) } : { objects };
+    return more && last !== undefined ? { objects, cursor: encodeCursor(last) } : { objects };
   }
 
   async delete(key: string): Promise<void> {
-    this.objects.delete(key);
+    if (this.objects.delete(key)) this.sorted = undefined;
   }
 
   private find(key: string): Stored {
@@ -66,4 +77,16 @@ export class MemoryDriver implements BucketDriver {
     if (!stored) throw new PolyfaasError('NotFound', `${this.name}: no object ${key}`);
     return stored;
   }
+}
+
+/** Index of the first element greater than `value` (binary search). */
+function upperBound(sorted: readonly string[], value: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as string) <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -1,0 +1,177 @@
+import sharp from 'sharp';
+import { PolyfaasError, isPolyfaasError } from '../../src/index.js';
+import type { FastPngPixels } from './png-fast.js';
+import { decodePngFast, tooManyPixels } from './png-fast.js';
+
+/** The tensor shape a model expects for one image (HWC). */
+export interface ModelInputSpec {
+  readonly width: number;
+  readonly height: number;
+  /** 1 = greyscale, 3 = RGB. Alpha is always dropped (not composited). */
+  readonly channels: 1 | 3;
+}
+
+/** Options for {@link decodeImage}. */
+export interface DecodeOptions extends ModelInputSpec {
+  /** Refuse images with more pixels than this before decoding them. Default {@link DEFAULT_MAX_PIXELS}. */
+  readonly maxPixels?: number;
+  /** How to resize when the image is not already `width`×`height`. Default `'fill'` (stretch). */
+  readonly fit?: 'fill' | 'cover' | 'contain';
+}
+
+/** An image as 8-bit model input: `width*height*channels` bytes, row-major HWC. */
+export interface DecodedImage {
+  readonly pixels: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 1 | 3;
+  /** Which decoder produced it; the fast path handles plain 8-bit PNGs already at model size. */
+  readonly decoder: 'png-fast' | 'sharp';
+}
+
+/** Per-channel normalisation applied after scaling to [0, 1]: `(x - mean) / std`. */
+export interface NormalizeOptions {
+  readonly mean?: readonly number[];
+  readonly std?: readonly number[];
+}
+
+/** 25 megapixels: any real photo fits, a decompression bomb does not. */
+export const DEFAULT_MAX_PIXELS = 25_000_000;
+
+/**
+ * Decode PNG, JPEG or WebP bytes into 8-bit model input of exactly the shape
+ * asked for (converting colour space and resizing as needed).
+ *
+ * Plain 8-bit PNGs already at the target size take a pure-JS fast path
+ * (results are byte-identical to sharp's); everything else goes through sharp
+ * with `limitInputPixels`.
+ *
+ * @throws PolyfaasError `PayloadTooLarge` (over `maxPixels`), `UnsupportedMediaType`
+ *   (not an image format sharp knows) or `InvalidArgument` (corrupt or truncated data),
+ *   each with `details.reason`.
+ *
+ * @example
+ * ```ts
+ * const img = await decodeImage(pngBytes, { width: 28, height: 28, channels: 1 });
+ * const x = normalize(img.pixels, img.channels); // Float32Array in [0, 1]
+ * ```
+ */
+export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
+  validateSpec(options);
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const fast = decodePngFast(bytes, maxPixels);
+  if (fast && fast.width === options.width && fast.height === options.height) {
+    const pixels = convertChannels(fast, options.channels);
+    if (pixels) return { pixels, width: fast.width, height: fast.height, channels: options.channels, decoder: 'png-fast' };
+  }
+  return decodeWithSharp(bytes, options, maxPixels);
+}
+
+async function decodeWithSharp(bytes: Uint8Array, options: DecodeOptions, maxPixels: number): Promise<DecodedImage> {
+  const { width, height, channels } = options;
+  try {
+    // failOn 'error' (not the default 'warning'): refuse truncated or broken data, but accept
+    // the harmless warnings many real-world JPEGs trigger (e.g. trailing bytes).
+    const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' })
+      .removeAlpha()
+      .toColourspace(channels === 1 ? 'b-w' : 'srgb')
+      .resize(width, height, { fit: options.fit ?? 'fill' })
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.width !== width || info.height !== height || info.channels !== channels) {
+      throw new PolyfaasError('Internal', `sharp produced ${info.width}x${info.height}x${info.channels}, expected ${width}x${height}x${channels}`);
+    }
+    return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height, channels, decoder: 'sharp' };
+  } catch (err) {
+    throw await classifySharpError(err, bytes, maxPixels);
+  }
+}
+
+/**
+ * Scale 8-bit pixels to Float32 in [0, 1], then optionally `(x - mean[c]) / std[c]`
+ * per channel (HWC layout).
+ */
+export function normalize(pixels: Uint8Array, channels: number, options: NormalizeOptions = {}): Float32Array {
+  const out = new Float32Array(pixels.length);
+  const { mean, std } = options;
+  if (!mean && !std) {
+    for (let i = 0; i < pixels.length; i++) out[i] = pixels[i]! / 255;
+    return out;
+  }
+  for (const [name, values] of [['mean', mean], ['std', std]] as const) {
+    if (values && values.length !== channels) {
+      throw new PolyfaasError('InvalidArgument', `${name} has ${values.length} values for ${channels} channel(s)`);
+    }
+  }
+  if (std?.some((s) => !(s > 0))) throw new PolyfaasError('InvalidArgument', 'std values must be positive');
+  for (let i = 0; i < pixels.length; i++) {
+    const c = i % channels;
+    out[i] = (pixels[i]! / 255 - (mean?.[c] ?? 0)) / (std?.[c] ?? 1);
+  }
+  return out;
+}
+
+/**
+ * Decode and normalise in one call: what a predict handler needs for one upload.
+ *
+ * @example
+ * ```ts
+ * const x = await imageToInput(req.body, { width: 28, height: 28, channels: 1 });
+ * model.predict(tf.tensor4d(x, [1, 28, 28, 1]));
+ * ```
+ */
+export async function imageToInput(bytes: Uint8Array, options: DecodeOptions & NormalizeOptions): Promise<Float32Array> {
+  const image = await decodeImage(bytes, options);
+  return normalize(image.pixels, image.channels, options);
+}
+
+function convertChannels(src: FastPngPixels, channels: 1 | 3): Uint8Array | undefined {
+  const { data, channels: from } = src;
+  const n = src.width * src.height;
+  if (channels === 1 && from === 1) return data;
+  if (channels === 3 && from === 3) return data;
+  const out = new Uint8Array(n * channels);
+  if (channels === 1 && from === 2) {
+    for (let i = 0; i < n; i++) out[i] = data[i * 2]!;
+    return out;
+  }
+  if (channels === 3 && from === 4) {
+    for (let i = 0; i < n; i++) {
+      out[i * 3] = data[i * 4]!;
+      out[i * 3 + 1] = data[i * 4 + 1]!;
+      out[i * 3 + 2] = data[i * 4 + 2]!;
+    }
+    return out;
+  }
+  if (channels === 3 && (from === 1 || from === 2)) {
+    for (let i = 0; i < n; i++) out[i * 3] = out[i * 3 + 1] = out[i * 3 + 2] = data[i * from]!;
+    return out;
+  }
+  // Colour → grey needs sharp's exact luminance formula; let it do the conversion.
+  return undefined;
+}
+
+function validateSpec(spec: DecodeOptions): void {
+  const ok = (v: number) => Number.isInteger(v) && v > 0 && v <= 16_384;
+  if (!ok(spec.width) || !ok(spec.height) || (spec.channels !== 1 && spec.channels !== 3)) {
+    throw new PolyfaasError('InvalidArgument', `Model input must be positive integer width/height and 1 or 3 channels, got ${JSON.stringify(spec)}`);
+  }
+}
+
+async function classifySharpError(err: unknown, bytes: Uint8Array, maxPixels: number): Promise<PolyfaasError> {
+  if (isPolyfaasError(err)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  if (/pixel limit/i.test(message)) {
+    // sharp's message has no dimensions; the header alone has them and costs no decode.
+    const meta = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => undefined);
+    if (meta?.width && meta.height) return tooManyPixels(meta.width, meta.height, maxPixels);
+    return new PolyfaasError('PayloadTooLarge', `Image exceeds the ${maxPixels}-pixel limit`, { cause: err, details: { maxPixels, reason: 'pixel-limit' } });
+  }
+  if (/unsupported image format/i.test(message)) {
+    return new PolyfaasError('UnsupportedMediaType', 'Not a PNG, JPEG, WebP or other image format sharp can read', {
+      cause: err,
+      details: { reason: 'unsupported-format' },
+    });
+  }
+  return new PolyfaasError('InvalidArgument', `Could not decode image: ${message}`, { cause: err, details: { reason: 'corrupt', decoder: message } });
+}

@@ -1,0 +1,41 @@
+/**
+ * Image classification pipeline steps that run unchanged on every polyfaas
+ * runtime. Preprocess: raw images in a bucket → compact training shards.
+ *
+ * @packageDocumentation
+ */
+export { createPreprocessFunction } from './preprocess.js';
+export type { PreprocessFunctionOptions, PreprocessResult } from './preprocess.js';
+export { preprocessPrefix } from './preprocess-batch.js';
+export type { BatchSummary, PreprocessPrefixOptions } from './preprocess-batch.js';
+export { preprocessImage } from './preprocess-image.js';
+export type { ImageSummary, PreprocessImageOptions } from './preprocess-image.js';
+export type { PreprocessSettings } from './settings.js';
+export { decodeImage, normalize, imageToInput, DEFAULT_MAX_PIXELS } from './image.js';
+export type { DecodeOptions, DecodedImage, ModelInputSpec, NormalizeOptions } from './image.js';
+export { augmentImage, augmentBatch, mulberry32, mixSeed } from './augment.js';
+export type { AugmentOptions, ImageShape, Random } from './augment.js';
+export { encodeShard, decodeShard, shardFeatures, readShard, writeShard, SHARD_MAGIC, SHARD_VERSION } from './shards.js';
+export type { Shard, ShardEntry, ShardHeader, ShardInput, ShardSource } from './shards.js';
+export { FEATURES_MANIFEST_FORMAT, parseFeaturesManifest, readFeaturesManifest, readManifestShards } from './features-manifest.js';
+export type { FeaturesManifest } from './features-manifest.js';
+export { DATASET_MANIFEST_FORMAT, encodeDatasetManifest, parseDatasetManifest } from './dataset-manifest.js';
+export type { DatasetManifest } from './dataset-manifest.js';
+export {
+  DEFAULT_LAYOUT,
+  DATASET_MANIFEST_FILE,
+  IMAGE_EXTENSIONS,
+  parseRawKey,
+  rawSplitPrefix,
+  datasetManifestKey,
+  featuresSplitPrefix,
+  featuresManifestKey,
+  classSlug,
+  labelDir,
+  labelFromDir,
+} from './layout.js';
+export type { Layout, RawKey } from './layout.js';
+export type { ErrorRecord } from './error-records.js';
+export { mapPool } from './pool.js';
+export { createProgressBar, formatBar } from './progress.js';
+export type { ProgressBar, ProgressOptions, ProgressStream } from './progress.js';

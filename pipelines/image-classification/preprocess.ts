@@ -1,0 +1,82 @@
+import type { FunctionDefinition, StorageTrigger } from '../../src/index.js';
+import { defineFunction } from '../../src/index.js';
+import type { ImageSummary } from './preprocess-image.js';
+import { preprocessImage } from './preprocess-image.js';
+import type { BatchSummary } from './preprocess-batch.js';
+import { preprocessPrefix } from './preprocess-batch.js';
+import { DATASET_MANIFEST_FILE, parseRawKey } from './layout.js';
+import type { PreprocessSettings } from './settings.js';
+import { resolveSettings } from './settings.js';
+
+/** Options for {@link createPreprocessFunction}. */
+export interface PreprocessFunctionOptions extends PreprocessSettings {
+  /** Function name. Default `preprocess`. */
+  readonly name?: string;
+  /** Logical bucket holding raw images (its writes trigger the function). */
+  readonly bucket: string;
+  /** Logical bucket for features and error records. Default: `bucket`. */
+  readonly outputBucket?: string;
+  /**
+   * Also preprocess images one by one as they arrive (one-example shards), so
+   * uploads after a batch run reach training. Default true. Turn off when only
+   * whole-split uploads happen, to skip one invocation's work per image.
+   */
+  readonly incremental?: boolean;
+  /** Default 15 minutes, the longest Lambda allows: a full split runs in one invocation. */
+  readonly timeoutMs?: number;
+  /** Default 2048. */
+  readonly memoryMb?: number;
+  readonly retries?: number;
+}
+
+/** What one invocation did. */
+export type PreprocessResult = BatchSummary | ImageSummary | { readonly mode: 'ignored'; readonly key: string };
+
+/**
+ * The preprocess step as a function: triggered by writes under the raw prefix
+ * of `bucket`.
+ *
+ * - `<raw>/<dataset>/<split>/_dataset.json` (written last by an uploader) →
+ *   the whole split becomes batch shards plus `features/<dataset>/<split>/manifest.json`,
+ *   written last, which is what training triggers on.
+ * - `<raw>/<dataset>/<split>/<label-dir>/<image>` → a one-example shard
+ *   (unless `incremental: false`).
+ * - anything else under the prefix → ignored.
+ *
+ * Every output key derives from input keys + etags and is written with
+ * `ifNoneMatch`, so at-least-once delivery never duplicates work or data.
+ *
+ * @example
+ * ```ts
+ * const preprocess = createPreprocessFunction({ bucket: 'data', input: { width: 28, height: 28, channels: 1 } });
+ * export const app = defineApp({ functions: [preprocess, train], buckets: { data: 'file:///var/fashion' } });
+ * ```
+ */
+export function createPreprocessFunction(options: PreprocessFunctionOptions): FunctionDefinition<StorageTrigger, undefined> {
+  const settings = resolveSettings(options);
+  // Without incremental mode only dataset manifests matter; filtering in the trigger means the
+  // platform never invokes the function for each image (one notification per object costs money).
+  const trigger: StorageTrigger = {
+    type: 'storage',
+    bucket: options.bucket,
+    prefix: settings.layout.rawPrefix,
+    ...(options.incremental === false ? { suffix: `/${DATASET_MANIFEST_FILE}` } : {}),
+  };
+  return defineFunction({
+    name: options.name ?? 'preprocess',
+    trigger,
+    timeoutMs: options.timeoutMs ?? 15 * 60_000,
+    memoryMb: options.memoryMb ?? 2048,
+    ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    handler: async (event, ctx): Promise<PreprocessResult> => {
+      const parsed = parseRawKey(event.key, settings.layout);
+      if (!parsed || (parsed.kind === 'image' && options.incremental === false)) return { mode: 'ignored', key: event.key };
+      const raw = ctx.bucket(options.bucket);
+      const output = ctx.bucket(options.outputBucket ?? options.bucket);
+      if (parsed.kind === 'dataset-manifest') {
+        return preprocessPrefix(raw, { ...options, dataset: parsed.dataset, split: parsed.split, output, progress: false, signal: ctx.signal, log: ctx.log });
+      }
+      return preprocessImage(raw, event.key, { ...options, output });
+    },
+  });
+}

@@ -1,0 +1,60 @@
+import { PolyfaasError } from '../../src/index.js';
+import type { DecodeOptions, ModelInputSpec, NormalizeOptions } from './image.js';
+import { DEFAULT_MAX_PIXELS } from './image.js';
+import type { Layout } from './layout.js';
+import { DEFAULT_LAYOUT } from './layout.js';
+
+/** How images become features; shared by the batch, single-image and function entry points. */
+export interface PreprocessSettings {
+  /** Model input shape every image is converted to. */
+  readonly input: ModelInputSpec;
+  /** Recorded in the features manifest for the training step; stored features stay 8-bit. */
+  readonly normalize?: NormalizeOptions;
+  /** Pixel limit per image. Default {@link DEFAULT_MAX_PIXELS}. */
+  readonly maxPixels?: number;
+  /** Resize mode for images not already at the input size. Default `'fill'`. */
+  readonly fit?: DecodeOptions['fit'];
+  /** Class names by index, for label directories without a leading number. */
+  readonly classes?: readonly string[];
+  /** Key prefixes. Default {@link DEFAULT_LAYOUT}. */
+  readonly layout?: Partial<Layout>;
+  /** Examples per batch shard. Default: as many as fit in 16 MiB, at most 8192. */
+  readonly examplesPerShard?: number;
+  /** Objects read and decoded at once. Default 16. */
+  readonly concurrency?: number;
+}
+
+/** {@link PreprocessSettings} with defaults applied. */
+export interface ResolvedSettings {
+  readonly decode: DecodeOptions & { readonly maxPixels: number };
+  readonly normalize?: NormalizeOptions;
+  readonly classes: readonly string[];
+  readonly layout: Layout;
+  readonly examplesPerShard: number;
+  readonly concurrency: number;
+}
+
+const SHARD_TARGET_BYTES = 16 * 1024 * 1024;
+
+/** Apply defaults and check values. @throws PolyfaasError `InvalidArgument`. */
+export function resolveSettings(settings: PreprocessSettings): ResolvedSettings {
+  const { input } = settings;
+  const exampleBytes = input.width * input.height * input.channels;
+  const examplesPerShard = settings.examplesPerShard ?? Math.max(1, Math.min(8192, Math.floor(SHARD_TARGET_BYTES / exampleBytes)));
+  const concurrency = settings.concurrency ?? 16;
+  for (const [name, value] of [['examplesPerShard', examplesPerShard], ['concurrency', concurrency]] as const) {
+    if (!(Number.isInteger(value) && value > 0)) throw new PolyfaasError('InvalidArgument', `${name} must be a positive integer, got ${value}`);
+  }
+  const layout = { ...DEFAULT_LAYOUT, ...(settings.layout ?? {}) };
+  for (const [name, prefix] of Object.entries(layout)) {
+    if (!prefix.endsWith('/')) throw new PolyfaasError('InvalidArgument', `layout.${name} must end with "/", got ${JSON.stringify(prefix)}`);
+  }
+  return {
+    decode: { ...input, maxPixels: settings.maxPixels ?? DEFAULT_MAX_PIXELS, ...(settings.fit ? { fit: settings.fit } : {}) },
+    ...(settings.normalize ? { normalize: settings.normalize } : {}),
+    classes: settings.classes ?? [],
+    layout,
+    examplesPerShard,
+    concurrency,
+  };
+}

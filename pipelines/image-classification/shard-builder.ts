@@ -1,0 +1,104 @@
+import type { Bucket, Logger } from '../../src/index.js';
+import { writeErrorRecord } from './error-records.js';
+import type { RawKey } from './layout.js';
+import { batchShardKey, errorKey } from './layout.js';
+import { mapPool } from './pool.js';
+import type { ExampleResult } from './read-example.js';
+import { readExample } from './read-example.js';
+import type { ResolvedSettings } from './settings.js';
+import type { ShardEntry } from './shards.js';
+import { encodeShard, writeShard } from './shards.js';
+
+/** One raw image to preprocess, as listed. */
+export interface BatchItem {
+  readonly key: string;
+  readonly etag: string;
+  readonly image: RawKey & { kind: 'image' };
+}
+
+/** Where a batch writes and what it reports to. */
+export interface BatchTarget {
+  readonly raw: Bucket;
+  readonly output: Bucket;
+  readonly dataset: string;
+  readonly split: string;
+  readonly runId: string;
+  readonly classes: readonly string[];
+  readonly settings: ResolvedSettings;
+  readonly onItem?: () => void;
+  readonly signal?: AbortSignal;
+  readonly log?: Logger;
+}
+
+/** What went into the shards. */
+export interface BuiltShards {
+  readonly shards: ShardEntry[];
+  readonly shardsWritten: number;
+  readonly examples: number;
+  readonly labelCounts: number[];
+  readonly errorCount: number;
+  /** Error record keys, in input order, at most {@link LISTED_ERRORS}. */
+  readonly errorKeys: string[];
+}
+
+/** How many error record keys a features manifest lists. */
+export const LISTED_ERRORS = 100;
+
+/**
+ * Decode items a shard's worth at a time (memory stays at one shard however
+ * big the split) and write each shard as soon as it is full. Unusable images
+ * get error records and are left out; shard contents depend only on the
+ * inputs, so a rerun produces the same shards under the same keys.
+ */
+export async function buildShards(items: readonly BatchItem[], target: BatchTarget): Promise<BuiltShards> {
+  const { settings } = target;
+  const { width, height, channels } = settings.decode;
+  const shards: ShardEntry[] = [];
+  const labelCounts: number[] = [];
+  const errorKeys: string[] = [];
+  let shardsWritten = 0;
+  let examples = 0;
+  let errorCount = 0;
+  for (let start = 0; start < items.length; start += settings.examplesPerShard) {
+    const chunk = items.slice(start, start + settings.examplesPerShard);
+    const results = await mapPool(chunk, settings.concurrency, (item) => readAndRecord(item, target), target.signal);
+    const good: (ExampleResult & { ok: true })[] = [];
+    results.forEach((r, i) => {
+      if (r.ok) {
+        good.push(r);
+        labelCounts[r.label] = (labelCounts[r.label] ?? 0) + 1;
+        return;
+      }
+      errorCount++;
+      const item = chunk[i] as BatchItem;
+      if (errorKeys.length < LISTED_ERRORS) errorKeys.push(errorKey(item.image, item.key, r.etag, settings.layout));
+    });
+    if (good.length === 0) continue;
+    const features = new Uint8Array(good.length * width * height * channels);
+    good.forEach((r, i) => features.set(r.pixels, i * r.pixels.length));
+    const bytes = encodeShard({
+      shape: [height, width, channels],
+      labels: good.map((r) => r.label),
+      features,
+      sources: good.map((r) => ({ key: r.key, etag: r.etag })),
+      ...(target.classes.length ? { classes: target.classes } : {}),
+    });
+    const key = batchShardKey(target.dataset, target.split, target.runId, shards.length, settings.layout);
+    const { written, ...entry } = await writeShard(target.output, key, bytes, good.length);
+    shards.push(entry);
+    if (written) shardsWritten++;
+    examples += good.length;
+  }
+  return { shards, shardsWritten, examples, labelCounts, errorCount, errorKeys };
+}
+
+async function readAndRecord(item: BatchItem, target: BatchTarget): Promise<ExampleResult> {
+  const { settings } = target;
+  const result = await readExample(target.raw, item.key, item.image, target.classes, settings.decode);
+  if (!result.ok) {
+    await writeErrorRecord(target.output, errorKey(item.image, item.key, result.etag, settings.layout), result.record);
+    target.log?.warn('image skipped', { key: item.key, reason: result.record.reason });
+  }
+  target.onItem?.();
+  return result;
+}
