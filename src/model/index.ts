@@ -52,3 +52,13 @@ export { newVersionId, isVersionId } from './version-id.js';
 export { Predictor } from './predictor.js';
 export type { PredictorOptions, PredictOptions, Prediction } from './predictor.js';
 export type { PredictInput } from './predict-input.js';
+
+// TensorFlow.js backend selection lives with the models it runs.
+export {
+  currentBackend,
+  initBackend,
+  locateWasmFiles,
+  registerWasmGradientKernels,
+  WASM_BINARY_NAMES,
+} from '../tf/index.js';
+export type { BackendInfo, BackendLogger, BackendName, InitBackendOptions, LocateWasmFilesOptions, WasmFilesLocation } from '../tf/index.js';

@@ -1,0 +1,84 @@
+/**
+ * Installs the gradient kernels the stock tfjs WASM backend lacks, plus
+ * faster replacements for stock kernels that dominate CNN training time.
+ */
+import {
+  BatchMatMul,
+  Conv2D,
+  DepthwiseConv2dNative,
+  getKernel,
+  registerKernel,
+  Sum,
+  Transpose,
+  unregisterKernel,
+  type KernelConfig,
+} from '@tensorflow/tfjs-core';
+
+import { backendError } from './backend-error.js';
+import { batchMatMulConfig } from './kernels/batch-matmul.js';
+import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
+import { depthwiseBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
+import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { sumConfig } from './kernels/sum-leading-axes.js';
+import { captureStockKernel } from './kernels/stock-kernels.js';
+
+/** Kernels the stock backend does not have at all. */
+const ADDED: readonly KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  depthwiseBackpropFilterConfig,
+  depthwiseBackpropInputConfig,
+];
+
+/** Stock kernels we replace because they are scalar loops on hot training paths. */
+const OVERRIDDEN: readonly KernelConfig[] = [
+  conv2DBackpropInputConfig,
+  batchMatMulConfig,
+  maxPoolGradConfig,
+  sumConfig,
+];
+
+/** Stock kernels our implementations call into; captured before any override. */
+const DELEGATES = [Conv2D, DepthwiseConv2dNative, Transpose, BatchMatMul, Sum];
+
+/** What {@link registerWasmGradientKernels} did. */
+export interface WasmKernelRegistration {
+  /** Kernel names newly provided for the WASM backend. */
+  added: string[];
+  /** Stock WASM kernel names replaced by faster implementations. */
+  overridden: string[];
+}
+
+/**
+ * Registers polyfaas' WASM gradient kernels in the global tfjs kernel registry.
+ *
+ * Idempotent: a kernel already pointing at our implementation is left alone.
+ * Safe before or after `tf.setBackend('wasm')`: overrides inherit the stock
+ * kernel's `setupFunc`, so the delegated stock kernel still gets initialised
+ * when the backend starts later.
+ *
+ * @throws PolyfaasError `Internal` if `@tensorflow/tfjs-backend-wasm`
+ *   has not been imported yet (its stock kernels are needed as delegates, and a
+ *   later import would overwrite our overrides).
+ */
+export function registerWasmGradientKernels(): WasmKernelRegistration {
+  if (getKernel(Conv2D, 'wasm') === undefined) {
+    throw backendError(
+      'Internal',
+      'registerWasmGradientKernels() needs @tensorflow/tfjs-backend-wasm to be imported first',
+    );
+  }
+  for (const name of DELEGATES) captureStockKernel(name);
+
+  const result: WasmKernelRegistration = { added: [], overridden: [] };
+  for (const config of [...ADDED, ...OVERRIDDEN]) {
+    const existing = getKernel(config.kernelName, 'wasm');
+    if (existing?.kernelFunc === config.kernelFunc) continue;
+    if (existing !== undefined) unregisterKernel(config.kernelName, 'wasm');
+    const setupFunc = existing?.setupFunc ?? config.setupFunc;
+    registerKernel(setupFunc === undefined ? config : { ...config, setupFunc });
+    (existing === undefined ? result.added : result.overridden).push(config.kernelName);
+  }
+  return result;
+}
