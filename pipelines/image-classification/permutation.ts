@@ -1,17 +1,4 @@
-/**
- * A small, fast, seedable PRNG (mulberry32). Same seed, same sequence, on
- * every platform — which is what makes resumed training reproducible.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './augment.js';
 
 /**
  * The example order for one epoch: a Fisher–Yates shuffle seeded by

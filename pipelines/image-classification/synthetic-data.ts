@@ -1,5 +1,5 @@
 import type { TrainingData } from './trainer.js';
-import { mulberry32 } from './permutation.js';
+import { mulberry32 } from './augment.js';
 
 /**
  * A learnable toy dataset held in memory: each class lights up its own

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { encodeGreyPng } from './png-encode.js';
 import type { Bucket, PutOptions } from '../../../src/index.js';
 import { PolyfaasError, isPolyfaasError } from '../../../src/index.js';
 import { encodeDatasetManifest } from '../../../pipelines/image-classification/dataset-manifest.js';
@@ -91,10 +91,7 @@ async function ingestSplit(
     async (i) => {
       const label = data.labels[i]!;
       const key = `${splitPrefix}${labelDir(label, FASHION_MNIST_CLASSES[label] ?? String(label))}/${String(i).padStart(5, '0')}.png`;
-      const png = await sharp(data.images.subarray(i * size, (i + 1) * size), { raw: { width: data.cols, height: data.rows, channels: 1 } })
-        .toColourspace('b-w')
-        .png({ compressionLevel: 6 })
-        .toBuffer();
+      const png = encodeGreyPng(data.images.subarray(i * size, (i + 1) * size), data.cols, data.rows);
       counts[await putIfChanged(bucket, key, png, { contentType: 'image/png' })]++;
       options.onProgress?.(++done, count, split);
     },

@@ -1,0 +1,40 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AppDefinition, BucketBinding } from '../../src/index.js';
+import type { PipelineHooks, TrainingConfig } from '../../pipelines/image-classification/index.js';
+import { createImageClassificationApp } from '../../pipelines/image-classification/index.js';
+import { FASHION_MNIST_CLASSES, FASHION_MNIST_DATASET } from './data/labels.js';
+
+/** Options for {@link fashionMnistApp}. */
+export interface FashionMnistAppOptions {
+  /** Where the pipeline keeps everything. Default: `.polyfaas/fashion-mnist` under the working directory. */
+  bucket?: BucketBinding;
+  training?: TrainingConfig;
+  hooks?: PipelineHooks;
+  /** Time limit of one train invocation (longer runs continue in new invocations). */
+  trainTimeoutMs?: number;
+}
+
+/** Default data directory of the example. */
+export const DEFAULT_DATA_DIR = resolve('.polyfaas/fashion-mnist');
+
+/**
+ * The Fashion-MNIST classifier: the generic image-classification pipeline
+ * configured for 28×28 greyscale images and ten clothing classes. The same
+ * definition runs in unit tests (memory runtime), on the local server, and
+ * through each cloud's entry file.
+ */
+export function fashionMnistApp(options: FashionMnistAppOptions = {}): AppDefinition {
+  return createImageClassificationApp({
+    name: 'fashion-mnist',
+    dataset: FASHION_MNIST_DATASET,
+    bucket: options.bucket ?? pathToFileURL(DEFAULT_DATA_DIR).href,
+    preprocess: { input: { width: 28, height: 28, channels: 1 }, classes: FASHION_MNIST_CLASSES },
+    training: { epochs: 3, batchSize: 64, ...options.training },
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+    ...(options.trainTimeoutMs ? { trainTimeoutMs: options.trainTimeoutMs } : {}),
+  });
+}
+
+/** The app with defaults, for `polyfaas serve examples/fashion-mnist/app.ts`. */
+export const app = fashionMnistApp();

@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import { PolyfaasError } from '../../src/index.js';
+
+/** What `npm start` was asked to do. */
+export interface RunOptions {
+  exit: boolean;
+  full: boolean;
+  epochs?: number;
+  limit?: number;
+  port: number;
+  dataDir?: string;
+  fresh: boolean;
+  verbose: boolean;
+  help: boolean;
+}
+
+/** Help text of the demo. */
+export const USAGE = `Fashion-MNIST on polyfaas: ingest → preprocess → train → evaluate → promote → serve, on the local runtime.
+
+Usage: npm start -- [options]
+
+Options:
+  --exit           stop after evaluation and print the report as JSON on the last line of stdout
+  --full           train for the best accuracy (12 epochs on all 60,000 images; ~0.91+)
+  --epochs <n>     epochs to train (default 2; --full: 12)
+  --limit <n>      use only the first n images of each split
+  --port <n>       port to serve on (default 3000; 0 = any free port)
+  --data-dir <d>   where the file buckets live (default .polyfaas/fashion-mnist)
+  --fresh          delete the data directory first (re-ingest and retrain from scratch)
+  --verbose        print the functions' structured logs
+  -h, --help       show this help
+
+Data: $FASHION_MNIST_DIR, else /usr/share/datasets/fashion-mnist (apt-get install
+dataset-fashion-mnist), else a verified download, else the committed 3,000-image subset.`;
+
+/** Parse argv; bad values are `InvalidArgument`. */
+export function parseRunOptions(argv: string[]): RunOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      exit: { type: 'boolean', default: false },
+      full: { type: 'boolean', default: false },
+      epochs: { type: 'string' },
+      limit: { type: 'string' },
+      port: { type: 'string', default: '3000' },
+      'data-dir': { type: 'string' },
+      fresh: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const int = (name: string, raw: string | undefined, min: number): number | undefined => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new PolyfaasError('InvalidArgument', `--${name} must be an integer >= ${min}, got ${raw}`);
+    return n;
+  };
+  const epochs = int('epochs', values.epochs, 1);
+  const limit = int('limit', values.limit, 1);
+  return {
+    exit: values.exit,
+    full: values.full,
+    ...(epochs !== undefined ? { epochs } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    port: int('port', values.port, 0) ?? 3000,
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    fresh: values.fresh,
+    verbose: values.verbose,
+    help: values.help,
+  };
+}

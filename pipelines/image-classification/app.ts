@@ -1,0 +1,82 @@
+import type { AppDefinition, BucketBinding } from '../../src/index.js';
+import { defineApp } from '../../src/index.js';
+import { createEvaluateFunction } from './evaluate-function.js';
+import type { PipelineHooks } from './hooks.js';
+import { createModelInfoFunction } from './model-info-function.js';
+import { createPlanTrainingFunction } from './plan-training.js';
+import type { PredictFunctionOptions } from './predict-function.js';
+import { createPredictFunction } from './predict-function.js';
+import type { PreprocessSettings } from './settings.js';
+import { createPreprocessFunction } from './preprocess.js';
+import { createTrainFunction } from './train-function.js';
+import type { TrainingConfig } from './training-config.js';
+
+/** Everything that describes one image-classification pipeline. */
+export interface ImageClassificationConfig {
+  /** App name. Default `image-classification`. */
+  name?: string;
+  /** Dataset name, the folder under `raw/` and `features/`. */
+  dataset: string;
+  /** Model name in the model store. Default: the dataset name. */
+  modelName?: string;
+  /** Where everything lives: one bucket, organised by prefix. */
+  bucket: BucketBinding;
+  /**
+   * How images become model input. `incremental` (default false) also
+   * preprocesses single uploads; off, only whole-split uploads (a `_dataset.json`
+   * written after the images) start the pipeline.
+   */
+  preprocess: PreprocessSettings & { incremental?: boolean };
+  training?: TrainingConfig;
+  serving?: Omit<PredictFunctionOptions, 'bucket' | 'modelName'>;
+  /** Split names. Default `train` and `test`. */
+  splits?: { train?: string; test?: string };
+  /** Time limit of one train invocation; longer runs continue in new invocations. Default 15 min. */
+  trainTimeoutMs?: number;
+  hooks?: PipelineHooks;
+}
+
+/** The logical bucket name every function of the pipeline uses. */
+export const PIPELINE_BUCKET = 'data';
+
+/**
+ * The whole pipeline as one app. Storage events chain the steps:
+ *
+ * ```text
+ * raw/<dataset>/<split>/_dataset.json ─▶ preprocess ─▶ features/<dataset>/<split>/manifest.json
+ *   ─▶ plan-training ─▶ jobs/train/<run>/<seq>.json ─▶ train (─▶ next job when out of time)
+ *   ─▶ models/<model>/versions/<v>/manifest.json ─▶ evaluate ─▶ reports/ + alias "production"
+ * POST /predict serves production; GET /model describes it.
+ * ```
+ *
+ * @example
+ * ```ts
+ * const app = createImageClassificationApp({
+ *   dataset: 'fashion-mnist', bucket: 'file:///var/fashion',
+ *   preprocess: { input: { width: 28, height: 28, channels: 1 }, classes },
+ * });
+ * ```
+ */
+export function createImageClassificationApp(config: ImageClassificationConfig): AppDefinition {
+  const modelName = config.modelName ?? config.dataset;
+  const bucket = PIPELINE_BUCKET;
+  return defineApp({
+    name: config.name ?? 'image-classification',
+    buckets: { [bucket]: config.bucket },
+    functions: [
+      createPreprocessFunction({ ...config.preprocess, bucket, incremental: config.preprocess.incremental ?? false }),
+      createPlanTrainingFunction({
+        bucket,
+        dataset: config.dataset,
+        modelName,
+        ...(config.splits?.train ? { trainSplit: config.splits.train } : {}),
+        ...(config.splits?.test ? { testSplit: config.splits.test } : {}),
+        ...(config.training ? { training: config.training } : {}),
+      }),
+      createTrainFunction({ bucket, ...(config.trainTimeoutMs ? { timeoutMs: config.trainTimeoutMs } : {}), ...(config.hooks ? { hooks: config.hooks } : {}) }),
+      createEvaluateFunction({ bucket, modelName, ...(config.hooks ? { hooks: config.hooks } : {}) }),
+      createPredictFunction({ bucket, modelName, ...(config.serving ?? {}) }),
+      createModelInfoFunction({ bucket, modelName }),
+    ],
+  });
+}

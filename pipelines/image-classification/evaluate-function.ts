@@ -1,0 +1,133 @@
+import type { Bucket, FunctionDefinition, StorageTrigger } from '../../src/index.js';
+import { defineFunction, isPolyfaasError } from '../../src/index.js';
+import type { ModelVersionInfo } from '../../src/model/index.js';
+import { ModelStore } from '../../src/model/index.js';
+import type { BackendName } from '../../src/tf/index.js';
+import { initBackend } from '../../src/tf/index.js';
+import type { EpochRecord } from './checkpoint.js';
+import { evaluateModel } from './evaluate-model.js';
+import { readFeaturesManifest } from './features-manifest.js';
+import type { PipelineHooks } from './hooks.js';
+import { readJsonIfExists, reportKey } from './jobs.js';
+import type { EvaluationReport } from './report.js';
+import { renderReportHtml } from './report.js';
+import type { ShardDataset } from './shard-dataset.js';
+import { loadShardDataset } from './shard-dataset.js';
+
+/** Options for {@link createEvaluateFunction}. */
+export interface EvaluateFunctionOptions {
+  bucket: string;
+  modelName: string;
+  /** Model store prefix. Default `models/`. */
+  modelsPrefix?: string;
+  /** Alias a better candidate is promoted to. Default `production`. */
+  alias?: string;
+  hooks?: PipelineHooks;
+}
+
+/** What one evaluate invocation did. */
+export type EvaluateOutcome = { status: 'evaluated'; report: EvaluationReport } | { status: 'skipped'; reason: string };
+
+/**
+ * Scores each new candidate version on the test split it was trained for,
+ * writes a JSON report and a self-contained HTML report under `reports/`, and
+ * promotes the candidate only if it beats the current production model on
+ * the same test set. A redelivered event finds the report and does nothing.
+ */
+export function createEvaluateFunction(options: EvaluateFunctionOptions): FunctionDefinition<StorageTrigger, { backend: BackendName }> {
+  const modelsPrefix = options.modelsPrefix ?? 'models/';
+  const alias = options.alias ?? 'production';
+  const manifestKey = new RegExp(`^${escapeRegExp(modelsPrefix)}${escapeRegExp(options.modelName)}/versions/([^/]+)/manifest\\.json$`);
+  return defineFunction({
+    name: 'evaluate',
+    trigger: { type: 'storage', bucket: options.bucket, prefix: `${modelsPrefix}${options.modelName}/versions/`, suffix: '/manifest.json' },
+    timeoutMs: 10 * 60_000,
+    memoryMb: 2048,
+    init: async (ctx) => ({ backend: (await initBackend({ logger: (record) => ctx.log.info('tf backend', record) })).name }),
+    handler: async (event, ctx): Promise<EvaluateOutcome> => {
+      const version = manifestKey.exec(event.key)?.[1];
+      if (!version) return { status: 'skipped', reason: `${event.key} is not a version manifest of ${options.modelName}` };
+      const bucket = ctx.bucket(options.bucket);
+      const existing = await readJsonIfExists<EvaluationReport>(bucket, reportKey(options.modelName, version, 'json'));
+      if (existing) return { status: 'skipped', reason: 'already evaluated' };
+      const store = new ModelStore(bucket, { prefix: modelsPrefix });
+      const candidate = await store.load(options.modelName, { version });
+      try {
+        const meta = candidate.info.metadata as { testFeatures?: string; history?: EpochRecord[] } & Record<string, unknown>;
+        if (!meta.testFeatures) return { status: 'skipped', reason: 'candidate records no test split' };
+        const test = await readFeaturesManifest(bucket, meta.testFeatures);
+        if (!test) return { status: 'skipped', reason: `${meta.testFeatures} is gone` };
+        const data = await loadShardDataset(bucket, test.manifest);
+        const metrics = await evaluateModel(candidate.model, data);
+        const baseline = await baselineAccuracy(store, options.modelName, alias, version, test.manifest.runId, bucket, data);
+        const better = !baseline || metrics.accuracy > baseline.accuracy;
+        const reason = !baseline
+          ? 'first model: nothing in production yet'
+          : better
+            ? `beats production ${baseline.version} (${pct(metrics.accuracy)} vs ${pct(baseline.accuracy)})`
+            : `does not beat production ${baseline.version} (${pct(metrics.accuracy)} vs ${pct(baseline.accuracy)})`;
+        const report: EvaluationReport = {
+          model: options.modelName,
+          version,
+          ...(baseline ? { baseline } : {}),
+          promoted: better,
+          reason,
+          metrics,
+          history: meta.history ?? [],
+          evaluatedAt: new Date().toISOString(),
+          training: trainingFacts(candidate.info),
+        };
+        // The report is written before promotion so production never points at an unexplained version.
+        await bucket.put(reportKey(options.modelName, version, 'html'), renderReportHtml(report), { contentType: 'text/html; charset=utf-8' });
+        await bucket.put(reportKey(options.modelName, version, 'json'), JSON.stringify({ ...report, testRunId: test.manifest.runId }, null, 2), {
+          contentType: 'application/json',
+        });
+        if (better) await store.promote(options.modelName, version, alias);
+        ctx.log.info('candidate evaluated', { version, accuracy: metrics.accuracy, macroF1: metrics.macro.f1, promoted: better });
+        options.hooks?.onEvaluated?.(report);
+        return { status: 'evaluated', report };
+      } finally {
+        candidate.model.dispose();
+      }
+    },
+  });
+}
+
+/** Accuracy of the current production model on the same test set: from its report when it was scored on it, else measured now. */
+async function baselineAccuracy(
+  store: ModelStore,
+  name: string,
+  alias: string,
+  candidate: string,
+  testRunId: string,
+  bucket: Bucket,
+  data: ShardDataset,
+): Promise<{ version: string; accuracy: number } | undefined> {
+  let current: string;
+  try {
+    current = (await store.resolveAlias(name, alias)).version;
+  } catch (err) {
+    if (isPolyfaasError(err, 'NotFound')) return undefined;
+    throw err;
+  }
+  if (current === candidate) return undefined;
+  const report = await readJsonIfExists<EvaluationReport & { testRunId?: string }>(bucket, reportKey(name, current, 'json'));
+  if (report && report.testRunId === testRunId) return { version: current, accuracy: report.metrics.accuracy };
+  const production = await store.load(name, { version: current });
+  try {
+    return { version: current, accuracy: (await evaluateModel(production.model, data)).accuracy };
+  } finally {
+    production.model.dispose();
+  }
+}
+
+function trainingFacts(info: ModelVersionInfo): Record<string, unknown> {
+  const { history: _history, ...rest } = (info.metadata ?? {}) as Record<string, unknown>;
+  return { ...rest, framework: info.framework, createdAt: info.createdAt };
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,14 @@
+import type { EpochRecord } from './checkpoint.js';
+import type { EvaluationReport } from './report.js';
+import type { BatchProgress } from './trainer.js';
+
+/**
+ * Optional observers an app owner can attach (a CLI draws progress bars with
+ * them). Functions work the same without them; in the cloud they stay unset
+ * and progress goes to the structured log only.
+ */
+export interface PipelineHooks {
+  onTrainBatch?: (progress: BatchProgress & { runId: string }) => void;
+  onTrainEpoch?: (record: EpochRecord & { runId: string }) => void;
+  onEvaluated?: (report: EvaluationReport) => void;
+}

@@ -1,0 +1,149 @@
+import type { FunctionDefinition, StorageTrigger } from '../../src/index.js';
+import { defineFunction, isPolyfaasError } from '../../src/index.js';
+import { ModelStore } from '../../src/model/index.js';
+import type { BackendName } from '../../src/tf/index.js';
+import { initBackend } from '../../src/tf/index.js';
+import { Checkpointer } from './checkpoint.js';
+import { buildCnn } from './cnn.js';
+import { readFeaturesManifest } from './features-manifest.js';
+import type { PipelineHooks } from './hooks.js';
+import type { RunResult } from './jobs.js';
+import { checkpointPrefix, readTrainJob, runResultKey, TRAIN_JOBS_PREFIX, trainJobKey } from './jobs.js';
+import { putIfAbsent } from './shards.js';
+import { loadShardDataset } from './shard-dataset.js';
+import { trainWithCheckpoints } from './trainer.js';
+
+/** Options for {@link createTrainFunction}. */
+export interface TrainFunctionOptions {
+  bucket: string;
+  /** Prefix of the model store in the bucket. Default `models/`. */
+  modelsPrefix?: string;
+  /** Default 15 minutes (the Lambda maximum); long runs continue in further invocations. */
+  timeoutMs?: number;
+  hooks?: PipelineHooks;
+}
+
+/** What one train invocation did. */
+export type TrainOutcome =
+  | { status: 'finished'; runId: string; version: string }
+  | { status: 'continued'; runId: string; nextJob: string; step: number }
+  | { status: 'skipped'; runId: string; reason: string };
+
+/**
+ * Trains the CNN for a job written under `jobs/train/`. It trains until the
+ * run ends or the invocation's time runs low, checkpointing as it goes; if
+ * time ran out it writes the next job, which triggers a fresh invocation that
+ * resumes from the checkpoint. A finished run saves a candidate version
+ * through the {@link ModelStore}, which triggers evaluation.
+ *
+ * Safe under at-least-once delivery: a finished run is recorded once, and
+ * two invocations racing on one run cannot both advance its checkpoint.
+ */
+export function createTrainFunction(options: TrainFunctionOptions): FunctionDefinition<StorageTrigger, { backend: BackendName }> {
+  return defineFunction({
+    name: 'train',
+    trigger: { type: 'storage', bucket: options.bucket, prefix: TRAIN_JOBS_PREFIX, suffix: '.json' },
+    timeoutMs: options.timeoutMs ?? 15 * 60_000,
+    memoryMb: 3008,
+    retries: 2,
+    init: async (ctx) => {
+      const info = await initBackend({ logger: (record) => ctx.log.info('tf backend', record) });
+      return { backend: info.name };
+    },
+    handler: async (event, ctx): Promise<TrainOutcome> => {
+      const bucket = ctx.bucket(options.bucket);
+      const job = await readTrainJob(bucket, event.key);
+      const log = ctx.log.child({ runId: job.runId, seq: job.seq });
+      if (await bucket.exists(runResultKey(job.runId))) return { status: 'skipped', runId: job.runId, reason: 'run already finished' };
+      const manifest = await readFeaturesManifest(bucket, job.train.key);
+      if (!manifest) return { status: 'skipped', runId: job.runId, reason: `${job.train.key} is gone` };
+      const { config } = job;
+      const data = await loadShardDataset(bucket, manifest.manifest, config.limit);
+      const model = buildCnn({
+        inputShape: data.inputShape,
+        numClasses: data.numClasses,
+        filters: config.filters,
+        denseUnits: config.denseUnits,
+        dropout: config.dropout,
+        learningRate: config.learningRate,
+        seed: config.seed,
+      });
+      try {
+        const checkpointer = new Checkpointer(bucket, checkpointPrefix(job.runId));
+        const started = Date.now();
+        let result;
+        try {
+          result = await trainWithCheckpoints({
+            model,
+            data,
+            epochs: config.epochs,
+            batchSize: config.batchSize,
+            seed: config.seed,
+            checkpointer,
+            checkpointEverySteps: config.checkpointEverySteps,
+            deadline: ctx.deadline,
+            signal: ctx.signal,
+            ...(config.invocationBudgetMs !== undefined ? { budgetMs: config.invocationBudgetMs } : {}),
+            meta: { runId: job.runId },
+            onBatch: (p) => options.hooks?.onTrainBatch?.({ ...p, runId: job.runId }),
+            onEpoch: (r) => {
+              log.info('epoch done', { epoch: r.epoch + 1, epochs: config.epochs, loss: r.loss, accuracy: r.accuracy, seconds: r.seconds });
+              options.hooks?.onTrainEpoch?.({ ...r, runId: job.runId });
+            },
+          });
+        } catch (err) {
+          if (isPolyfaasError(err, 'PreconditionFailed')) {
+            log.warn('another invocation advanced this run; stepping aside');
+            return { status: 'skipped', runId: job.runId, reason: 'superseded by a concurrent invocation' };
+          }
+          throw err;
+        }
+        const seconds = (Date.now() - started) / 1000;
+        if (!result.finished) {
+          const nextJob = trainJobKey(job.runId, job.seq + 1);
+          await putIfAbsent(bucket, nextJob, JSON.stringify({ ...job, seq: job.seq + 1 }, null, 2), { contentType: 'application/json' });
+          log.info('time budget used; continuing in a new invocation', { step: result.position.step, because: result.stoppedBecause, seconds });
+          return { status: 'continued', runId: job.runId, nextJob, step: result.position.step };
+        }
+        if (await bucket.exists(runResultKey(job.runId))) return { status: 'skipped', runId: job.runId, reason: 'run already finished' };
+        const last = result.history[result.history.length - 1];
+        const store = new ModelStore(bucket, { prefix: options.modelsPrefix ?? 'models/' });
+        const saved = await store.save(job.modelName, model, {
+          labels: [...data.classes],
+          inputShape: [...data.inputShape],
+          metrics: last ? { trainLoss: last.loss, trainAccuracy: last.accuracy } : {},
+          metadata: {
+            runId: job.runId,
+            dataset: job.dataset,
+            testFeatures: job.test.key,
+            // Serving must turn pixels into exactly the floats training saw.
+            preprocessing: { scale: manifest.manifest.scale, mean: [...(manifest.manifest.normalize?.mean ?? [])], std: [...(manifest.manifest.normalize?.std ?? [])] },
+            examples: data.count,
+            backend: ctx.state.backend,
+            samplesPerSecond: samplesPerSecond(result.history, data.count),
+            history: result.history.map((h) => ({ ...h })),
+            config: { ...config, filters: [...config.filters] },
+          },
+        });
+        const record: RunResult = { runId: job.runId, model: job.modelName, version: saved.version, finishedAt: new Date().toISOString() };
+        const won = await putIfAbsent(bucket, runResultKey(job.runId), JSON.stringify(record, null, 2), { contentType: 'application/json' });
+        if (!won) {
+          // A concurrent invocation finished the same run first; keep one candidate.
+          await store.delete(job.modelName, saved.version);
+          return { status: 'skipped', runId: job.runId, reason: 'run already finished' };
+        }
+        await checkpointer.clear();
+        log.info('training finished', { version: saved.version, epochs: result.history.length, accuracy: last?.accuracy });
+        return { status: 'finished', runId: job.runId, version: saved.version };
+      } finally {
+        model.dispose();
+      }
+    },
+  });
+}
+
+function samplesPerSecond(history: readonly { seconds: number }[], count: number): number | null {
+  const seconds = history.reduce((s, h) => s + h.seconds, 0);
+  return seconds > 0 ? Math.round((history.length * count) / seconds) : null;
+}
+

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { PolyfaasError } from '../../src/index.js';
+
+/** How the train step trains. Every field has a default. */
+export interface TrainingConfig {
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  /** Seeds weight initialisation and the example order. */
+  seed?: number;
+  /** `[first, second]` conv filters. */
+  filters?: [number, number];
+  denseUnits?: number;
+  dropout?: number;
+  /** Train on the first N examples only (quick runs). */
+  limit?: number;
+  /** Checkpoint every this many steps. */
+  checkpointEverySteps?: number;
+  /**
+   * Wall time one invocation may train before it checkpoints and hands over to
+   * the next (besides the function deadline, which is always respected).
+   */
+  invocationBudgetMs?: number;
+}
+
+/** {@link TrainingConfig} with defaults applied. */
+export type ResolvedTrainingConfig = Required<Omit<TrainingConfig, 'limit' | 'invocationBudgetMs'>> & Pick<TrainingConfig, 'limit' | 'invocationBudgetMs'>;
+
+/** Apply defaults and check ranges. @throws PolyfaasError `InvalidArgument`. */
+export function resolveTrainingConfig(config: TrainingConfig = {}): ResolvedTrainingConfig {
+  const resolved: ResolvedTrainingConfig = {
+    epochs: config.epochs ?? 3,
+    batchSize: config.batchSize ?? 64,
+    learningRate: config.learningRate ?? 0.001,
+    seed: config.seed ?? 42,
+    filters: config.filters ?? [32, 64],
+    denseUnits: config.denseUnits ?? 128,
+    dropout: config.dropout ?? 0.25,
+    checkpointEverySteps: config.checkpointEverySteps ?? 100,
+    ...(config.limit !== undefined ? { limit: config.limit } : {}),
+    ...(config.invocationBudgetMs !== undefined ? { invocationBudgetMs: config.invocationBudgetMs } : {}),
+  };
+  for (const key of ['epochs', 'batchSize', 'checkpointEverySteps', 'denseUnits'] as const) {
+    if (!(Number.isInteger(resolved[key]) && resolved[key] > 0)) throw new PolyfaasError('InvalidArgument', `training.${key} must be a positive integer`);
+  }
+  if (!(resolved.learningRate > 0)) throw new PolyfaasError('InvalidArgument', 'training.learningRate must be positive');
+  if (!(resolved.dropout >= 0 && resolved.dropout < 1)) throw new PolyfaasError('InvalidArgument', 'training.dropout must be in [0, 1)');
+  return resolved;
+}
+
+/** A short stable hash of a JSON-able value (key order independent). */
+export function stableHash(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, canonical(x)]))
+      : Array.isArray(v)
+        ? v.map(canonical)
+        : v;
+  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,6 @@
+/**
+ * `polyfaas/pipelines`: the AI code, written once against the core.
+ *
+ * @packageDocumentation
+ */
+export * from './image-classification/index.js';
