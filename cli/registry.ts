@@ -1,5 +1,21 @@
 import type { Writable } from 'node:stream';
-import { isPolyfaasError } from '../src/errors.js';
+import { isPolyfaasError, PolyfaasError } from '../src/errors.js';
+
+/** What each cloud adapter's `bundle/cli.ts` provides to the CLI. */
+export interface CloudCommands {
+  bundleCommand(args: string[], io: Io): Promise<number>;
+  deployCommand?(args: string[], io: Io): Promise<number>;
+}
+
+const CLOUDS = ['aws', 'gcp', 'azure'] as const;
+
+/** Load a cloud's commands on demand, so the CLI never loads an SDK it does not need. */
+async function cloudCommands(cloud: string | undefined): Promise<CloudCommands> {
+  if (!cloud || !(CLOUDS as readonly string[]).includes(cloud)) {
+    throw new PolyfaasError('InvalidArgument', `Name a cloud: ${CLOUDS.join(', ')} (got ${cloud ?? 'nothing'})`);
+  }
+  return (await import(`../adapters/${cloud}/bundle/cli.js`)) as CloudCommands;
+}
 
 /** Streams a command writes to. */
 export interface Io {
@@ -30,6 +46,28 @@ Options:
   --export <name>  named export holding the app (default: "app", then "default")
   -h, --help       show this help`,
     run: async (args, io) => (await import('./commands/serve.js')).serveCommand(args, io),
+  },
+  bundle: {
+    summary: 'Bundle an app for a cloud: one deployable artifact per function, with sizes and deploy files',
+    usage: `polyfaas bundle <aws|gcp|azure> <entry-file> [options]
+
+Bundles the functions of the app behind <entry-file> (a tiny per-cloud entry
+that imports your app and the cloud adapter, e.g. examples/fashion-mnist/aws.ts)
+with esbuild, copies the TensorFlow.js WASM files beside the code and writes the
+cloud's deployment files. Run "polyfaas bundle <cloud> --help" for that cloud's options.`,
+    run: async (args, io) => (await cloudCommands(args[0])).bundleCommand(args.slice(1), io),
+  },
+  deploy: {
+    summary: 'Deploy bundled functions to a cloud (aws)',
+    usage: `polyfaas deploy <aws> <entry-file> [--dry-run] [options]
+
+Creates or updates every function of the app. --dry-run prints the plan and
+changes nothing. Run "polyfaas deploy aws --help" for the options.`,
+    run: async (args, io) => {
+      const cloud = await cloudCommands(args[0]);
+      if (!cloud.deployCommand) throw new PolyfaasError('Unimplemented', `polyfaas deploy supports aws; for ${args[0]} use the command polyfaas bundle prints`);
+      return cloud.deployCommand(args.slice(1), io);
+    },
   },
   version: {
     summary: 'Print the polyfaas version',
@@ -86,7 +124,8 @@ export async function runCommand(
     io.printHelp({ out: io.err, err: io.err }, all);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // Only a leading --help is ours: `bundle aws --help` belongs to the cloud's own command.
+  if (rest[0] === '--help' || rest[0] === '-h' || (name !== 'bundle' && name !== 'deploy' && (rest.includes('--help') || rest.includes('-h')))) {
     io.out.write(`${command.usage}\n`);
     return 0;
   }
