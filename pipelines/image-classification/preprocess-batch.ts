@@ -189,7 +189,7 @@ async function listImages(bucket: Bucket, dataset: string, split: string, settin
 }
 
 function computeRunId(items: readonly BatchItem[], settings: ResolvedSettings, classes: readonly string[]): string {
-  const recipe = JSON.stringify({ v: 1, decode: settings.decode, perShard: settings.examplesPerShard, classes, normalize: settings.normalize ?? null });
+  const recipe = JSON.stringify({ v: 1, decode: settings.decode, perShard: settings.examplesPerShard, classes, normalize: settings.normalize ?? null, augment: settings.augment ?? null });
   return sha256Hex(`${recipe}\n${items.map((i) => `${i.key}\0${i.etag}`).join('\n')}`).slice(0, 16);
 }
 

@@ -1,4 +1,5 @@
 import { PolyfaasError } from '../../src/index.js';
+import type { AugmentOptions } from './augment.js';
 import type { DecodeOptions, ModelInputSpec, NormalizeOptions } from './image.js';
 import { DEFAULT_MAX_PIXELS } from './image.js';
 import type { Layout } from './layout.js';
@@ -22,6 +23,18 @@ export interface PreprocessSettings {
   readonly examplesPerShard?: number;
   /** Objects read and decoded at once. Default 16. */
   readonly concurrency?: number;
+  /** Seeded augmentation: extra shifted/flipped/rotated copies of each image of the chosen splits. Off by default. */
+  readonly augment?: AugmentSettings;
+}
+
+/** How {@link PreprocessSettings.augment} enlarges a split. */
+export interface AugmentSettings extends AugmentOptions {
+  /** Augmented copies written per image, besides the original. */
+  readonly copies: number;
+  /** Same seed, same copies: reruns and redelivered events produce identical shards. Default 1. */
+  readonly seed?: number;
+  /** Splits to augment. Default `['train']` (never augment what you evaluate on). */
+  readonly splits?: readonly string[];
 }
 
 /** {@link PreprocessSettings} with defaults applied. */
@@ -32,6 +45,7 @@ export interface ResolvedSettings {
   readonly layout: Layout;
   readonly examplesPerShard: number;
   readonly concurrency: number;
+  readonly augment?: Required<Pick<AugmentSettings, 'copies' | 'seed' | 'splits'>> & AugmentOptions;
 }
 
 const SHARD_TARGET_BYTES = 16 * 1024 * 1024;
@@ -45,6 +59,10 @@ export function resolveSettings(settings: PreprocessSettings): ResolvedSettings 
   for (const [name, value] of [['examplesPerShard', examplesPerShard], ['concurrency', concurrency]] as const) {
     if (!(Number.isInteger(value) && value > 0)) throw new PolyfaasError('InvalidArgument', `${name} must be a positive integer, got ${value}`);
   }
+  const augment = settings.augment;
+  if (augment && !(Number.isInteger(augment.copies) && augment.copies >= 0 && augment.copies <= 64)) {
+    throw new PolyfaasError('InvalidArgument', `augment.copies must be an integer from 0 to 64, got ${augment.copies}`);
+  }
   const layout = { ...DEFAULT_LAYOUT, ...(settings.layout ?? {}) };
   for (const [name, prefix] of Object.entries(layout)) {
     if (!prefix.endsWith('/')) throw new PolyfaasError('InvalidArgument', `layout.${name} must end with "/", got ${JSON.stringify(prefix)}`);
@@ -56,5 +74,6 @@ export function resolveSettings(settings: PreprocessSettings): ResolvedSettings 
     layout,
     examplesPerShard,
     concurrency,
+    ...(augment && augment.copies > 0 ? { augment: { ...augment, seed: augment.seed ?? 1, splits: augment.splits ?? ['train'] } } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { Bucket, Logger } from '../../src/index.js';
+import { augmentImage, mixSeed, mulberry32 } from './augment.js';
 import { writeErrorRecord } from './error-records.js';
 import type { RawKey } from './layout.js';
 import { batchShardKey, errorKey } from './layout.js';
@@ -74,22 +75,45 @@ export async function buildShards(items: readonly BatchItem[], target: BatchTarg
       if (errorKeys.length < LISTED_ERRORS) errorKeys.push(errorKey(item.image, item.key, r.etag, settings.layout));
     });
     if (good.length === 0) continue;
-    const features = new Uint8Array(good.length * width * height * channels);
-    good.forEach((r, i) => features.set(r.pixels, i * r.pixels.length));
+    const examplesOut = withAugmentedCopies(good, start, target);
+    const features = new Uint8Array(examplesOut.length * width * height * channels);
+    examplesOut.forEach((r, i) => features.set(r.pixels, i * r.pixels.length));
     const bytes = encodeShard({
       shape: [height, width, channels],
-      labels: good.map((r) => r.label),
+      labels: examplesOut.map((r) => r.label),
       features,
-      sources: good.map((r) => ({ key: r.key, etag: r.etag })),
+      sources: examplesOut.map((r) => ({ key: r.key, etag: r.etag })),
       ...(target.classes.length ? { classes: target.classes } : {}),
     });
     const key = batchShardKey(target.dataset, target.split, target.runId, shards.length, settings.layout);
-    const { written, ...entry } = await writeShard(target.output, key, bytes, good.length);
+    const { written, ...entry } = await writeShard(target.output, key, bytes, examplesOut.length);
     shards.push(entry);
     if (written) shardsWritten++;
-    examples += good.length;
+    examples += examplesOut.length;
   }
   return { shards, shardsWritten, examples, labelCounts, errorCount, errorKeys };
+}
+
+type GoodExample = ExampleResult & { ok: true };
+
+/**
+ * The examples plus `copies` augmented versions of each, when the split is
+ * augmented. Each copy's randomness is seeded by (seed, position in the split,
+ * copy), so the output depends only on the inputs and settings.
+ */
+function withAugmentedCopies(good: GoodExample[], offset: number, target: BatchTarget): GoodExample[] {
+  const augment = target.settings.augment;
+  if (!augment || !augment.splits.includes(target.split)) return good;
+  const { width, height, channels } = target.settings.decode;
+  const out: GoodExample[] = [];
+  good.forEach((example, i) => {
+    out.push(example);
+    for (let copy = 1; copy <= augment.copies; copy++) {
+      const random = mulberry32(mixSeed(augment.seed, offset + i, copy));
+      out.push({ ...example, pixels: augmentImage(example.pixels, { width, height, channels }, augment, random) });
+    }
+  });
+  return out;
 }
 
 async function readAndRecord(item: BatchItem, target: BatchTarget): Promise<ExampleResult> {
