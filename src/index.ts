@@ -64,3 +64,5 @@ export { WARMUP_HEADER, WARMUP_EVENT, isWarmupEvent } from './runtime/warmup.js'
 export { toHttpResult, responseToResult } from './runtime/http-result.js';
 export type { HttpResult } from './runtime/http-result.js';
 export { encodeCursor, decodeCursor } from './storage/cursor.js';
+export { bucketBindingsFromEnv, bucketEnvName, resolveProviderObject, BUCKET_ENV_PREFIX } from './runtime/bindings.js';
+export type { ProviderObjectRef } from './runtime/bindings.js';

@@ -10,8 +10,8 @@ const root = resolve(import.meta.dirname, '..');
 /** What each public subpath must export, checked against the compiled package. */
 const EXPECTED: Record<string, string[]> = {
   polyfaas: ['defineFunction', 'defineApp', 'PolyfaasError', 'openBucket', 'createBucket', 'AppRuntime'],
-  'polyfaas/memory': ['MemoryBucket', 'createMemoryRuntime', 'registerMemoryScheme'],
-  'polyfaas/local': ['FileBucket', 'serve', 'registerLocalSchemes'],
+  'polyfaas/memory': ['MemoryBucket', 'createMemoryRuntime', 'registerSchemes'],
+  'polyfaas/local': ['FileBucket', 'serve', 'registerSchemes'],
   'polyfaas/testing': ['runBucketConformance', 'runRuntimeConformance'],
   'polyfaas/model': ['ModelStore', 'Predictor', 'initBackend', 'registerWasmGradientKernels'],
   'polyfaas/pipelines': ['createImageClassificationApp', 'createPreprocessFunction', 'trainWithCheckpoints'],

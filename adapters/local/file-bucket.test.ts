@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPolyfaasError, openBucket, PolyfaasError } from '../../src/index.js';
-import { FileBucket, registerLocalSchemes } from './index.js';
+import { FileBucket, registerSchemes } from './index.js';
 import { RESERVED_DIR } from './layout.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -97,6 +97,8 @@ describe('FileBucket layout', () => {
     expect(await codeOf(bucket.get('a/b'))).toBe('NotFound');
     await bucket.delete('d');
     expect(await bucket.exists('d/e')).toBe(true);
+    // A refused write leaves no sidecar behind: one per stored object.
+    expect(await filesUnder(path.join(dir, RESERVED_DIR, 'meta'))).toHaveLength(2);
   });
 
   it('serves files dropped in by hand, with a stable etag that changes when the file is replaced', async () => {
@@ -271,6 +273,50 @@ describe('FileBucket conditional writes', () => {
   }, 60_000);
 });
 
+describe('FileBucket concurrent unconditional writers', () => {
+  it('keeps body and metadata consistent, last writer winning, when two processes overwrite one key', async () => {
+    // Why the lock is still taken for unconditional puts: without it, A writes its sidecar,
+    // B writes its sidecar, B renames its body, A renames its body, and A's bytes end up
+    // described by B's metadata. This test fails if that interleaving becomes possible.
+    const writes = 300;
+    await bucket.put('hot', 'seed', { contentType: 'text/seed', metadata: { w: 'seed' } });
+    const script = `
+      const { FileBucket } = await import(process.argv[1]);
+      const bucket = new FileBucket(process.argv[2], { durable: false });
+      const me = process.argv[3];
+      for (let i = 0; i < ${writes}; i++) {
+        const tag = me + '-' + i;
+        await bucket.put('hot', tag, { contentType: 'text/' + tag, metadata: { w: tag } });
+      }
+    `;
+    const entry = fileURLToPath(new URL('./file-bucket.ts', import.meta.url));
+    const run = promisify(execFile);
+    const writers = ['a', 'b'].map((w) =>
+      run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, entry, dir, w], { cwd: process.cwd() }),
+    );
+    let done = false;
+    const mismatches: string[] = [];
+    const reader = async () => {
+      while (!done) {
+        const obj = await bucket.get('hot');
+        const tag = text(obj.body);
+        if (obj.contentType !== `text/${tag}` || obj.metadata.w !== tag || obj.size !== obj.body.byteLength) mismatches.push(tag);
+      }
+    };
+    const readers = [reader(), reader()];
+    await Promise.all(writers).finally(() => (done = true));
+    await Promise.all(readers);
+    expect(mismatches).toEqual([]);
+    const final = await bucket.get('hot');
+    // Whichever process committed last, its last commit was its final write.
+    expect([`a-${writes - 1}`, `b-${writes - 1}`]).toContain(text(final.body));
+    expect(final.contentType).toBe(`text/${text(final.body)}`);
+    expect(await bucket.head('hot')).toEqual((({ body: _, ...info }) => info)(final));
+    const leftovers = (await filesUnder(dir)).filter((f) => f.startsWith(`${RESERVED_DIR}/tmp/`) || f.startsWith(`${RESERVED_DIR}/locks/`));
+    expect(leftovers).toEqual([]);
+  }, 60_000);
+});
+
 describe('FileBucket delete and listing', () => {
   it('removes the sidecar and empty parent directories, never the root', async () => {
     await bucket.put('a/b/c/deep.txt', 'x');
@@ -314,9 +360,9 @@ describe('FileBucket delete and listing', () => {
   });
 });
 
-describe('registerLocalSchemes', () => {
+describe('registerSchemes', () => {
   it('opens file:// URLs as FileBuckets', async () => {
-    registerLocalSchemes();
+    registerSchemes();
     const opened = await openBucket(`file://${dir}/sub`);
     await opened.put('hello.txt', 'hi');
     expect(await readFile(path.join(dir, 'sub', 'hello.txt'), 'utf8')).toBe('hi');
@@ -324,7 +370,7 @@ describe('registerLocalSchemes', () => {
   });
 
   it('rejects file URLs naming another host', async () => {
-    registerLocalSchemes();
+    registerSchemes();
     expect(await codeOf(openBucket('file://elsewhere/data'))).toBe('InvalidArgument');
   });
 });

@@ -60,7 +60,7 @@ export class FileBucket implements Bucket {
     this.inner = createBucket(new FileDriver(this.root, pathToFileURL(this.root).href, options.durable ?? true));
   }
 
-  /** `file:///abs/dir`, a URL `openBucket` accepts once {@link registerLocalSchemes} ran. */
+  /** `file:///abs/dir`, a URL `openBucket` accepts once {@link registerSchemes} ran. */
   get name(): string {
     return this.inner.name;
   }
@@ -98,11 +98,11 @@ export class FileBucket implements Bucket {
  *
  * @example
  * ```ts
- * registerLocalSchemes();
+ * registerSchemes();
  * const bucket = await openBucket('file:///var/data/raw');
  * ```
  */
-export function registerLocalSchemes(): void {
+export function registerSchemes(): void {
   registerBucketScheme('file', (url) => {
     let dir: string;
     try {

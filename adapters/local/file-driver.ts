@@ -1,21 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { lstat, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { open, readdir, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BucketDriver, BucketObject, BucketObjectStream, DriverPutOptions, ErrorCode, ListPage, ObjectInfo } from '../../src/index.js';
 import { decodeCursor, encodeCursor, PolyfaasError } from '../../src/index.js';
 import { classifyFsError, errno, isMissing } from './fs-errors.js';
-import { fsyncDir, mapLimit, removeEmptyParents, renameCreatingParent, unlinkQuietly, writeFileAtomic } from './fs-util.js';
+import { DirSyncer } from './dir-sync.js';
+import { mapLimit, removeEmptyParents, renameCreatingParentSync, unlinkQuietly } from './fs-util.js';
+import type { HeldLock } from './held-lock.js';
 import { withKeyLock } from './key-lock.js';
 import type { KeyLockOptions } from './key-lock.js';
 import { assertUserKey, FileLayout } from './layout.js';
 import type { MetaEntry, Sidecar } from './sidecar.js';
-import { matchEntry, readSidecar, synthesizeEntry, toObjectInfo } from './sidecar.js';
+import { matchEntry, readSidecar, readSidecarSync, synthesizeEntry, toObjectInfo } from './sidecar.js';
+import { unlinkQuietlySync } from './small-file.js';
 import { walkKeys } from './file-walk.js';
 import type { TempBody } from './temp-body.js';
 import { writeTempBody } from './temp-body.js';
+
+/** Reads retry this many times while writers keep replacing the object, then fail with `Unavailable`. */
+const MAX_LOOKS = 10;
 
 /** Temp files untouched this long belong to a crashed writer and are swept. */
 const ABANDONED_TEMP_MS = 60 * 60 * 1000;
@@ -36,6 +43,7 @@ interface Located {
 export class FileDriver implements BucketDriver {
   readonly name: string;
   private readonly layout: FileLayout;
+  private readonly dirSyncer = new DirSyncer();
   private sweptTemps = false;
 
   constructor(
@@ -68,8 +76,7 @@ export class FileDriver implements BucketDriver {
 
   async getStream(key: string): Promise<BucketObjectStream> {
     const { handle, entry } = await this.openObject(key);
-    // The open handle pins the version we described: a concurrent put renames a
-    // new file over the path but this inode stays readable until the stream closes.
+    // The open handle pins the version we described until the stream closes.
     return { ...toObjectInfo(key, entry), body: handle.createReadStream() };
   }
 
@@ -86,12 +93,22 @@ export class FileDriver implements BucketDriver {
     }
     this.sweepAbandonedTemps();
     const temp = await writeTempBody(this.layout.tempPath('body'), body, this.durable);
+    let info: ObjectInfo;
     try {
-      return await withKeyLock(this.layout.lockPath(key), () => this.commit(key, temp, options), this.lockOptions);
+      info = await withKeyLock(this.layout.lockPath(key), (lock) => this.commit(key, temp, options, lock), this.lockOptions);
     } catch (err) {
       await unlinkQuietly(temp.path).catch(() => undefined);
       throw err;
     }
+    // Make the rename durable (POSIX: only a directory fsync does). Outside the
+    // lock: the commit is already visible; only this caller waits for the disk,
+    // and concurrent puts into one directory share the fsync (see DirSyncer).
+    // The sidecar's link into the meta directory happened earlier and is not
+    // fsynced separately: journaling file systems such as ext4 and XFS commit
+    // metadata operations in order, so this fsync covers it too (an assumption
+    // the driver has always made; one more fsync per put would drop it).
+    if (this.durable) await this.dirSyncer.sync(path.dirname(this.layout.objectPath(key)));
+    return info;
   }
 
   async listPage(options: { prefix: string; pageSize: number; cursor?: string }): Promise<ListPage> {
@@ -131,7 +148,7 @@ export class FileDriver implements BucketDriver {
       },
       this.lockOptions,
     );
-    if (this.durable) await fsyncDir(path.dirname(target));
+    if (this.durable) await this.dirSyncer.sync(path.dirname(target));
     await removeEmptyParents(path.dirname(target), this.layout.root);
   }
 
@@ -139,13 +156,20 @@ export class FileDriver implements BucketDriver {
     return classifyFsError(err);
   }
 
-  /** Check preconditions and make `temp` the object at `key`. Runs under the key's lock. */
-  private async commit(key: string, temp: TempBody, options: DriverPutOptions): Promise<ObjectInfo> {
+  /**
+   * Check preconditions and make `temp` the object at `key`. Runs under the
+   * key's lock, so no other writer can commit in between its steps.
+   *
+   * Every step here is a metadata syscall on a tiny file, so they run
+   * synchronously (see small-file.ts); only the sidecar's fsync (durable mode)
+   * goes to the threadpool. The new sidecar is the lock file itself, published
+   * (see {@link HeldLock.publish}): one file created per commit instead of two.
+   */
+  private async commit(key: string, temp: TempBody, options: DriverPutOptions, lock: HeldLock): Promise<ObjectInfo> {
     const target = this.layout.objectPath(key);
-    const current = await this.locate(key);
+    const metaPath = this.layout.metaPath(key);
+    const current = this.locateLocked(key, target);
     this.checkPreconditions(key, current, options);
-    // An existing object proves its directory exists and the path is a file.
-    if (!current) await this.prepareParent(key, target);
     const entry: MetaEntry = {
       ino: temp.stats.ino.toString(),
       // Content hash plus a per-write nonce: rewriting identical bytes still yields a new etag.
@@ -157,15 +181,39 @@ export class FileDriver implements BucketDriver {
     };
     const sidecar: Sidecar = { v: 1, key, current: entry, ...(current ? { previous: current.entry } : {}) };
     // Sidecar first, bytes second: until the bytes land, `previous` still describes what is on disk.
-    await writeFileAtomic(this.layout.metaPath(key), this.layout.tempPath('meta'), JSON.stringify(sidecar), this.durable);
+    await lock.publish(metaPath, this.layout.tempPath('meta'), JSON.stringify(sidecar), this.durable);
     try {
-      await renameCreatingParent(temp.path, target);
+      // Parent directories are created only when the rename reports them
+      // missing, which costs nothing for the 2nd..nth object of a directory.
+      renameCreatingParentSync(temp.path, target);
     } catch (err) {
+      // Nothing was at the key: drop the sidecar that now describes no file (with
+      // an object in place, `previous` keeps describing it and the sidecar stays valid).
+      if (!current) unlinkQuietlySync(metaPath);
       if (['EISDIR', 'ENOTDIR', 'ENOTEMPTY', 'EEXIST'].includes(errno(err) ?? '')) throw this.clash(key, err);
       throw err;
     }
-    if (this.durable) await fsyncDir(path.dirname(target));
     return toObjectInfo(key, entry);
+  }
+
+  /**
+   * The object at `key` as {@link locate} finds it, in one synchronous attempt:
+   * under the key's lock no writer can commit between the stat and the sidecar
+   * read, so the retry {@link locate} needs is unnecessary. Throws the
+   * file/directory clash when the key's path is a directory (`a` while `a/b`
+   * exists), before anything is written.
+   */
+  private locateLocked(key: string, target: string): Located | undefined {
+    let stats: BigIntStats | undefined;
+    try {
+      stats = statSync(target, { bigint: true, throwIfNoEntry: false });
+    } catch (err) {
+      if (!isMissing(err)) throw err;
+    }
+    if (stats?.isDirectory()) throw this.clash(key);
+    if (!stats?.isFile()) return undefined;
+    const entry = matchEntry(readSidecarSync(this.layout.metaPath(key), key), stats);
+    return { stats, entry: entry ?? synthesizeEntry(stats) };
   }
 
   private checkPreconditions(key: string, current: Located | undefined, options: DriverPutOptions): void {
@@ -176,61 +224,76 @@ export class FileDriver implements BucketDriver {
   }
 
   /**
-   * Create the target's directory. A file system cannot hold both `a` and
-   * `a/b` as files, so either clash is `AlreadyExists` with a clear message
-   * (object stores allow it; this is the one place file buckets differ).
-   */
-  private async prepareParent(key: string, target: string): Promise<void> {
-    try {
-      await mkdir(path.dirname(target), { recursive: true });
-    } catch (err) {
-      if (errno(err) === 'EEXIST' || errno(err) === 'ENOTDIR') throw this.clash(key, err);
-      throw err;
-    }
-    const existing = await lstat(target).catch(() => undefined);
-    if (existing?.isDirectory()) throw this.clash(key);
-  }
-
-  /**
-   * Find the object at `key` and the sidecar entry that matches its bytes.
-   * A mismatch while a sidecar exists usually means a writer committed between
-   * our stat and read, so look again briefly; a file no sidecar describes
-   * (copied in by hand, or left by a crash) gets synthesized metadata.
+   * Find the object at `key` and the sidecar entry that matches its bytes
+   * (see {@link describe}); undefined if there is no file at the key.
    */
   private async locate(key: string): Promise<Located | undefined> {
     const target = this.layout.objectPath(key);
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; attempt <= MAX_LOOKS; attempt++) {
       const stats = await statQuietly(target);
       if (!stats?.isFile()) return undefined;
-      const sidecar = await readSidecar(this.layout.metaPath(key), key);
-      const entry = matchEntry(sidecar, stats);
+      const entry = await this.describe(key, target, stats);
       if (entry) return { stats, entry };
-      if (!sidecar || attempt >= 3) return { stats, entry: synthesizeEntry(stats) };
-      await new Promise((r) => setTimeout(r, attempt * 2));
+      await backoff(attempt);
     }
+    throw this.keptChanging(key);
   }
 
-  /** Open the object's file and check it is the version {@link locate} described. */
+  /**
+   * Open the object's file and find the entry describing the opened bytes.
+   *
+   * Open first, then read the sidecar: the handle pins one version (a put
+   * renames a new file over the path, but this inode stays readable), and a
+   * commit racing the sidecar read still leaves that version described, as the
+   * new sidecar's `previous`. Only two or more commits during one sidecar read
+   * force another look.
+   */
   private async openObject(key: string): Promise<{ handle: FileHandle; entry: MetaEntry }> {
     assertUserKey(key);
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      const found = await this.locate(key);
-      if (!found) throw this.notFound(key);
+    const file = this.layout.objectPath(key);
+    for (let attempt = 1; attempt <= MAX_LOOKS; attempt++) {
       let handle: FileHandle;
       try {
-        handle = await open(this.layout.objectPath(key), 'r');
+        handle = await open(file, 'r');
       } catch (err) {
-        if (isMissing(err)) continue;
+        if (isMissing(err) || errno(err) === 'EISDIR') throw this.notFound(key);
         throw err;
       }
-      const opened = await handle.stat({ bigint: true }).catch(async (err: unknown) => {
-        await handle.close();
-        throw err;
-      });
-      if (opened.ino === found.stats.ino && opened.dev === found.stats.dev) return { handle, entry: found.entry };
-      await handle.close();
+      let entry: MetaEntry | undefined;
+      try {
+        const stats = await handle.stat({ bigint: true });
+        if (!stats.isFile()) throw this.notFound(key);
+        entry = await this.describe(key, file, stats);
+      } finally {
+        if (!entry) await handle.close();
+      }
+      if (entry) return { handle, entry };
+      await backoff(attempt);
     }
-    throw new PolyfaasError('Unavailable', `${this.name}: ${key} kept changing while being opened; try again`);
+    throw this.keptChanging(key);
+  }
+
+  /**
+   * The metadata of the file at `file` whose stats are `stats`, or undefined
+   * if a writer replaced it meanwhile (the caller looks again).
+   *
+   * Writers publish the sidecar (`current` new, `previous` what is on disk)
+   * before renaming the bytes, one commit at a time under the key's lock. So a
+   * sidecar describing neither `current` nor `previous` = these bytes means one
+   * of two things, told apart by whether the file is still at its path:
+   * - it was replaced: at least two commits ran since we looked, look again;
+   * - it is still there: the sidecar really is about other bytes (the file was
+   *   copied in or edited by hand, or a crash lost a commit), so synthesize.
+   * Synthesizing only in the second case means a reader racing busy writers
+   * never gets made-up metadata for real, committed bytes.
+   */
+  private async describe(key: string, file: string, stats: BigIntStats): Promise<MetaEntry | undefined> {
+    const sidecar = await readSidecar(this.layout.metaPath(key), key);
+    const entry = matchEntry(sidecar, stats);
+    if (entry) return entry;
+    if (!sidecar) return synthesizeEntry(stats);
+    const now = await statQuietly(file);
+    return now && sameVersion(now, stats) ? synthesizeEntry(stats) : undefined;
   }
 
   /** Remove temp files left by crashed writers, once per driver, in the background. */
@@ -245,6 +308,10 @@ export class FileDriver implements BucketDriver {
         if (stats && Date.now() - stats.mtimeMs > ABANDONED_TEMP_MS) await unlink(file).catch(() => undefined);
       }
     })().catch(() => undefined);
+  }
+
+  private keptChanging(key: string): PolyfaasError {
+    return new PolyfaasError('Unavailable', `${this.name}: ${key} kept changing while being read; try again`, { details: { key } });
   }
 
   private notFound(key: string): PolyfaasError {
@@ -271,4 +338,18 @@ async function statQuietly(file: string): Promise<BigIntStats | undefined> {
     if (isMissing(err)) return undefined;
     throw err;
   }
+}
+
+/**
+ * Same file, same version: inode numbers are reused once freed, so a
+ * replacement could carry the old number; it cannot also carry the old ctime
+ * (set by the rename that put it in place) and size.
+ */
+function sameVersion(a: BigIntStats, b: BigIntStats): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.ctimeNs === b.ctimeNs;
+}
+
+/** Wait a little longer after each look that found the object changing (1, 2, 4, 4... ms). */
+function backoff(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.min(4, 2 ** (attempt - 1))));
 }

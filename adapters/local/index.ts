@@ -10,7 +10,7 @@
  *
  * @packageDocumentation
  */
-export { FileBucket, registerLocalSchemes } from './file-bucket.js';
+export { FileBucket, registerSchemes } from './file-bucket.js';
 export type { FileBucketOptions } from './file-bucket.js';
 export { serve } from './serve.js';
 export type { LocalServer, ServeOptions } from './serve.js';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,5 +53,30 @@ describe('withKeyLock', () => {
     await withKeyLock(lock, async () => undefined);
     await writeFile(lock, JSON.stringify({ pid: process.pid, host: hostname() }));
     await expect(withKeyLock(lock, async () => 'never', { timeoutMs: 100 })).rejects.toMatchObject({ code: 'Unavailable' });
+  });
+
+  it('publishes the lock file as another file: whole content, lock still held until release', async () => {
+    const target = path.join(dir, 'meta', 'ab', 'k.json');
+    const temp = path.join(dir, 'tmp', 't1');
+    await withKeyLock(lock, async (held) => {
+      await held.publish(target, temp, '{"v":1}', false);
+      // The target is the lock's inode, and the lock name still exists: another process's O_EXCL create fails.
+      expect((await stat(lock)).ino).toBe((await stat(target)).ino);
+      await expect(open(lock, 'wx')).rejects.toMatchObject({ code: 'EEXIST' });
+    });
+    expect(await readFile(target, 'utf8')).toBe('{"v":1}');
+    expect(await readdir(path.dirname(lock))).toEqual([]);
+  });
+
+  it('publishes over an existing file atomically, leaving no temp file, and refuses to publish twice', async () => {
+    const target = path.join(dir, 'k.json');
+    const temp = path.join(dir, 'tmp', 't2');
+    await writeFile(target, 'old content that is longer than the new one');
+    await withKeyLock(lock, async (held) => {
+      await held.publish(target, temp, 'new', true);
+      await expect(held.publish(target, temp, 'again', false)).rejects.toThrow(/already published/);
+    });
+    expect(await readFile(target, 'utf8')).toBe('new');
+    expect(await readdir(path.join(dir, 'tmp'))).toEqual([]);
   });
 });

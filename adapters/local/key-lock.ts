@@ -1,10 +1,12 @@
 import { hostname } from 'node:os';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { link, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PolyfaasError } from '../../src/index.js';
 import { errno } from './fs-errors.js';
-import { unlinkQuietly } from './fs-util.js';
+import { HeldLock } from './held-lock.js';
+import { unlinkQuietlySync } from './small-file.js';
 
 /** Tuning for {@link withKeyLock}. */
 export interface KeyLockOptions {
@@ -26,9 +28,10 @@ const chains = new Map<string, Promise<void>>();
  * Run `fn` while holding the write lock at `lockFile`: exclusive among callers
  * in this process (promise chain) and among processes sharing the directory
  * (a lock file created with `O_CREAT | O_EXCL`, which is atomic on local file
- * systems and on NFSv3+).
+ * systems and on NFSv3+). `fn` may publish the lock file as another file
+ * (see {@link HeldLock.publish}); the lock is released when `fn` settles.
  */
-export async function withKeyLock<T>(lockFile: string, fn: () => Promise<T>, options: KeyLockOptions = {}): Promise<T> {
+export async function withKeyLock<T>(lockFile: string, fn: (lock: HeldLock) => Promise<T>, options: KeyLockOptions = {}): Promise<T> {
   const previous = chains.get(lockFile) ?? Promise.resolve();
   let release!: () => void;
   const mine = new Promise<void>((resolve) => (release = resolve));
@@ -36,11 +39,11 @@ export async function withKeyLock<T>(lockFile: string, fn: () => Promise<T>, opt
   chains.set(lockFile, tail);
   await previous;
   try {
-    await acquireFileLock(lockFile, options);
+    const lock = await acquireFileLock(lockFile, options);
     try {
-      return await fn();
+      return await fn(lock);
     } finally {
-      await unlinkQuietly(lockFile);
+      lock.release();
     }
   } finally {
     release();
@@ -48,28 +51,13 @@ export async function withKeyLock<T>(lockFile: string, fn: () => Promise<T>, opt
   }
 }
 
-async function acquireFileLock(lockFile: string, options: KeyLockOptions): Promise<void> {
+async function acquireFileLock(lockFile: string, options: KeyLockOptions): Promise<HeldLock> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const staleMs = options.staleMs ?? 10_000;
   const started = Date.now();
-  const owner = JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString() });
   for (let attempt = 0; ; attempt++) {
-    try {
-      const handle = await open(lockFile, 'wx');
-      try {
-        await handle.writeFile(owner, 'utf8');
-      } finally {
-        await handle.close();
-      }
-      return;
-    } catch (err) {
-      const code = errno(err);
-      if (code === 'ENOENT') {
-        await mkdir(path.dirname(lockFile), { recursive: true });
-        continue;
-      }
-      if (code !== 'EEXIST') throw err;
-    }
+    const held = tryCreateLock(lockFile);
+    if (held) return held;
     if (await breakIfStale(lockFile, staleMs)) continue;
     if (Date.now() - started > timeoutMs) {
       throw new PolyfaasError('Unavailable', `Timed out after ${timeoutMs} ms waiting for write lock ${lockFile}`);
@@ -78,6 +66,37 @@ async function acquireFileLock(lockFile: string, options: KeyLockOptions): Promi
     const cap = Math.min(50, 2 ** Math.min(attempt, 6));
     await new Promise((r) => setTimeout(r, 1 + Math.random() * cap));
   }
+}
+
+let host: string | undefined;
+
+/**
+ * One attempt at creating the lock file; undefined if another holder has it.
+ * Synchronous on purpose: it is a create and a tiny write, cheaper inline than
+ * two threadpool round trips (see small-file.ts), and no other work can slip
+ * in between the exclusive create and recording who owns the lock.
+ */
+function tryCreateLock(lockFile: string): HeldLock | undefined {
+  let fd: number;
+  try {
+    // Read-write: the holder may later rewrite the file and publish it (HeldLock.publish).
+    fd = openSync(lockFile, 'wx+');
+  } catch (err) {
+    if (errno(err) === 'EEXIST') return undefined;
+    if (errno(err) !== 'ENOENT') throw err;
+    mkdirSync(path.dirname(lockFile), { recursive: true });
+    return tryCreateLock(lockFile);
+  }
+  try {
+    host ??= hostname();
+    writeSync(fd, JSON.stringify({ pid: process.pid, host, time: new Date().toISOString() }));
+  } catch (err) {
+    // An ownerless lock would block every writer until it goes stale: give it back.
+    closeSync(fd);
+    unlinkQuietlySync(lockFile);
+    throw err;
+  }
+  return new HeldLock(lockFile, fd);
 }
 
 /** Break a lock whose holder crashed. Returns true if the caller should retry at once. */
@@ -109,7 +128,11 @@ async function breakIfStale(lockFile: string, staleMs: number): Promise<boolean>
   return true;
 }
 
-/** True only when the lock names a process on this host that no longer exists. */
+/**
+ * True only when the lock names a process on this host that no longer exists.
+ * A lock already published as a sidecar (HeldLock.publish) names no process,
+ *  so it is judged by age alone; it is only in that state for the rest of one commit.
+ */
 async function holderIsDead(lockFile: string): Promise<boolean> {
   try {
     const holder = JSON.parse(await readFile(lockFile, 'utf8')) as { pid?: unknown; host?: unknown };

@@ -34,7 +34,8 @@ export function assertUserKey(key: string): void {
  * ```
  * <root>/<key>                                  the object's bytes, at its key path
  * <root>/.polyfaas/meta/<h[0:2]>/<h>.json       sidecar metadata, h = sha256(key)
- * <root>/.polyfaas/locks/<h>.lock               cross-process write lock
+ * <root>/.polyfaas/locks/<h>.lock               cross-process write lock; a put
+ *                                               publishes its file as the new sidecar
  * <root>/.polyfaas/tmp/<unique>                 bodies and sidecars being written
  * ```
  *

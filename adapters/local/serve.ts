@@ -24,7 +24,7 @@ import {
   PolyfaasError,
 } from '../../src/index.js';
 import { parseCron } from './cron.js';
-import { registerLocalSchemes } from './file-bucket.js';
+import { registerSchemes } from './file-bucket.js';
 import { readBodyWithLimit } from './http-body.js';
 import { requestPath, toHttpRequest, writeHttpResponse } from './http-bridge.js';
 import { MinuteScheduler } from './scheduler.js';
@@ -109,7 +109,7 @@ export interface LocalServer {
  * ```
  */
 export async function serve(app: AppDefinition, options: ServeOptions = {}): Promise<LocalServer> {
-  registerLocalSchemes();
+  registerSchemes();
   const log = options.log ?? createLogger({ fields: { app: app.name, provider: 'local' } });
   const delivery = new EventDelivery(log, options);
   // `rt` is only read when a bucket write emits, which cannot happen before create() returns.

@@ -1,4 +1,5 @@
 import type { BigIntStats } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ObjectInfo } from '../../src/index.js';
 import { isMissing } from './fs-errors.js';
@@ -36,6 +37,22 @@ export async function readSidecar(file: string, key: string): Promise<Sidecar | 
     if (isMissing(err)) return undefined;
     throw err;
   }
+  return parseSidecar(text, key);
+}
+
+/** {@link readSidecar}, synchronously: for the commit path, where the file is tiny and the key is locked. */
+export function readSidecarSync(file: string, key: string): Sidecar | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+  return parseSidecar(text, key);
+}
+
+function parseSidecar(text: string, key: string): Sidecar | undefined {
   try {
     const parsed = JSON.parse(text) as Sidecar;
     return parsed.v === 1 && parsed.key === key && parsed.current ? parsed : undefined;

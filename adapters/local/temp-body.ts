@@ -3,6 +3,7 @@ import type { BigIntStats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { openExclusive, unlinkQuietly } from './fs-util.js';
+import { SMALL_FILE_BYTES, writeNewSmallFile } from './small-file.js';
 
 /** A body fully written and synced to a temp file, ready to be renamed into place. */
 export interface TempBody {
@@ -21,6 +22,11 @@ export interface TempBody {
  * erroring midway) the temp file is removed and the error rethrown.
  */
 export async function writeTempBody(tempPath: string, body: Uint8Array | Readable, sync = true): Promise<TempBody> {
+  if (body instanceof Uint8Array && body.byteLength <= SMALL_FILE_BYTES) {
+    // Small bodies (the common case for images, JSON, labels) skip the stream machinery entirely.
+    const stats = await writeNewSmallFile(tempPath, body, sync);
+    return { path: tempPath, size: body.byteLength, sha256: createHash('sha256').update(body).digest('hex'), stats };
+  }
   const handle = await openExclusive(tempPath);
   const hash = createHash('sha256');
   let size = 0;

@@ -3,6 +3,6 @@
  *
  * @packageDocumentation
  */
-export { MemoryBucket, registerMemoryScheme } from './memory-bucket.js';
+export { MemoryBucket, registerSchemes } from './memory-bucket.js';
 export { createMemoryRuntime } from './memory-runtime.js';
 export type { MemoryRuntime, MemoryRuntimeOptions } from './memory-runtime.js';

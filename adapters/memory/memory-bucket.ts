@@ -54,7 +54,7 @@ const named = new Map<string, MemoryBucket>();
  * Let `openBucket('mem://name')` work. The same name opens the same bucket
  * within a process, as a real bucket URL would.
  */
-export function registerMemoryScheme(): void {
+export function registerSchemes(): void {
   registerBucketScheme('mem', (url) => {
     const name = url.hostname + url.pathname.replace(/\/$/, '');
     let bucket = named.get(name);

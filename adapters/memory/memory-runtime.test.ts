@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defineApp, defineFunction, json, openBucket, PolyfaasError } from '../../src/index.js';
-import { createMemoryRuntime, MemoryBucket, registerMemoryScheme } from './index.js';
+import { createMemoryRuntime, MemoryBucket, registerSchemes } from './index.js';
 
 describe('createMemoryRuntime', () => {
   it('delivers queue messages and schedule ticks', async () => {
@@ -54,7 +54,7 @@ describe('createMemoryRuntime', () => {
 
   it('opens mem:// URLs once registered, sharing buckets by name', async () => {
     await expect(openBucket('mem://before-register')).rejects.toMatchObject({ code: 'InvalidArgument' });
-    registerMemoryScheme();
+    registerSchemes();
     const a = await openBucket('mem://shared-name');
     await a.put('k', 'v');
     const b = await openBucket('mem://shared-name');

@@ -21,11 +21,11 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   if (!app || app.kind !== 'polyfaas.app') {
     throw new PolyfaasError('InvalidArgument', `${modulePath} does not export an app made with defineApp (export "${values.export ?? 'app'}")`);
   }
-  const { registerLocalSchemes, serve } = await import('../../adapters/local/index.js');
-  const { registerMemoryScheme } = await import('../../adapters/memory/index.js');
-  registerLocalSchemes();
-  registerMemoryScheme();
-  const server = await serve(app, { port, host: values.host });
+  const local = await import('../../adapters/local/index.js');
+  const memory = await import('../../adapters/memory/index.js');
+  local.registerSchemes();
+  memory.registerSchemes();
+  const server = await local.serve(app, { port, host: values.host });
   io.out.write(`polyfaas: ${app.name} listening on ${server.url}\n`);
   await new Promise<void>((done) => {
     const stop = () => {

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Bucket, Logger } from '../../src/index.js';
 import { createLogger, isPolyfaasError } from '../../src/index.js';
 import type { LocalServer } from '../../adapters/local/index.js';
-import { registerLocalSchemes, serve } from '../../adapters/local/index.js';
+import { registerSchemes, serve } from '../../adapters/local/index.js';
 import type { EvaluationReport, ProgressBar, TrainingConfig } from '../../pipelines/image-classification/index.js';
 import { createProgressBar, featuresManifestKey, PIPELINE_BUCKET, REPORTS_PREFIX } from '../../pipelines/image-classification/index.js';
 import { fashionMnistApp, DEFAULT_DATA_DIR } from './app.js';
@@ -41,7 +41,7 @@ export async function runFashionMnist(options: RunOptions & { training?: Trainin
 
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   if (options.fresh) await rm(dataDir, { recursive: true, force: true });
-  registerLocalSchemes();
+  registerSchemes();
   const training: TrainingConfig = {
     epochs: options.epochs ?? (options.full ? 12 : 2),
     ...(options.limit ? { limit: options.limit } : {}),

@@ -30,8 +30,8 @@ export function registeredBucketSchemes(): string[] {
  *
  * @example
  * ```ts
- * import { registerLocalSchemes } from 'polyfaas/local';
- * registerLocalSchemes();
+ * import { registerSchemes } from 'polyfaas/local';
+ * registerSchemes();
  * const bucket = await openBucket('file:///var/data/raw');
  * ```
  */
