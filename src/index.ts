@@ -66,3 +66,5 @@ export type { HttpResult } from './runtime/http-result.js';
 export { encodeCursor, decodeCursor } from './storage/cursor.js';
 export { bucketBindingsFromEnv, bucketEnvName, resolveProviderObject, BUCKET_ENV_PREFIX } from './runtime/bindings.js';
 export type { ProviderObjectRef } from './runtime/bindings.js';
+export { HttpRouter } from './runtime/router.js';
+export type { RouteMatch } from './runtime/router.js';

@@ -13,6 +13,9 @@ const EXPECTED: Record<string, string[]> = {
   'polyfaas/memory': ['MemoryBucket', 'createMemoryRuntime', 'registerSchemes'],
   'polyfaas/local': ['FileBucket', 'serve', 'registerSchemes'],
   'polyfaas/testing': ['runBucketConformance', 'runRuntimeConformance'],
+  'polyfaas/aws': ['toLambda', 'S3Bucket', 'registerSchemes'],
+  'polyfaas/gcp': ['registerGcp', 'GcsBucket', 'registerSchemes'],
+  'polyfaas/azure': ['registerAzure', 'AzureBlobBucket', 'registerSchemes'],
   'polyfaas/model': ['ModelStore', 'Predictor', 'initBackend', 'registerWasmGradientKernels'],
   'polyfaas/pipelines': ['createImageClassificationApp', 'createPreprocessFunction', 'trainWithCheckpoints'],
 };

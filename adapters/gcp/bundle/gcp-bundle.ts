@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BundleResult } from '../../../cli/bundle/esbuild-bundle.js';
+import { bundleFunction } from '../../../cli/bundle/esbuild-bundle.js';
+import type { AnyFunction, AppDefinition, Trigger } from '../../../src/index.js';
+import { bucketEnvName, DEFAULT_TIMEOUT_MS, PolyfaasError } from '../../../src/index.js';
+
+/**
+ * Left out of the bundle and installed by Cloud Build from `package.json`:
+ * the Functions Framework must be the very copy its `functions-framework`
+ * binary loads (its function registry is a module singleton), `sharp` is a
+ * native addon, and the Storage client is installed rather than inlined.
+ */
+export const GCP_EXTERNALS = ['@google-cloud/functions-framework', '@google-cloud/storage', 'sharp'] as const;
+
+/** Options for {@link bundleGcpApp}. */
+export interface GcpBundleOptions {
+  /** The entry file that imports the app and calls `registerGcp`. */
+  entry: string;
+  /** Parent folder; the app's source folder is `<outDir>/<app-name>`. */
+  outDir: string;
+  region?: string;
+  /** `gcloud --runtime`. Default `nodejs20`. */
+  runtime?: string;
+  /** `gs://bucket/prefix/` per logical bucket, set as `POLYFAAS_BUCKET_<NAME>` and used for storage triggers. */
+  buckets?: Record<string, string>;
+  /** Named export holding the app. Default `app`, then `default`. */
+  exportName?: string;
+  minify?: boolean;
+}
+
+/** One function's deployment. */
+export interface GcpDeployPlan {
+  function: string;
+  trigger: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  command: string;
+  /** Extra commands (Cloud Scheduler job, Pub/Sub topic) the function needs. */
+  setup: string[];
+}
+
+/** What {@link bundleGcpApp} wrote. */
+export interface GcpBundle {
+  sourceDir: string;
+  bundle: BundleResult;
+  packageJson: Record<string, unknown>;
+  plans: GcpDeployPlan[];
+}
+
+/** Memory sizes Cloud Functions accepts, in MiB. */
+const MEMORY_STEPS = [128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768];
+const DEFAULT_MEMORY_MB = 512;
+/** 2nd gen limit for event-driven functions (HTTP may run 3600 s). */
+const MAX_EVENT_TIMEOUT_S = 540;
+
+/**
+ * Bundle an app for Cloud Functions (2nd gen): one source folder with the
+ * bundled code (`index.mjs`), the tfjs WASM files and a `package.json` naming
+ * `main` and the dependencies Cloud Build installs, plus the exact
+ * `gcloud functions deploy` command of each function.
+ *
+ * @example
+ * ```ts
+ * const out = await bundleGcpApp({ entry: 'examples/fashion-mnist/gcp.ts', outDir: 'dist/gcp', buckets: { data: 'gs://my-bucket/fashion/' } });
+ * for (const plan of out.plans) console.log(plan.command);
+ * ```
+ */
+export async function bundleGcpApp(options: GcpBundleOptions): Promise<GcpBundle> {
+  const app = await loadApp(options.entry, options.exportName);
+  const sourceDir = resolve(options.outDir, app.name);
+  await rm(sourceDir, { recursive: true, force: true });
+  const bundle = await bundleFunction({
+    entry: options.entry,
+    outDir: sourceDir,
+    outFile: 'index.mjs',
+    external: [...GCP_EXTERNALS],
+    ...(options.minify !== undefined ? { minify: options.minify } : {}),
+  });
+  const packageJson = {
+    name: `${app.name}-gcp`,
+    version: '1.0.0',
+    private: true,
+    type: 'module',
+    main: 'index.mjs',
+    engines: { node: '>=20' },
+    dependencies: Object.fromEntries(GCP_EXTERNALS.map((name) => [name, installedVersion(name)])),
+  };
+  await writeFile(join(sourceDir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
+  const plans = app.functions.map((fn) => deployPlan(app, fn, sourceDir, options));
+  return { sourceDir, bundle, packageJson, plans };
+}
+
+/** The `gcloud` command that deploys one function from the source folder. */
+export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: string, options: Pick<GcpBundleOptions, 'region' | 'runtime' | 'buckets'>): GcpDeployPlan {
+  const trigger = fn.trigger as Trigger;
+  const region = options.region ?? 'us-central1';
+  const buckets = { ...stringBindings(app), ...(options.buckets ?? {}) };
+  const memoryMb = MEMORY_STEPS.find((m) => m >= (fn.memoryMb ?? DEFAULT_MEMORY_MB)) ?? 32768;
+  const wanted = Math.ceil((fn.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000);
+  const timeoutSeconds = trigger.type === 'http' ? Math.min(wanted, 3600) : Math.min(wanted, MAX_EVENT_TIMEOUT_S);
+  const env = ['NODE_ENV=production', ...Object.entries(buckets).filter(([, url]) => url.startsWith('gs://')).map(([name, url]) => `${bucketEnvName(name)}=${url}`)];
+  const setup: string[] = [];
+  const flags = [
+    `gcloud functions deploy ${fn.name}`,
+    '--gen2',
+    `--runtime=${options.runtime ?? 'nodejs20'}`,
+    `--region=${region}`,
+    `--source=${shellQuote(sourceDir)}`,
+    `--entry-point=${fn.name}`,
+    `--memory=${memoryMb < 1024 ? `${memoryMb}Mi` : `${memoryMb / 1024}Gi`}`,
+    `--timeout=${timeoutSeconds}s`,
+    `--set-env-vars=${shellQuote(env.join(','))}`,
+  ];
+  let description: string;
+  switch (trigger.type) {
+    case 'http':
+      flags.push('--trigger-http', '--allow-unauthenticated');
+      description = `HTTP ${trigger.method} ${trigger.path}`;
+      break;
+    case 'storage': {
+      const url = buckets[trigger.bucket];
+      if (!url?.startsWith('gs://')) {
+        throw new PolyfaasError('InvalidArgument', `${fn.name}: bind bucket "${trigger.bucket}" to gs://<bucket>/<prefix>/ (--bucket ${trigger.bucket}=gs://...)`);
+      }
+      const bucket = new URL(url).hostname;
+      const events = trigger.events ?? ['created'];
+      if (events.length > 1) {
+        // One Eventarc trigger per function: a second event type needs a second deployment of the same code.
+        throw new PolyfaasError('Unimplemented', `${fn.name}: Cloud Functions takes one storage event type per function (got ${events.join(', ')})`);
+      }
+      flags.push(`--trigger-event-filters=type=google.cloud.storage.object.v1.${events[0] === 'deleted' ? 'deleted' : 'finalized'}`, `--trigger-event-filters=bucket=${bucket}`);
+      if ((fn.retries ?? 2) > 0) flags.push('--retry');
+      description = `GCS ${events[0]} in gs://${bucket}`;
+      break;
+    }
+    case 'queue':
+      flags.push(`--trigger-topic=${trigger.queue}`);
+      if ((fn.retries ?? 2) > 0) flags.push('--retry');
+      description = `Pub/Sub topic ${trigger.queue}`;
+      break;
+    case 'schedule': {
+      // Cloud Scheduler cannot call a CloudEvent function directly: it publishes to a topic that triggers it.
+      const topic = `polyfaas-schedule-${fn.name}`;
+      setup.push(`gcloud pubsub topics create ${topic}`);
+      setup.push(
+        `gcloud scheduler jobs create pubsub ${fn.name} --location=${region} --schedule=${shellQuote(trigger.cron)} --time-zone=Etc/UTC --topic=${topic} --message-body='{"polyfaas":"schedule"}'`,
+      );
+      flags.push(`--trigger-topic=${topic}`);
+      description = `schedule ${trigger.cron} (UTC) via Cloud Scheduler → Pub/Sub ${topic}`;
+      break;
+    }
+  }
+  return { function: fn.name, trigger: description, memoryMb, timeoutSeconds, command: flags.join(' \\\n    '), setup };
+}
+
+function stringBindings(app: AppDefinition): Record<string, string> {
+  return Object.fromEntries(Object.entries(app.buckets).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** Import the entry to read the app definition (the entry's `registerGcp` call is harmless here). */
+async function loadApp(entry: string, exportName?: string): Promise<AppDefinition> {
+  const module = (await import(pathToFileURL(resolve(entry)).href)) as Record<string, unknown>;
+  const candidates = exportName ? [exportName] : ['app', 'default'];
+  for (const name of candidates) {
+    const value = module[name] as AppDefinition | undefined;
+    if (value && value.kind === 'polyfaas.app') return value;
+  }
+  throw new PolyfaasError('InvalidArgument', `${entry} exports no app (looked for ${candidates.join(', ')}); export the app next to registerGcp(app)`);
+}
+
+function installedVersion(name: string): string {
+  const require = createRequire(import.meta.url);
+  try {
+    const pkgPath = require.resolve(`${name}/package.json`);
+    return (JSON.parse(readFileSyncUtf8(pkgPath)) as { version: string }).version;
+  } catch {
+    // Packages whose exports hide package.json: read it from the resolved main's folder.
+    const main = require.resolve(name);
+    const root = main.slice(0, main.lastIndexOf(`node_modules/${name}`) + `node_modules/${name}`.length);
+    return (JSON.parse(readFileSyncUtf8(join(root, 'package.json'))) as { version: string }).version;
+  }
+}
+
+function readFileSyncUtf8(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from '@google-cloud/functions-framework';
+import * as functions from '@google-cloud/functions-framework';
+import type { Storage, StorageOptions } from '@google-cloud/storage';
+import type { AnyFunction, AppDefinition, BucketBinding, Logger, Trigger } from '../../src/index.js';
+import {
+  AppRuntime,
+  bucketBindingsFromEnv,
+  bucketEnvName,
+  createLogger,
+  DEFAULT_TIMEOUT_MS,
+  defineApp,
+  errorResponse,
+  isPolyfaasError,
+  PolyfaasError,
+  registeredBucketSchemes,
+} from '../../src/index.js';
+import { AttemptCounter } from './attempts.js';
+import type { GcpCloudEvent } from './cloud-event.js';
+import { mapCloudEvent } from './cloud-event.js';
+import { normalisePrefix, registerSchemes } from './gcs-bucket.js';
+import { readRequestBody, requestPath, toHttpRequest, writeHttpResponse } from './http-bridge.js';
+
+/** Options for {@link registerGcp}. */
+export interface RegisterGcpOptions {
+  /** Bucket bindings that win over the app's and the environment's (tests use them). */
+  buckets?: Record<string, BucketBinding>;
+  /** Where `POLYFAAS_BUCKET_<NAME>` bindings are read. Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Cloud Storage client or its options (e.g. `{ apiEndpoint }`) for `gs://` bindings. */
+  storage?: Storage | StorageOptions;
+  log?: Logger;
+}
+
+/** How one function was registered with the Functions Framework. */
+export interface GcpTarget {
+  /** The `--entry-point` / `--target`: the polyfaas function name. */
+  readonly name: string;
+  /** `http` for HTTP triggers, `cloudevent` for storage, queue and schedule triggers. */
+  readonly signature: 'http' | 'cloudevent';
+}
+
+/**
+ * Register every function of an app with the Functions Framework: HTTP
+ * triggers with `http()`, storage, queue and schedule triggers with
+ * `cloudEvent()`. Deploy each function with its name as the entry point
+ * (`polyfaas bundle gcp` prints the `gcloud` commands).
+ *
+ * Each function gets its own runtime (buckets, `init`, cold/warm state), built on
+ * its first request, as each Cloud Function is its own service. Buckets are bound
+ * with `POLYFAAS_BUCKET_<NAME>=gs://bucket/prefix/`.
+ *
+ * - HTTP: the raw body (`req.rawBody`) is kept for binary uploads; the request id is the
+ *   `function-execution-id` header; the deadline is now + the function's `timeoutMs`
+ *   (Cloud Functions has no remaining-time API; deploy with the same timeout). A request
+ *   to `/` reaches the function's own route when that route has no parameters, so the
+ *   bare function URL works. Errors are JSON bodies without stack traces.
+ * - Events: GCS finalized/deleted and Pub/Sub messagePublished CloudEvents (binary or
+ *   structured mode, and legacy background events, which the framework converts). Events
+ *   outside the trigger's bucket, prefix or suffix are acknowledged and skipped. A failure
+ *   or an unknown event type answers non-2xx so the platform retries (when the function
+ *   is deployed with `--retry`); the response body carries `<Code>: <message>` only.
+ *
+ * @example
+ * ```ts
+ * // examples/fashion-mnist/gcp.ts
+ * import { registerGcp } from 'polyfaas/gcp';
+ * import { app } from './app.js';
+ * registerGcp(app);
+ * ```
+ */
+export function registerGcp(app: AppDefinition, options: RegisterGcpOptions = {}): GcpTarget[] {
+  registerSchemes(options.storage ?? {});
+  const log = options.log ?? createLogger({ fields: { app: app.name, provider: 'gcp' } });
+  const bindings: Record<string, BucketBinding> = { ...app.buckets, ...bucketBindingsFromEnv(app, options.env ?? process.env), ...(options.buckets ?? {}) };
+  const eventBindings = normaliseGsBindings(bindings);
+  return app.functions.map((fn) => {
+    const runtime = lazyRuntime(app, fn, bindings, log);
+    if ((fn.trigger as Trigger).type === 'http') {
+      functions.http(fn.name, httpHandler(fn, runtime, log));
+      return { name: fn.name, signature: 'http' as const };
+    }
+    functions.cloudEvent<unknown>(fn.name, cloudEventHandler(fn, runtime, eventBindings, log));
+    return { name: fn.name, signature: 'cloudevent' as const };
+  });
+}
+
+type RuntimeFor = () => Promise<AppRuntime>;
+
+/** Event-driven 2nd gen functions run at most 9 minutes, whatever the definition asks for. */
+const MAX_EVENT_TIMEOUT_MS = 540_000;
+
+/** Build the function's runtime on first use; a failure is retried on the next request. */
+function lazyRuntime(app: AppDefinition, fn: AnyFunction, bindings: Record<string, BucketBinding>, log: Logger): RuntimeFor {
+  let pending: Promise<AppRuntime> | undefined;
+  return () => {
+    pending ??= (async () => {
+      checkBindings(bindings);
+      const single = defineApp({ name: app.name, functions: [fn], buckets: app.buckets });
+      return AppRuntime.create(single, { provider: 'gcp', log, buckets: bindings });
+    })().catch((err: unknown) => {
+      pending = undefined;
+      throw err;
+    });
+    return pending;
+  };
+}
+
+/** Fail with a useful message when a bucket is still bound to a URL nothing here can open (e.g. `file://`). */
+function checkBindings(bindings: Record<string, BucketBinding>): void {
+  const schemes = new Set(registeredBucketSchemes());
+  for (const [name, binding] of Object.entries(bindings)) {
+    if (typeof binding !== 'string') continue;
+    const scheme = binding.split(':', 1)[0]?.toLowerCase() ?? '';
+    if (!schemes.has(scheme)) {
+      throw new PolyfaasError('InvalidArgument', `Bucket "${name}" is bound to ${binding}; on Cloud Functions set ${bucketEnvName(name)}=gs://<bucket>/<prefix>/`);
+    }
+  }
+}
+
+function httpHandler(fn: AnyFunction, runtime: RuntimeFor, log: Logger): functions.HttpFunction {
+  const trigger = fn.trigger as Extract<Trigger, { type: 'http' }>;
+  return async (req: Request, res: Response) => {
+    const received = Date.now();
+    const requestId = req.get('function-execution-id') ?? req.executionId ?? randomUUID();
+    try {
+      const rt = await runtime();
+      let path = requestPath(req);
+      if (path === '/' && trigger.path !== '/' && !trigger.path.includes(':')) path = trigger.path;
+      const body = await readRequestBody(req, rt.maxBodyBytesFor(req.method, path));
+      const request = toHttpRequest(req, body, requestId, path);
+      writeHttpResponse(res, await rt.handleHttp(request, { requestId, deadline: received + (fn.timeoutMs ?? DEFAULT_TIMEOUT_MS) }));
+    } catch (err) {
+      // Only a runtime that cannot start (or a broken response) gets here; answer like any other error.
+      if (!res.headersSent) writeHttpResponse(res, errorResponse(err, requestId, log.child({ fn: fn.name })));
+      else res.destroy();
+    }
+  };
+}
+
+function cloudEventHandler(
+  fn: AnyFunction,
+  runtime: RuntimeFor,
+  bindings: Record<string, BucketBinding>,
+  log: Logger,
+): functions.CloudEventFunction<unknown> {
+  const attempts = new AttemptCounter();
+  return async (cloudEvent) => {
+    const received = Date.now();
+    const event = cloudEvent as unknown as GcpCloudEvent;
+    const fnLog = log.child({ fn: fn.name, eventId: event?.id, eventType: event?.type });
+    try {
+      const rt = await runtime();
+      const attempt = attempts.next(String(event?.id));
+      const mapped = mapCloudEvent(fn, event, bindings, attempt);
+      const instance = rt.instance(fn.name);
+      if (mapped.action === 'skip') {
+        fnLog.debug('event skipped', { reason: mapped.reason });
+        return;
+      }
+      if (mapped.action === 'warmup') {
+        await instance.warmup();
+        return;
+      }
+      const timeoutMs = Math.min(fn.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_EVENT_TIMEOUT_MS);
+      await instance.invoke(mapped.event, { requestId: event.id, deadline: received + timeoutMs, attempt });
+    } catch (err) {
+      throw deliveryError(err, fnLog);
+    }
+  };
+}
+
+/**
+ * The error the framework answers with (500; the message is the body outside
+ * production). Coded errors keep code and message; anything else becomes
+ * `Internal: Internal error` so nothing internal leaks. The log keeps the rest.
+ */
+function deliveryError(err: unknown, log: Logger): Error {
+  const coded = isPolyfaasError(err) && err.code !== 'Internal';
+  log.error('event failed', { err: err instanceof Error ? err : String(err), stack: err instanceof Error ? err.stack : undefined });
+  const code = coded ? err.code : 'Internal';
+  const failure = new Error(`${code}: ${coded ? err.message : 'Internal error'}`);
+  failure.name = 'PolyfaasDeliveryError';
+  failure.stack = `${failure.name}: ${failure.message}`;
+  return failure;
+}
+
+/** `gs://bucket/prefix` bindings with the prefix ending in `/`, as `GcsBucket` stores keys. */
+function normaliseGsBindings(bindings: Record<string, BucketBinding>): Record<string, BucketBinding> {
+  const out: Record<string, BucketBinding> = {};
+  for (const [name, binding] of Object.entries(bindings)) {
+    if (typeof binding === 'string' && /^gs:\/\//i.test(binding)) {
+      const url = new URL(binding);
+      out[name] = `gs://${url.hostname}/${encodeURI(normalisePrefix(decodeURIComponent(url.pathname)))}`;
+    } else {
+      out[name] = binding;
+    }
+  }
+  return out;
+}
