@@ -1,0 +1,114 @@
+import { BlobServiceClient } from '@azure/storage-blob';
+import type { Bucket, BucketObject, BucketObjectStream, ListOptions, ListPage, ListPageOptions, ObjectInfo, PutBody, PutOptions } from '../../src/index.js';
+import { createBucket, PolyfaasError, registerBucketScheme } from '../../src/index.js';
+import { AzureBlobDriver } from './blob-driver.js';
+
+/** The environment variable holding the storage account connection string. */
+export const CONNECTION_STRING_ENV = 'AZURE_STORAGE_CONNECTION_STRING';
+
+/** Options for {@link AzureBlobBucket}. */
+export interface AzureBlobBucketOptions {
+  /** Container name. */
+  container: string;
+  /** Blob-name prefix the bucket lives under (`fashion/`); keys are relative to it. */
+  prefix?: string;
+  /** Account connection string. Default: `AZURE_STORAGE_CONNECTION_STRING`. */
+  connectionString?: string;
+  /** A ready client (managed identity, SAS...); wins over `connectionString`. */
+  serviceClient?: BlobServiceClient;
+}
+
+/**
+ * A container (or a prefix in one) of Azure Blob Storage as a polyfaas
+ * {@link Bucket}. Large bodies and streams upload as staged blocks committed
+ * at once; `ifNoneMatch: '*'` and `ifMatch` use the service's conditional
+ * headers, so racing writers are decided by Azure, not by the client.
+ *
+ * @example
+ * ```ts
+ * const bucket = new AzureBlobBucket({ container: 'fashion', prefix: 'prod/' });
+ * await bucket.put('raw/a.png', png, { contentType: 'image/png', ifNoneMatch: '*' });
+ * ```
+ */
+export class AzureBlobBucket implements Bucket {
+  private readonly inner: Bucket;
+  /** The container this bucket writes to. */
+  readonly container: string;
+  /** The blob-name prefix of every key (empty or ending in `/`). */
+  readonly prefix: string;
+
+  constructor(options: AzureBlobBucketOptions) {
+    const prefix = normalisePrefix(options.prefix ?? '');
+    const service = options.serviceClient ?? serviceFromConnectionString(options.connectionString ?? process.env[CONNECTION_STRING_ENV]);
+    this.container = options.container;
+    this.prefix = prefix;
+    const name = `azblob://${options.container}/${prefix}`;
+    this.inner = createBucket(new AzureBlobDriver(name, service.getContainerClient(options.container), prefix));
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+  get(key: string): Promise<BucketObject> {
+    return this.inner.get(key);
+  }
+  getStream(key: string): Promise<BucketObjectStream> {
+    return this.inner.getStream(key);
+  }
+  put(key: string, body: PutBody, options?: PutOptions): Promise<ObjectInfo> {
+    return this.inner.put(key, body, options);
+  }
+  head(key: string): Promise<ObjectInfo> {
+    return this.inner.head(key);
+  }
+  exists(key: string): Promise<boolean> {
+    return this.inner.exists(key);
+  }
+  list(options?: ListOptions): AsyncIterable<ObjectInfo> {
+    return this.inner.list(options);
+  }
+  listPage(options?: ListPageOptions): Promise<ListPage> {
+    return this.inner.listPage(options);
+  }
+  delete(key: string): Promise<void> {
+    return this.inner.delete(key);
+  }
+}
+
+/** `azblob://container/some/prefix` → `{ container, prefix: 'some/prefix/' }`. */
+export function parseAzblobUrl(url: string | URL): { container: string; prefix: string } {
+  const parsed = typeof url === 'string' ? new URL(url) : url;
+  if (parsed.protocol !== 'azblob:' || !parsed.hostname) {
+    throw new PolyfaasError('InvalidArgument', `Not an azblob://container/prefix URL: ${String(url)}`);
+  }
+  return { container: parsed.hostname, prefix: normalisePrefix(decodeURIComponent(parsed.pathname.replace(/^\//, ''))) };
+}
+
+function normalisePrefix(prefix: string): string {
+  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+
+function serviceFromConnectionString(connectionString: string | undefined): BlobServiceClient {
+  if (!connectionString) {
+    throw new PolyfaasError('InvalidArgument', `Azure Blob Storage needs a connection string: set ${CONNECTION_STRING_ENV} or pass one`);
+  }
+  try {
+    return BlobServiceClient.fromConnectionString(connectionString);
+  } catch (err) {
+    throw new PolyfaasError('InvalidArgument', `${CONNECTION_STRING_ENV} is not a valid connection string`, { cause: err });
+  }
+}
+
+/**
+ * Let `openBucket('azblob://container/prefix')` work. The account comes from
+ * `options` or `AZURE_STORAGE_CONNECTION_STRING`, read when a bucket opens.
+ *
+ * @example
+ * ```ts
+ * registerSchemes();
+ * const bucket = await openBucket('azblob://fashion/prod');
+ * ```
+ */
+export function registerSchemes(options: Omit<AzureBlobBucketOptions, 'container' | 'prefix'> = {}): void {
+  registerBucketScheme('azblob', (url) => new AzureBlobBucket({ ...options, ...parseAzblobUrl(url) }));
+}

@@ -1,0 +1,72 @@
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureRegistrationsAsync } from '../../../test/azure/functions-core-stub.js';
+import { bundleCommand } from './cli.js';
+
+const root = resolve(import.meta.dirname, '../../..');
+
+function captureIo() {
+  let out = '';
+  let err = '';
+  return { io: { out: { write: (s: string) => ((out += s), true) }, err: { write: (s: string) => ((err += s), true) } }, out: () => out, err: () => err };
+}
+
+describe('polyfaas bundle azure', () => {
+  let dir: string;
+  beforeAll(async () => {
+    await mkdir(join(root, '.polyfaas'), { recursive: true });
+    dir = await mkdtemp(join(root, '.polyfaas/azure-bundle-test-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('prints its usage', async () => {
+    const c = captureIo();
+    expect(await bundleCommand(['--help'], c.io)).toBe(0);
+    expect(c.out()).toMatch(/polyfaas bundle azure <entry-file>/);
+  });
+
+  it('explains how to bind storage-triggered buckets', async () => {
+    const c = captureIo();
+    await expect(bundleCommand([join(root, 'examples/fashion-mnist/azure.ts'), '--out', join(dir, 'unbound')], c.io)).rejects.toThrow(/--bucket <name>=azblob:/);
+  }, 60_000);
+
+  it('writes a deployable function app for the Fashion-MNIST entry, and the bundle registers every function', async () => {
+    const out = join(dir, 'fashion');
+    const c = captureIo();
+    const code = await bundleCommand([join(root, 'examples/fashion-mnist/azure.ts'), '--out', out, '--bucket', 'data=azblob://fashion/prod', '--app-name', 'fashion-fn', '--zip'], c.io);
+    expect(code).toBe(0);
+    const pkg = JSON.parse(await readFile(join(out, 'package.json'), 'utf8')) as { main: string; dependencies: Record<string, string> };
+    expect(pkg.main).toBe('index.mjs');
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@azure/functions', 'sharp']);
+    const host = JSON.parse(await readFile(join(out, 'host.json'), 'utf8')) as { extensionBundle: { id: string } };
+    expect(host).toMatchObject({ version: '2.0', extensions: { http: { routePrefix: '' }, queues: { maxDequeueCount: 3 } } });
+    expect(host.extensionBundle.id).toBe('Microsoft.Azure.Functions.ExtensionBundle');
+    const local = JSON.parse(await readFile(join(out, 'local.settings.json'), 'utf8')) as { Values: Record<string, string> };
+    expect(local.Values).toMatchObject({ FUNCTIONS_WORKER_RUNTIME: 'node', AZURE_STORAGE_CONNECTION_STRING: '', AzureWebJobsStorage: '', POLYFAAS_BUCKET_DATA: 'azblob://fashion/prod' });
+    for (const wasm of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) expect((await stat(join(out, wasm))).size).toBeGreaterThan(100_000);
+    expect(c.out()).toMatch(/func azure functionapp publish fashion-fn --javascript --build remote/);
+    expect(c.out()).toMatch(/POLYFAAS_BUCKET_DATA=azblob:\/\/fashion\/prod/);
+    expect((await stat(`${out}.zip`)).size).toBeGreaterThan(0);
+
+    // Load the artifact as the worker would (with the host's core module stood in): every function registers.
+    process.env.POLYFAAS_BUCKET_DATA = 'azblob://fashion/prod';
+    process.env.AZURE_STORAGE_CONNECTION_STRING = 'UseDevelopmentStorage=true';
+    try {
+      const loaded = await captureRegistrationsAsync(() => import(join(out, 'index.mjs')));
+      const names = loaded.functions.map((f) => `${f.name}:${f.trigger.type}`).sort();
+      expect(names).toEqual([
+        'evaluate:blobTrigger',
+        'model-info:httpTrigger',
+        'plan-training:blobTrigger',
+        'polyfaas-fallback:httpTrigger',
+        'predict:httpTrigger',
+        'preprocess:blobTrigger',
+        'train:blobTrigger',
+      ]);
+    } finally {
+      delete process.env.POLYFAAS_BUCKET_DATA;
+      delete process.env.AZURE_STORAGE_CONNECTION_STRING;
+    }
+  }, 180_000);
+});

@@ -1,0 +1,105 @@
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { bundleFunction, formatBytes, shortPath } from '../../../cli/bundle/esbuild-bundle.js';
+import { zipDirectory } from '../../../cli/bundle/zip.js';
+import type { Io } from '../../../cli/registry.js';
+import { bucketEnvName, PolyfaasError } from '../../../src/index.js';
+import { hostJson } from '../host-json.js';
+import { functionAppPackageJson, localSettings, requiredAppSettings } from './function-app.js';
+import { planEntry } from './plan.js';
+
+const USAGE = `polyfaas bundle azure <entry-file> [options]
+
+Writes a deployable Azure Functions app (Node.js v4 programming model) for the
+app behind <entry-file> (a tiny module that calls registerAzure(app), e.g.
+examples/fashion-mnist/azure.ts): host.json, package.json (main + @azure/functions
+and sharp as dependencies), the esbuild bundle, the TensorFlow.js WASM files and
+a local.settings.json template without secrets. Prints the publish command and
+the app settings to set.
+
+Options:
+  --out <dir>                 output folder (default dist/azure/<app-name>)
+  --bucket <name>=<azblob-url> bind a logical bucket, e.g. data=azblob://fashion/prod (repeatable)
+  --app-name <name>           Function App name to show in the publish command
+  --zip                       also write <out>.zip (for zip deploy)
+  -h, --help                  show this help`;
+
+/**
+ * `polyfaas bundle azure`: one function-app folder for the whole app (Azure
+ * deploys all functions of an app together).
+ */
+export async function bundleCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      bucket: { type: 'string', multiple: true },
+      'app-name': { type: 'string' },
+      zip: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [entry] = positionals;
+  if (!entry) throw new PolyfaasError('InvalidArgument', `Name the entry file.\n\n${USAGE}`);
+  const bindings: Record<string, string> = {};
+  for (const spec of values.bucket ?? []) {
+    const eq = spec.indexOf('=');
+    if (eq < 1 || !spec.slice(eq + 1).startsWith('azblob://')) throw new PolyfaasError('InvalidArgument', `--bucket wants <name>=azblob://<container>/<prefix>, got "${spec}"`);
+    bindings[spec.slice(0, eq)] = spec.slice(eq + 1);
+  }
+
+  const env: Record<string, string> = {};
+  for (const [name, url] of Object.entries(bindings)) env[bucketEnvName(name)] = url;
+  // Registration checks that storage-triggered buckets are bound to Blob Storage, so planning needs the bindings.
+  const plan = await planEntry(resolve(entry), env).catch((err: unknown) => {
+    // The entry runs from its own compiled copy of polyfaas, so its errors are not instances of this PolyfaasError.
+    const message = err instanceof Error ? err.message : String(err);
+    if (/not bound to Blob Storage/.test(message)) {
+      throw new PolyfaasError('InvalidArgument', `${message} (for bundling: --bucket <name>=azblob://<container>/<prefix>)`, { cause: err });
+    }
+    throw err;
+  });
+
+  const outDir = resolve(values.out ?? join('dist', 'azure', plan.app.name));
+  const main = 'index.mjs';
+  const bundle = await bundleFunction({ entry: resolve(entry), outDir, outFile: main, external: ['@azure/functions', 'sharp'] });
+  const settings = requiredAppSettings(plan, bindings);
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  await writeFile(join(outDir, 'host.json'), json(hostJson(plan.app)));
+  await writeFile(join(outDir, 'package.json'), json(functionAppPackageJson(plan.app, main)));
+  await writeFile(join(outDir, 'local.settings.json'), json(localSettings(settings)));
+  await writeFile(join(outDir, '.funcignore'), 'local.settings.json\n');
+
+  const appName = values['app-name'] ?? '<function-app-name>';
+  const lines = [
+    `Bundled ${plan.app.name} for Azure Functions → ${shortPath(outDir)}`,
+    `  ${main} ${formatBytes(bundle.jsBytes)} + WASM ${formatBytes(bundle.wasmBytes)}`,
+    '',
+    'Functions:',
+    ...plan.functions.map((f) => `  ${f.name.padEnd(22)} ${f.trigger.padEnd(9)} ${f.methods ? `${f.methods.join(',')} ` : ''}${f.target ?? ''}`),
+    '',
+    'App settings (az functionapp config appsettings set --name <app> --resource-group <rg> --settings KEY=VALUE ...):',
+    ...Object.entries(settings).map(([k, v]) => `  ${k}=${v}`),
+    '  (leave WEBSITE_TIME_ZONE unset: schedules are UTC)',
+  ];
+  const grid = plan.functions.filter((f) => f.trigger === 'eventGrid');
+  if (grid.length > 0 || plan.blobSource === 'EventGrid') {
+    lines.push('', 'Event Grid: subscribe the storage account to these functions (az eventgrid event-subscription create --source-resource-id <storage-account-id> ...):');
+    for (const f of grid) lines.push(`  ${f.name}: --included-event-types Microsoft.Storage.BlobDeleted --endpoint-type azurefunction --endpoint <function-resource-id>`);
+    if (plan.blobSource === 'EventGrid') lines.push('  blob triggers (source EventGrid): --included-event-types Microsoft.Storage.BlobCreated --endpoint https://<app>.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.<name>&code=<blobs_extension key>');
+  }
+  lines.push('', 'Deploy (installs @azure/functions and the Linux build of sharp on the server):', `  cd ${shortPath(outDir)} && func azure functionapp publish ${appName} --javascript --build remote`);
+  if (values.zip) {
+    const zipPath = `${outDir}.zip`;
+    const bytes = await zipDirectory(outDir, zipPath);
+    lines.push(`  or zip deploy ${shortPath(zipPath)} (${formatBytes(bytes)}) with SCM_DO_BUILD_DURING_DEPLOYMENT=true`);
+  }
+  io.out.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll } from 'vitest';
+import { createLogger, defineApp } from '../../src/index.js';
+import { runRuntimeConformance } from '../../src/testing/index.js';
+import type { Azurite } from '../../test/azure/azurite.js';
+import { startAzurite } from '../../test/azure/azurite.js';
+import { captureRegistrations } from '../../test/azure/functions-core-stub.js';
+import { EmulatedHost } from '../../test/azure/host.js';
+import { AzureBlobBucket, maxDequeueCount, registerAzure } from './index.js';
+
+let azurite: Azurite;
+beforeAll(async () => {
+  azurite = await startAzurite();
+});
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+runRuntimeConformance(
+  'azure (captured @azure/functions handlers, blob triggers over Azurite)',
+  {
+    async start(app, opts) {
+      const containers: Record<string, string> = {};
+      for (const name of Object.keys(app.buckets)) containers[name] = await azurite.container(name);
+      const buckets = Object.fromEntries(Object.entries(containers).map(([name, c]) => [name, `azblob://${c}/`]));
+      const { functions } = captureRegistrations(() =>
+        registerAzure(app, { env: {}, buckets, storage: { connectionString: azurite.connectionString }, log: createLogger({ level: 'silent' }) }),
+      );
+      // The host-wide poison threshold the bundle writes to host.json; the suite's `retries` overrides every function's.
+      const retried = opts.retries === undefined ? app : defineApp({ functions: app.functions.map((fn) => ({ ...fn, retries: opts.retries })), buckets: app.buckets });
+      const host = new EmulatedHost(functions, {
+        service: azurite.service,
+        containers: Object.values(containers),
+        maxDequeueCount: maxDequeueCount(retried),
+        ...(opts.deliverTwice ? { deliverTwice: true } : {}),
+      });
+      return {
+        http: (init) => host.http(init),
+        bucket: (name) => new AzureBlobBucket({ container: containers[name] as string, connectionString: azurite.connectionString }),
+        idle: () => host.idle(),
+        deadLetters: () => host.poison,
+        close: async () => {
+          await host.idle();
+          await Promise.all(Object.values(containers).map((c) => azurite.service.getContainerClient(c).deleteIfExists()));
+        },
+      };
+    },
+  },
+  { timeoutMs: 60_000 },
+);

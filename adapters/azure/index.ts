@@ -1,0 +1,10 @@
+/**
+ * `polyfaas/azure`: Azure Functions (Node.js v4 programming model) and Azure Blob Storage.
+ *
+ * @packageDocumentation
+ */
+export { AzureBlobBucket, registerSchemes, parseAzblobUrl, CONNECTION_STRING_ENV } from './blob-bucket.js';
+export type { AzureBlobBucketOptions } from './blob-bucket.js';
+export { registerAzure, FALLBACK_FUNCTION } from './register.js';
+export { hostJson, maxDequeueCount } from './host-json.js';
+export type { AzureRegistration, RegisterAzureOptions, RegisteredAzureFunction } from './register.js';
