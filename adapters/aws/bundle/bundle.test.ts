@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCommand } from './cli.js';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '../../..');
+
+describe('polyfaas bundle aws (Fashion-MNIST entry)', () => {
+  let out: string;
+  let stdout = '';
+  beforeAll(async () => {
+    // Inside the repo, so the bundle resolves the external `sharp` as an installed artifact would.
+    await mkdir(join(root, '.polyfaas'), { recursive: true });
+    out = await mkdtemp(join(root, '.polyfaas/aws-bundle-test-'));
+    const io = { out: { write: (s: string) => ((stdout += s), true) }, err: { write: () => true } };
+    const code = await bundleCommand([join(root, 'examples/fashion-mnist/aws.ts'), '--out', out, '--bucket', 'data=s3://fashion-data/v1', '--region', 'eu-west-1'], io);
+    expect(code).toBe(0);
+  }, 180_000);
+  afterAll(() => rm(out, { recursive: true, force: true }));
+
+  it('writes one zip per function and reports sizes', async () => {
+    for (const fn of ['preprocess', 'plan-training', 'train', 'evaluate', 'predict', 'model-info']) {
+      expect((await stat(join(out, `${fn}.zip`))).size).toBeGreaterThan(100_000);
+      expect((await stat(join(out, fn, 'tfjs-backend-wasm.wasm'))).size).toBeGreaterThan(100_000);
+      expect(stdout).toMatch(new RegExp(`${fn}\\s+.*zip [\\d.]+ (KB|MB)`));
+    }
+    const pkg = JSON.parse(await readFile(join(out, 'predict/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(pkg.dependencies)).toEqual(['sharp']);
+  });
+
+  it('writes serverless.yml and template.yaml with triggers, memory, timeout and environment', async () => {
+    const sls = await readFile(join(out, 'serverless.yml'), 'utf8');
+    expect(sls).toMatch(/frameworkVersion: "3"/);
+    expect(sls).toMatch(/predict:\n {4}handler: index.handler\n {4}package:\n {6}artifact: predict.zip\n {4}memorySize: 1024\n {4}timeout: 31/);
+    expect(sls).toMatch(/POLYFAAS_FUNCTION: predict/);
+    expect(sls).toMatch(/POLYFAAS_BUCKET_DATA: s3:\/\/fashion-data\/v1/);
+    expect(sls).toMatch(/httpApi:\n\s+method: POST\n\s+path: \/predict/);
+    expect(sls).toMatch(/bucket: fashion-data\n\s+event: "s3:ObjectCreated:\*"\n\s+existing: true\n\s+rules:\n\s+- prefix: v1\/raw\//);
+    const sam = await readFile(join(out, 'template.yaml'), 'utf8');
+    expect(sam).toMatch(/Transform: AWS::Serverless-2016-10-31/);
+    expect(sam).toMatch(/PredictFunction:\n {4}Type: AWS::Serverless::Function/);
+    expect(sam).toMatch(/FunctionUrlConfig:\n {8}AuthType: NONE/);
+    expect(sam).toMatch(/PolyfaasS3Trigger:/);
+  });
+
+  it('the artifact loads on its own and answers an unknown event with a coded error', async () => {
+    const script = `const m = await import(${JSON.stringify(join(out, 'predict/index.mjs'))});
+      try { await m.handler({ source: 'aws.ec2', 'detail-type': 'x', detail: {} }, { awsRequestId: 'r', getRemainingTimeInMillis: () => 1000 }); }
+      catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code })); }`;
+    const { stdout: printed } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: out,
+      env: { ...process.env, POLYFAAS_FUNCTION: 'predict', POLYFAAS_LOG_LEVEL: 'silent', AWS_REGION: 'eu-west-1' },
+    });
+    expect(JSON.parse(printed.trim().split('\n').pop() as string)).toEqual({ name: 'PolyfaasError', code: 'InvalidArgument' });
+  }, 60_000);
+
+  it('prints its help', async () => {
+    let help = '';
+    expect(await bundleCommand(['--help'], { out: { write: (s: string) => ((help += s), true) }, err: { write: () => true } })).toBe(0);
+    expect(help).toMatch(/--external-aws-sdk/);
+  });
+});

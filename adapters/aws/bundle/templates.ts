@@ -1,0 +1,114 @@
+import type { LambdaAppPlan, LambdaFunctionPlan } from './plan.js';
+import { apiGatewayPath, eventBridgeCron } from './plan.js';
+import type { YamlValue } from './yaml.js';
+
+const sqsArn = (queue: string): YamlValue => ({ 'Fn::Join': [':', ['arn:aws:sqs', { Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }, queue]] });
+const snsIsQueue = (fn: LambdaFunctionPlan) => fn.trigger.type === 'queue';
+
+function serverlessEvents(fn: LambdaFunctionPlan): YamlValue[] {
+  const t = fn.trigger;
+  switch (t.type) {
+    case 'http':
+      return [{ httpApi: { method: t.method === '*' ? '*' : t.method, path: apiGatewayPath(t.path) } }];
+    case 'storage': {
+      const s3 = fn.s3 as NonNullable<LambdaFunctionPlan['s3']>;
+      const rules: YamlValue[] = [...(s3.prefix ? [{ prefix: s3.prefix }] : []), ...(s3.suffix ? [{ suffix: s3.suffix }] : [])];
+      return s3.events.map((event) => ({ s3: { bucket: s3.bucket, event, existing: true, ...(rules.length ? { rules } : {}) } }));
+    }
+    case 'queue':
+      return [{ sqs: { arn: sqsArn(t.queue), functionResponseType: 'ReportBatchItemFailures' } }];
+    case 'schedule':
+      return [{ schedule: { name: `${fn.name}`, rate: [eventBridgeCron(t.cron)] } }];
+  }
+}
+
+/**
+ * A Serverless Framework v3 `serverless.yml`: one function per plan entry,
+ * each deployed from its own zip (`package.artifact`), with its trigger,
+ * memory, timeout and environment. Works with `serverless deploy` and with
+ * `serverless offline` (which extracts each artifact and runs it, as Lambda does).
+ * The handler is relative to the zip's root, where `index.mjs` is; with
+ * `offline: true` no artifacts are referenced and handlers point into the
+ * unzipped folders instead.
+ */
+export function serverlessYml(plan: LambdaAppPlan, options: { offline?: boolean } = {}): YamlValue {
+  const functions: Record<string, YamlValue> = {};
+  for (const fn of plan.functions) {
+    functions[fn.name] = {
+      handler: options.offline ? `${fn.artifact}/${fn.handler}` : fn.handler,
+      ...(options.offline ? {} : { package: { artifact: `${fn.artifact}.zip` } }),
+      memorySize: fn.memoryMb,
+      timeout: fn.timeoutSeconds,
+      environment: fn.environment,
+      events: serverlessEvents(fn),
+    };
+  }
+  const iam: YamlValue = {
+    role: {
+      statements: [
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'], Resource: bucketArns(plan) },
+        ...(plan.functions.some(snsIsQueue)
+          ? [{ Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], Resource: '*' }]
+          : []),
+      ],
+    },
+  };
+  return {
+    service: plan.app,
+    frameworkVersion: '3',
+    provider: { name: 'aws', runtime: plan.runtime, region: plan.region, architecture: 'x86_64', iam },
+    package: { individually: true },
+    functions,
+  };
+}
+
+function bucketArns(plan: LambdaAppPlan): YamlValue[] {
+  const names = new Set<string>();
+  for (const fn of plan.functions) {
+    for (const [k, v] of Object.entries(fn.environment)) {
+      if (k.startsWith('POLYFAAS_BUCKET_') && v.startsWith('s3://')) names.add(new URL(v).hostname);
+    }
+  }
+  return [...names].flatMap((n) => [`arn:aws:s3:::${n}`, `arn:aws:s3:::${n}/*`]);
+}
+
+const logicalId = (name: string) => `${name.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase())}Function`;
+
+/**
+ * An AWS SAM `template.yaml` for the same functions. HTTP functions get an
+ * HTTP API route and a Function URL; SAM can only attach S3 events to buckets
+ * it creates, so storage-triggered functions are wired to buckets by
+ * `polyfaas deploy aws` (or add the notification yourself) — noted in the template.
+ */
+export function samTemplate(plan: LambdaAppPlan): YamlValue {
+  const resources: Record<string, YamlValue> = {};
+  for (const fn of plan.functions) {
+    const t = fn.trigger;
+    const events: Record<string, YamlValue> = {};
+    if (t.type === 'http') events.Api = { Type: 'HttpApi', Properties: { Path: apiGatewayPath(t.path), Method: t.method === '*' ? 'ANY' : t.method } };
+    if (t.type === 'queue') events.Queue = { Type: 'SQS', Properties: { Queue: sqsArn(t.queue), FunctionResponseTypes: ['ReportBatchItemFailures'] } };
+    if (t.type === 'schedule') events.Schedule = { Type: 'Schedule', Properties: { Schedule: eventBridgeCron(t.cron), Name: `${plan.app}-${fn.name}` } };
+    resources[logicalId(fn.name)] = {
+      Type: 'AWS::Serverless::Function',
+      ...(fn.s3 ? { Metadata: { PolyfaasS3Trigger: { Bucket: fn.s3.bucket, Prefix: fn.s3.prefix, Events: fn.s3.events, ...(fn.s3.suffix ? { Suffix: fn.s3.suffix } : {}) } } } : {}),
+      Properties: {
+        FunctionName: `${plan.app}-${fn.name}`,
+        CodeUri: `${fn.artifact}.zip`,
+        Handler: fn.handler,
+        Runtime: fn.runtime,
+        MemorySize: fn.memoryMb,
+        Timeout: fn.timeoutSeconds,
+        Environment: { Variables: fn.environment },
+        Policies: [{ Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'], Resource: bucketArns(plan) }] }],
+        ...(t.type === 'http' ? { FunctionUrlConfig: { AuthType: 'NONE' } } : {}),
+        ...(Object.keys(events).length ? { Events: events } : {}),
+      },
+    };
+  }
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Transform: 'AWS::Serverless-2016-10-31',
+    Description: `${plan.app} (polyfaas). Storage triggers: see Metadata.PolyfaasS3Trigger; polyfaas deploy aws attaches them.`,
+    Resources: resources,
+  };
+}

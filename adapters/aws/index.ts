@@ -1,0 +1,18 @@
+/**
+ * `polyfaas/aws`: run a polyfaas app on AWS Lambda and keep its buckets in S3.
+ *
+ * @example
+ * ```ts
+ * import { toLambda } from 'polyfaas/aws';
+ * import { app } from './app.js';
+ * export const { handler } = toLambda(app);
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { toLambda, FUNCTION_ENV } from './lambda/to-lambda.js';
+export type { LambdaHandler, LambdaHandlers, ToLambdaOptions } from './lambda/to-lambda.js';
+export type { LambdaContextLike } from './lambda/lambda-context.js';
+export type { InvokeEnvelope } from './lambda/direct-invoke.js';
+export { S3Bucket, registerSchemes, parseS3Url } from './s3/s3-bucket.js';
+export type { S3BucketOptions, S3Location } from './s3/s3-bucket.js';

@@ -1,0 +1,63 @@
+import type { S3EventRecord } from 'aws-lambda';
+import type { BucketBinding, StorageEvent, StorageEventType } from '../../../src/index.js';
+import { createStorageEvent, resolveProviderObject } from '../../../src/index.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** True for an S3 event notification (`Records[].eventSource === 'aws:s3'`). */
+export function isS3Event(event: unknown): event is { Records: S3EventRecord[] } {
+  return isObj(event) && Array.isArray(event.Records) && event.Records.length > 0 && event.Records.every((r) => isObj(r) && r.eventSource === 'aws:s3');
+}
+
+/**
+ * S3 URL-encodes keys in notifications the way HTML forms do: `+` is a space,
+ * `%2B` a plus. A malformed escape is kept as sent rather than failing the batch.
+ */
+export function decodeS3Key(key: string): string {
+  const spaced = key.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced;
+  }
+}
+
+/** `ObjectCreated:*` → created, `ObjectRemoved:*` → deleted; other kinds (restore, replication…) are not storage events here. */
+export function storageKind(eventName: string): StorageEventType | undefined {
+  if (eventName.startsWith('ObjectCreated:')) return 'created';
+  if (eventName.startsWith('ObjectRemoved:')) return 'deleted';
+  return undefined;
+}
+
+/** What happened to one record: a neutral event, or why it was skipped. */
+export type S3RecordResult = { event: StorageEvent } | { skipped: string };
+
+/**
+ * Translate one S3 record. The provider bucket and key are mapped back to the
+ * app's logical bucket and key with the bucket bindings (prefix stripped);
+ * objects no binding covers are skipped, as they are not this app's.
+ */
+export function toStorageEvent(record: S3EventRecord, bindings: Readonly<Record<string, BucketBinding>>, raw: unknown): S3RecordResult {
+  const kind = storageKind(record.eventName);
+  if (!kind) return { skipped: `event ${record.eventName} is not a create or delete` };
+  const providerKey = decodeS3Key(record.s3.object.key);
+  const bucketName = record.s3.bucket.name;
+  const logical = resolveProviderObject(bindings, { scheme: 's3', bucket: bucketName, key: providerKey });
+  if (!logical) return { skipped: `s3://${bucketName}/${providerKey} is not in a bucket this app binds` };
+  // The sequencer orders events per key and is the same on redelivery: a stable event id.
+  const id = `s3:${bucketName}/${providerKey}#${record.s3.object.sequencer ?? record.eventTime}:${kind}`;
+  return {
+    event: createStorageEvent({
+      kind,
+      bucket: logical.bucket,
+      key: logical.key,
+      size: record.s3.object.size ?? 0,
+      etag: kind === 'created' ? (record.s3.object.eTag ?? '') : '',
+      id,
+      source: `arn:aws:s3:::${bucketName}`,
+      time: new Date(record.eventTime),
+      raw,
+    }),
+  };
+}

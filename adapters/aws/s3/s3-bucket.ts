@@ -1,0 +1,116 @@
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import type { Bucket, BucketObject, BucketObjectStream, ListOptions, ListPage, ListPageOptions, ObjectInfo, PutBody, PutOptions } from '../../../src/index.js';
+import { createBucket, PolyfaasError, registerBucketScheme } from '../../../src/index.js';
+import { createS3Client } from './s3-client.js';
+import { S3Driver } from './s3-driver.js';
+
+/** Options for {@link S3Bucket}. */
+export interface S3BucketOptions {
+  /** A client to share (connection reuse across buckets). Default: one built from the environment. */
+  client?: S3Client;
+  /** Settings for the client built when `client` is absent (region, endpoint, credentials…). */
+  clientConfig?: S3ClientConfig;
+}
+
+/** Where an `s3://` URL points. */
+export interface S3Location {
+  bucket: string;
+  /** Key prefix, empty or ending in `/`. */
+  prefix: string;
+}
+
+/**
+ * Parse `s3://bucket/some/prefix` into bucket and prefix (a trailing `/` is added).
+ *
+ * @example
+ * ```ts
+ * parseS3Url('s3://my-bucket/fashion'); // { bucket: 'my-bucket', prefix: 'fashion/' }
+ * ```
+ */
+export function parseS3Url(url: string | URL): S3Location {
+  const parsed = typeof url === 'string' ? new URL(url) : url;
+  if (parsed.protocol !== 's3:' || !parsed.hostname) throw new PolyfaasError('InvalidArgument', `Not an s3:// bucket URL: ${String(url)}`);
+  const path = decodeURIComponent(parsed.pathname).replace(/^\/+/, '');
+  return { bucket: parsed.hostname, prefix: path && !path.endsWith('/') ? `${path}/` : path };
+}
+
+/**
+ * An Amazon S3 bucket (or a prefix of one) behind the portable {@link Bucket}
+ * interface. Streams are uploaded in 8 MiB parts (never buffered whole),
+ * `ifNoneMatch: '*'` / `ifMatch` become S3 conditional writes (412 →
+ * `PreconditionFailed`), user metadata is S3 user metadata.
+ *
+ * Listings report size, etag and date; content type and metadata come from `head`.
+ *
+ * @example
+ * ```ts
+ * const bucket = new S3Bucket('s3://my-bucket/fashion');
+ * await bucket.put('raw/1.png', png, { contentType: 'image/png' });  // s3://my-bucket/fashion/raw/1.png
+ * ```
+ */
+export class S3Bucket implements Bucket {
+  /** The bucket and key prefix this instance reads and writes. */
+  readonly location: S3Location;
+  private readonly inner: Bucket;
+
+  constructor(url: string | URL, options: S3BucketOptions = {}) {
+    this.location = parseS3Url(url);
+    const client = options.client ?? createS3Client(options.clientConfig);
+    const name = `s3://${this.location.bucket}/${this.location.prefix}`;
+    this.inner = createBucket(new S3Driver(name, client, this.location.bucket, this.location.prefix));
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+  get(key: string): Promise<BucketObject> {
+    return this.inner.get(key);
+  }
+  getStream(key: string): Promise<BucketObjectStream> {
+    return this.inner.getStream(key);
+  }
+  put(key: string, body: PutBody, options?: PutOptions): Promise<ObjectInfo> {
+    return this.inner.put(key, body, options);
+  }
+  head(key: string): Promise<ObjectInfo> {
+    return this.inner.head(key);
+  }
+  exists(key: string): Promise<boolean> {
+    return this.inner.exists(key);
+  }
+  list(options?: ListOptions): AsyncIterable<ObjectInfo> {
+    return this.inner.list(options);
+  }
+  listPage(options?: ListPageOptions): Promise<ListPage> {
+    return this.inner.listPage(options);
+  }
+  delete(key: string): Promise<void> {
+    return this.inner.delete(key);
+  }
+}
+
+/**
+ * Let `openBucket('s3://bucket/prefix')` open an {@link S3Bucket}. Buckets
+ * opened this way share one client. An `?endpoint=http://host:port` query
+ * points at an S3-compatible server (path-style requests), e.g. for local tests.
+ *
+ * @example
+ * ```ts
+ * import { registerSchemes } from 'polyfaas/aws';
+ * registerSchemes();
+ * const bucket = await openBucket('s3://my-bucket/fashion');
+ * ```
+ */
+export function registerSchemes(options: S3BucketOptions = {}): void {
+  const clients = new Map<string, S3Client>();
+  registerBucketScheme('s3', (url) => {
+    if (options.client) return new S3Bucket(url, { client: options.client });
+    const endpoint = url.searchParams.get('endpoint') ?? '';
+    let client = clients.get(endpoint);
+    if (!client) {
+      client = createS3Client({ ...options.clientConfig, ...(endpoint ? { endpoint } : {}) });
+      clients.set(endpoint, client);
+    }
+    return new S3Bucket(url, { client });
+  });
+}
