@@ -26,7 +26,10 @@ function serverlessEvents(fn: LambdaFunctionPlan): YamlValue[] {
  * A Serverless Framework v3 `serverless.yml`: one function per plan entry,
  * each deployed from its own zip (`package.artifact`), with its trigger,
  * memory, timeout and environment. Works with `serverless deploy` and with
- * `serverless offline` (which extracts each artifact and runs it, as Lambda does).
+ * `serverless offline` (which extracts each artifact and runs it, as Lambda does;
+ * list `serverless-offline` under `plugins`, and on Node.js 20.19+ start
+ * serverless@3 with `node --no-experimental-require-module`, or its plugin
+ * loader fails on the ESM plugin).
  * The handler is relative to the zip's root, where `index.mjs` is; with
  * `offline: true` no artifacts are referenced and handlers point into the
  * unzipped folders instead.
