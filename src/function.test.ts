@@ -16,6 +16,7 @@ describe('defineFunction', () => {
   it('rejects bad triggers and limits with InvalidArgument', () => {
     expect(() => defineFunction({ name: 'a', trigger: { type: 'http', method: 'GET', path: 'no-slash' }, handler: ok })).toThrow(/path/);
     expect(() => defineFunction({ name: 'a', trigger: { type: 'schedule', cron: '* * *' }, handler: () => {} })).toThrow(/5 fields/);
+    expect(() => defineFunction({ name: 'a', trigger: { type: 'schedule', cron: '0 25 * * *' }, handler: () => {} })).toThrow(/hour/);
     expect(() => defineFunction({ name: 'a', timeoutMs: -1, trigger: { type: 'queue', queue: 'q' }, handler: () => {} })).toThrow(/timeoutMs/);
     expect(() => defineFunction({ name: 'a', retries: 1.5, trigger: { type: 'queue', queue: 'q' }, handler: () => {} })).toThrow(/retries/);
   });

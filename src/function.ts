@@ -1,5 +1,6 @@
 import type { Context, InitContext } from './context.js';
 import { PolyfaasError } from './errors.js';
+import { parseCron } from './runtime/cron.js';
 import type { HttpMethod, HttpRequest, HttpResponse } from './events/http.js';
 import type { MessageEvent } from './events/message.js';
 import type { ScheduleEvent } from './events/schedule.js';
@@ -139,8 +140,10 @@ function validateTrigger(name: string, trigger: Trigger): void {
       if (!trigger.queue) throw new PolyfaasError('InvalidArgument', `${name}: queue trigger needs a queue`);
       return;
     case 'schedule':
-      if (trigger.cron.trim().split(/\s+/).length !== 5) {
-        throw new PolyfaasError('InvalidArgument', `${name}: cron must have 5 fields, got "${trigger.cron}"`);
+      try {
+        parseCron(trigger.cron);
+      } catch (err) {
+        throw new PolyfaasError('InvalidArgument', `${name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
       return;
     default:

@@ -68,3 +68,5 @@ export { bucketBindingsFromEnv, bucketEnvName, resolveProviderObject, BUCKET_ENV
 export type { ProviderObjectRef } from './runtime/bindings.js';
 export { HttpRouter } from './runtime/router.js';
 export type { RouteMatch } from './runtime/router.js';
+export { parseCron } from './runtime/cron.js';
+export type { CronSchedule } from './runtime/cron.js';

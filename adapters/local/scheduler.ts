@@ -1,4 +1,4 @@
-import type { CronSchedule } from './cron.js';
+import type { CronSchedule } from '../../src/index.js';
 
 /** One schedule and what to do when it fires. */
 export interface ScheduledJob {

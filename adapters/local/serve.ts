@@ -23,7 +23,7 @@ import {
   observeBucket,
   PolyfaasError,
 } from '../../src/index.js';
-import { parseCron } from './cron.js';
+import { parseCron } from '../../src/index.js';
 import { registerSchemes } from './file-bucket.js';
 import { readBodyWithLimit } from './http-body.js';
 import { requestPath, toHttpRequest, writeHttpResponse } from './http-bridge.js';

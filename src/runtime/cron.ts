@@ -1,4 +1,4 @@
-import { PolyfaasError } from '../../src/index.js';
+import { PolyfaasError } from '../errors.js';
 
 /** A parsed 5-field cron expression, evaluated in UTC at minute granularity. */
 export interface CronSchedule {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PolyfaasError } from '../../src/index.js';
+import { PolyfaasError } from '../errors.js';
 import { parseCron } from './cron.js';
 
 const at = (iso: string) => new Date(iso);
