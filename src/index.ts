@@ -32,7 +32,7 @@ export type {
 export type { Context, InitContext, ProviderName } from './context.js';
 export { createLogger } from './logger.js';
 export type { Logger, LoggerOptions, LogLevel, LogRecord } from './logger.js';
-export { createBucket } from './storage/portable.js';
+export { createBucket, DriverBucket } from './storage/portable.js';
 export { validateKey, validatePrefix, validateMetadata, MAX_KEY_BYTES } from './storage/keys.js';
 export { openBucket, registerBucketScheme, registeredBucketSchemes } from './storage/url.js';
 export type { BucketOpener } from './storage/url.js';

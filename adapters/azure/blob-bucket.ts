@@ -1,6 +1,5 @@
 import { BlobServiceClient } from '@azure/storage-blob';
-import type { Bucket, BucketObject, BucketObjectStream, ListOptions, ListPage, ListPageOptions, ObjectInfo, PutBody, PutOptions } from '../../src/index.js';
-import { createBucket, PolyfaasError, registerBucketScheme } from '../../src/index.js';
+import { DriverBucket, PolyfaasError, registerBucketScheme } from '../../src/index.js';
 import { AzureBlobDriver } from './blob-driver.js';
 
 /** The environment variable holding the storage account connection string. */
@@ -30,8 +29,7 @@ export interface AzureBlobBucketOptions {
  * await bucket.put('raw/a.png', png, { contentType: 'image/png', ifNoneMatch: '*' });
  * ```
  */
-export class AzureBlobBucket implements Bucket {
-  private readonly inner: Bucket;
+export class AzureBlobBucket extends DriverBucket {
   /** The container this bucket writes to. */
   readonly container: string;
   /** The blob-name prefix of every key (empty or ending in `/`). */
@@ -40,39 +38,11 @@ export class AzureBlobBucket implements Bucket {
   constructor(options: AzureBlobBucketOptions) {
     const prefix = normalisePrefix(options.prefix ?? '');
     const service = options.serviceClient ?? serviceFromConnectionString(options.connectionString ?? process.env[CONNECTION_STRING_ENV]);
+    super(new AzureBlobDriver(`azblob://${options.container}/${prefix}`, service.getContainerClient(options.container), prefix));
     this.container = options.container;
     this.prefix = prefix;
-    const name = `azblob://${options.container}/${prefix}`;
-    this.inner = createBucket(new AzureBlobDriver(name, service.getContainerClient(options.container), prefix));
   }
 
-  get name(): string {
-    return this.inner.name;
-  }
-  get(key: string): Promise<BucketObject> {
-    return this.inner.get(key);
-  }
-  getStream(key: string): Promise<BucketObjectStream> {
-    return this.inner.getStream(key);
-  }
-  put(key: string, body: PutBody, options?: PutOptions): Promise<ObjectInfo> {
-    return this.inner.put(key, body, options);
-  }
-  head(key: string): Promise<ObjectInfo> {
-    return this.inner.head(key);
-  }
-  exists(key: string): Promise<boolean> {
-    return this.inner.exists(key);
-  }
-  list(options?: ListOptions): AsyncIterable<ObjectInfo> {
-    return this.inner.list(options);
-  }
-  listPage(options?: ListPageOptions): Promise<ListPage> {
-    return this.inner.listPage(options);
-  }
-  delete(key: string): Promise<void> {
-    return this.inner.delete(key);
-  }
 }
 
 /** `azblob://container/some/prefix` → `{ container, prefix: 'some/prefix/' }`. */

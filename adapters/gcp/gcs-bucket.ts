@@ -1,7 +1,6 @@
 import type { Storage as GcsClient, StorageOptions } from '@google-cloud/storage';
 import { Storage } from '@google-cloud/storage';
-import type { Bucket, BucketObject, BucketObjectStream, ListOptions, ListPage, ListPageOptions, ObjectInfo, PutBody, PutOptions } from '../../src/index.js';
-import { createBucket, PolyfaasError, registerBucketScheme } from '../../src/index.js';
+import { DriverBucket, PolyfaasError, registerBucketScheme } from '../../src/index.js';
 import { GcsDriver } from './gcs-driver.js';
 
 /** Options for {@link GcsBucket}. */
@@ -26,43 +25,15 @@ export interface GcsBucketOptions {
  * await bucket.put('models/latest.json', '{"v":2}', { ifMatch: info.etag }); // compare-and-swap
  * ```
  */
-export class GcsBucket implements Bucket {
-  private readonly inner: Bucket;
+export class GcsBucket extends DriverBucket {
 
   constructor(bucketName: string, options: GcsBucketOptions = {}) {
     const prefix = normalisePrefix(options.prefix ?? '');
     const client = options.storage instanceof Storage ? options.storage : new Storage(options.storage ?? {});
     const driver = new GcsDriver(`gs://${bucketName}/${prefix}`, client.bucket(bucketName), prefix, options.resumableThresholdBytes);
-    this.inner = createBucket(driver);
+    super(driver);
   }
 
-  get name(): string {
-    return this.inner.name;
-  }
-  get(key: string): Promise<BucketObject> {
-    return this.inner.get(key);
-  }
-  getStream(key: string): Promise<BucketObjectStream> {
-    return this.inner.getStream(key);
-  }
-  put(key: string, body: PutBody, options?: PutOptions): Promise<ObjectInfo> {
-    return this.inner.put(key, body, options);
-  }
-  head(key: string): Promise<ObjectInfo> {
-    return this.inner.head(key);
-  }
-  exists(key: string): Promise<boolean> {
-    return this.inner.exists(key);
-  }
-  list(options?: ListOptions): AsyncIterable<ObjectInfo> {
-    return this.inner.list(options);
-  }
-  listPage(options?: ListPageOptions): Promise<ListPage> {
-    return this.inner.listPage(options);
-  }
-  delete(key: string): Promise<void> {
-    return this.inner.delete(key);
-  }
 }
 
 /** `fashion` → `fashion/`; empty stays empty. Keys never start with `/`, so neither does a prefix. */

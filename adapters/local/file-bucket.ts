@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Bucket, BucketObject, BucketObjectStream, ListOptions, ListPage, ListPageOptions, ObjectInfo, PutBody, PutOptions } from '../../src/index.js';
-import { createBucket, PolyfaasError, registerBucketScheme } from '../../src/index.js';
+import { DriverBucket, PolyfaasError, registerBucketScheme } from '../../src/index.js';
 import { FileDriver } from './file-driver.js';
 
 /** Options for {@link FileBucket}. */
@@ -46,49 +45,20 @@ export interface FileBucketOptions {
  * for await (const obj of bucket.list({ prefix: 'images/' })) console.log(obj.key, obj.size);
  * ```
  */
-export class FileBucket implements Bucket {
+export class FileBucket extends DriverBucket {
   /** Absolute path of the bucket's root directory (created on first write). */
   readonly root: string;
-  private readonly inner: Bucket;
 
   /**
    * @param dir the root directory; relative paths resolve against the working directory.
    * @param options see {@link FileBucketOptions}.
    */
   constructor(dir: string, options: FileBucketOptions = {}) {
-    this.root = path.resolve(dir);
-    this.inner = createBucket(new FileDriver(this.root, pathToFileURL(this.root).href, options.durable ?? true));
+    const root = path.resolve(dir);
+    super(new FileDriver(root, pathToFileURL(root).href, options.durable ?? true));
+    this.root = root;
   }
 
-  /** `file:///abs/dir`, a URL `openBucket` accepts once {@link registerSchemes} ran. */
-  get name(): string {
-    return this.inner.name;
-  }
-  // Methods are async so that invalid arguments reject instead of throwing synchronously.
-  async get(key: string): Promise<BucketObject> {
-    return this.inner.get(key);
-  }
-  async getStream(key: string): Promise<BucketObjectStream> {
-    return this.inner.getStream(key);
-  }
-  async put(key: string, body: PutBody, options?: PutOptions): Promise<ObjectInfo> {
-    return this.inner.put(key, body, options);
-  }
-  async head(key: string): Promise<ObjectInfo> {
-    return this.inner.head(key);
-  }
-  async exists(key: string): Promise<boolean> {
-    return this.inner.exists(key);
-  }
-  list(options?: ListOptions): AsyncIterable<ObjectInfo> {
-    return this.inner.list(options);
-  }
-  async listPage(options?: ListPageOptions): Promise<ListPage> {
-    return this.inner.listPage(options);
-  }
-  async delete(key: string): Promise<void> {
-    return this.inner.delete(key);
-  }
 }
 
 /**

@@ -30,10 +30,14 @@ const MAX_PAGE_SIZE = 1000;
  * ```
  */
 export function createBucket(driver: BucketDriver): Bucket {
-  return new PortableBucket(driver);
+  return new DriverBucket(driver);
 }
 
-class PortableBucket implements Bucket {
+/**
+ * The portable wrapper as a class, for adapters whose bucket type has a name
+ * of its own: `class S3Bucket extends DriverBucket { constructor(url) { super(new S3Driver(...)) } }`.
+ */
+export class DriverBucket implements Bucket {
   readonly name: string;
 
   constructor(private readonly driver: BucketDriver) {

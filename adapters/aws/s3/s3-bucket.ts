@@ -1,6 +1,5 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
-import type { Bucket, BucketObject, BucketObjectStream, ListOptions, ListPage, ListPageOptions, ObjectInfo, PutBody, PutOptions } from '../../../src/index.js';
-import { createBucket, PolyfaasError, registerBucketScheme } from '../../../src/index.js';
+import { DriverBucket, PolyfaasError, registerBucketScheme } from '../../../src/index.js';
 import { createS3Client } from './s3-client.js';
 import { S3Driver } from './s3-driver.js';
 
@@ -48,45 +47,17 @@ export function parseS3Url(url: string | URL): S3Location {
  * await bucket.put('raw/1.png', png, { contentType: 'image/png' });  // s3://my-bucket/fashion/raw/1.png
  * ```
  */
-export class S3Bucket implements Bucket {
+export class S3Bucket extends DriverBucket {
   /** The bucket and key prefix this instance reads and writes. */
   readonly location: S3Location;
-  private readonly inner: Bucket;
 
   constructor(url: string | URL, options: S3BucketOptions = {}) {
-    this.location = parseS3Url(url);
+    const location = parseS3Url(url);
     const client = options.client ?? createS3Client(options.clientConfig);
-    const name = `s3://${this.location.bucket}/${this.location.prefix}`;
-    this.inner = createBucket(new S3Driver(name, client, this.location.bucket, this.location.prefix));
+    super(new S3Driver(`s3://${location.bucket}/${location.prefix}`, client, location.bucket, location.prefix));
+    this.location = location;
   }
 
-  get name(): string {
-    return this.inner.name;
-  }
-  get(key: string): Promise<BucketObject> {
-    return this.inner.get(key);
-  }
-  getStream(key: string): Promise<BucketObjectStream> {
-    return this.inner.getStream(key);
-  }
-  put(key: string, body: PutBody, options?: PutOptions): Promise<ObjectInfo> {
-    return this.inner.put(key, body, options);
-  }
-  head(key: string): Promise<ObjectInfo> {
-    return this.inner.head(key);
-  }
-  exists(key: string): Promise<boolean> {
-    return this.inner.exists(key);
-  }
-  list(options?: ListOptions): AsyncIterable<ObjectInfo> {
-    return this.inner.list(options);
-  }
-  listPage(options?: ListPageOptions): Promise<ListPage> {
-    return this.inner.listPage(options);
-  }
-  delete(key: string): Promise<void> {
-    return this.inner.delete(key);
-  }
 }
 
 /**
