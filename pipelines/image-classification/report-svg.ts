@@ -21,7 +21,7 @@ export function lineChartSvg(options: { title: string; xLabel: string; series: r
   const all = options.series.flatMap((s) => s.points);
   const xs = all.map((p) => p[0]);
   const ys = all.map((p) => p[1]);
-  const xMin = Math.min(...xs, 0);
+  const xMin = Math.min(...xs);
   const xMax = Math.max(...xs, xMin + 1);
   let yMin = options.yMin ?? Math.min(...ys, 0);
   let yMax = options.yMax ?? Math.max(...ys, yMin + 1e-6);
@@ -29,7 +29,7 @@ export function lineChartSvg(options: { title: string; xLabel: string; series: r
   const sx = (x: number) => pad.left + ((x - xMin) / (xMax - xMin)) * (width - pad.left - pad.right);
   const sy = (y: number) => height - pad.bottom - ((y - yMin) / (yMax - yMin)) * (height - pad.top - pad.bottom);
   const ticks = (min: number, max: number, n: number) => Array.from({ length: n + 1 }, (_, i) => min + ((max - min) * i) / n);
-  const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toFixed(2));
+  const fmt = (v: number) => (Number.isInteger(v) || Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toFixed(2));
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(options.title)}">`,
     `<text x="${width / 2}" y="18" text-anchor="middle" font-size="14" font-weight="600">${escapeXml(options.title)}</text>`,
@@ -42,7 +42,10 @@ export function lineChartSvg(options: { title: string; xLabel: string; series: r
       `<text x="${pad.left - 6}" y="${sy(y) + 4}" text-anchor="end" font-size="10">${fmt(y)}</text>`,
     );
   }
-  for (const x of ticks(xMin, xMax, Math.min(5, Math.max(1, Math.round(xMax - xMin))))) {
+  // Whole-number axes (epochs) get whole-number ticks.
+  const integral = xs.every(Number.isInteger) && xMax - xMin <= 12;
+  const xTicks = integral ? Array.from({ length: xMax - xMin + 1 }, (_, i) => xMin + i) : ticks(xMin, xMax, 5);
+  for (const x of xTicks) {
     parts.push(`<text x="${sx(x)}" y="${height - pad.bottom + 14}" text-anchor="middle" font-size="10">${fmt(x)}</text>`);
   }
   parts.push(`<text x="${width / 2}" y="${height - 6}" text-anchor="middle" font-size="11">${escapeXml(options.xLabel)}</text>`);
@@ -73,9 +76,10 @@ export function confusionHeatmapSvg(confusion: readonly (readonly number[])[], l
   const cell = 38;
   const left = 110;
   const top = 110;
-  const size = left + k * cell + 20;
+  // Room on the right for the last rotated column label.
+  const size = left + k * cell + 70;
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${top + k * cell + 30}" role="img" aria-label="Confusion matrix">`];
-  parts.push(`<text x="${left + (k * cell) / 2}" y="16" text-anchor="middle" font-size="14" font-weight="600">Confusion matrix (rows: actual, columns: predicted)</text>`);
+  parts.push(`<text x="${size / 2}" y="16" text-anchor="middle" font-size="14" font-weight="600">Confusion matrix (rows: actual, columns: predicted)</text>`);
   labels.forEach((label, i) => {
     const x = left + i * cell + cell / 2;
     parts.push(`<text transform="translate(${x},${top - 6}) rotate(-45)" font-size="10">${escapeXml(label)}</text>`);
