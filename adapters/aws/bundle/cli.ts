@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PolyfaasError } from '../../../src/index.js';
 import { formatBytes, shortPath } from '../../../cli/bundle/esbuild-bundle.js';
+import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
 import type { Io } from '../../../cli/registry.js';
 import { bundleAws, PLAN_FILE } from './bundle-app.js';
 import { deployAws } from './deploy.js';
@@ -42,16 +43,6 @@ Options:
   --dry-run        print the plan, change nothing
   -h, --help       show this help`;
 
-function parseBuckets(values: string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const v of values ?? []) {
-    const i = v.indexOf('=');
-    if (i <= 0) throw new PolyfaasError('InvalidArgument', `--bucket takes name=s3://bucket/prefix, got "${v}"`);
-    out[v.slice(0, i)] = v.slice(i + 1);
-  }
-  return out;
-}
-
 /**
  * `polyfaas bundle aws <entry>`: build the Lambda artifacts and deployment files.
  *
@@ -85,7 +76,7 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
   const result = await bundleAws({
     entry,
     outDir: values.out,
-    buckets: parseBuckets(values.bucket),
+    buckets: parseBucketFlags(values.bucket, 's3'),
     externalAwsSdk: values['external-aws-sdk'],
     minify: !values['no-minify'],
     ...(values.region ? { region: values.region } : {}),

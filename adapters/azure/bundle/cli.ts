@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleFunction, formatBytes, shortPath } from '../../../cli/bundle/esbuild-bundle.js';
 import { zipDirectory } from '../../../cli/bundle/zip.js';
+import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
 import type { Io } from '../../../cli/registry.js';
 import { bucketEnvName, PolyfaasError } from '../../../src/index.js';
 import { hostJson } from '../host-json.js';
@@ -47,12 +48,7 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
   }
   const [entry] = positionals;
   if (!entry) throw new PolyfaasError('InvalidArgument', `Name the entry file.\n\n${USAGE}`);
-  const bindings: Record<string, string> = {};
-  for (const spec of values.bucket ?? []) {
-    const eq = spec.indexOf('=');
-    if (eq < 1 || !spec.slice(eq + 1).startsWith('azblob://')) throw new PolyfaasError('InvalidArgument', `--bucket wants <name>=azblob://<container>/<prefix>, got "${spec}"`);
-    bindings[spec.slice(0, eq)] = spec.slice(eq + 1);
-  }
+  const bindings = parseBucketFlags(values.bucket, 'azblob');
 
   const env: Record<string, string> = {};
   for (const [name, url] of Object.entries(bindings)) env[bucketEnvName(name)] = url;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
 import type { Io } from '../../../cli/registry.js';
 import { formatBytes, shortPath } from '../../../cli/bundle/esbuild-bundle.js';
 import { PolyfaasError } from '../../../src/index.js';
@@ -46,12 +47,7 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
   }
   const entry = positionals[0];
   if (!entry) throw new PolyfaasError('InvalidArgument', `Name the entry file.\n\n${USAGE}`);
-  const buckets: Record<string, string> = {};
-  for (const binding of values.bucket) {
-    const [name, url] = [binding.slice(0, binding.indexOf('=')), binding.slice(binding.indexOf('=') + 1)];
-    if (!name || !url.startsWith('gs://')) throw new PolyfaasError('InvalidArgument', `--bucket wants <name>=gs://<bucket>/<prefix>/, got "${binding}"`);
-    buckets[name] = url;
-  }
+  const buckets = parseBucketFlags(values.bucket, 'gs');
   const result = await bundleGcpApp({
     entry,
     outDir: values.out,
