@@ -4,7 +4,10 @@
  * backend, in one process.
  *
  * Usage: npx tsx bench/cnn-train.ts [--profile] [--samples N] [--batch N] [--cpu-batches N]
- * Defaults: 4096 wasm samples, batch 64, 1 cpu batch (cpu needs ~30 s per batch here).
+ * Defaults: 4096 wasm samples, batch 64, 1 cpu batch (cpu needs ~30-60 s per batch here).
+ * As part of `npm run bench` it runs through {@link run}; quick mode trains 640
+ * wasm samples and one cpu batch of 8 (cpu throughput barely depends on the
+ * batch size, and a batch of 64 alone would take a third of the quick budget).
  * Prints human-readable lines, then one JSON line:
  *   {"bench":"cnn-train","wasm_samples_per_s":..,"cpu_samples_per_s":..,"ratio":..}
  */
@@ -14,6 +17,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 import { initBackend } from '../src/tf/index.js';
 import { instrumentKernels, type KernelTiming } from './kernel-timer.js';
+import { isMain } from './support/is-main.js';
+import type { BenchOptions, BenchRow } from './support/types.js';
+import { ratioRow } from './support/types.js';
 
 interface Args {
   profile: boolean;
@@ -107,6 +113,25 @@ function printProfile(rows: KernelTiming[], steps: number, stepMs: number): void
   }
 }
 
+/** `npm run bench` entry: samples/s of the reference CNN, wasm (polyfaas kernels) vs the cpu backend. */
+export async function run(opts: BenchOptions): Promise<BenchRow[]> {
+  await initBackend({ env: { ...process.env, POLYFAAS_TF_BACKEND: 'wasm' }, logger: () => {} });
+  const wasmSamples = opts.quick ? 640 : 4096;
+  const cpuBatch = opts.quick ? 8 : 64;
+  const wasmRate = await measure('wasm', wasmSamples, 64, true);
+  const cpuRate = await measure('cpu', cpuBatch, cpuBatch, false);
+  return [
+    ratioRow({
+      metric: 'training: reference CNN (wasm + polyfaas kernels vs cpu)',
+      baseline: Number(cpuRate.toFixed(2)),
+      polyfaas: Number(wasmRate.toFixed(1)),
+      unit: 'samples/s',
+      ratio: 'polyfaas/baseline',
+      note: `wasm ${wasmSamples} samples at batch 64 after one warm-up batch; cpu one batch of ${cpuBatch}, no warm-up (one step takes tens of seconds)`,
+    }),
+  ];
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const info = await initBackend({ env: { ...process.env, POLYFAAS_TF_BACKEND: 'wasm' }, logger: () => {} });
@@ -140,4 +165,4 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+if (isMain(import.meta.url)) await main();

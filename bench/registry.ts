@@ -1,0 +1,19 @@
+/**
+ * The benchmarks `npm run bench` runs, in order: each is `bench/<name>.ts`
+ * exporting `run(opts): Promise<BenchRow[]>`. Serving first (what the issue
+ * cares most about), the slow cpu-training baseline last.
+ */
+export const BENCHES = [
+  'cold-start',
+  'warm-latency',
+  'warm-overhead',
+  'micro-batching',
+  'memory',
+  'preprocessing',
+  'file-bucket',
+  's3-bucket',
+  'azure-blob',
+  'cnn-train',
+] as const;
+
+export type BenchName = (typeof BENCHES)[number];
