@@ -1,7 +1,19 @@
-import sharp from 'sharp';
+import type SharpModule from 'sharp';
 import { PolyfaasError, isPolyfaasError } from '../../src/index.js';
 import type { FastPngPixels } from './png-fast.js';
 import { decodePngFast, tooManyPixels } from './png-fast.js';
+
+let sharpModule: Promise<typeof SharpModule> | undefined;
+
+/**
+ * sharp is a native addon that takes ~100 ms to load. Small PNGs at model
+ * size never need it (they take the pure-JS fast path), so it is loaded on
+ * first use rather than at import — a cold `predict` usually never pays for it.
+ */
+function loadSharp(): Promise<typeof SharpModule> {
+  sharpModule ??= import('sharp').then((m) => m.default);
+  return sharpModule;
+}
 
 /** The tensor shape a model expects for one image (HWC). */
 export interface ModelInputSpec {
@@ -72,6 +84,7 @@ async function decodeWithSharp(bytes: Uint8Array, options: DecodeOptions, maxPix
   try {
     // failOn 'error' (not the default 'warning'): refuse truncated or broken data, but accept
     // the harmless warnings many real-world JPEGs trigger (e.g. trailing bytes).
+    const sharp = await loadSharp();
     const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error' })
       .removeAlpha()
       .toColourspace(channels === 1 ? 'b-w' : 'srgb')
@@ -163,6 +176,7 @@ async function classifySharpError(err: unknown, bytes: Uint8Array, maxPixels: nu
   const message = err instanceof Error ? err.message : String(err);
   if (/pixel limit/i.test(message)) {
     // sharp's message has no dimensions; the header alone has them and costs no decode.
+    const sharp = await loadSharp();
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => undefined);
     if (meta?.width && meta.height) return tooManyPixels(meta.width, meta.height, maxPixels);
     return new PolyfaasError('PayloadTooLarge', `Image exceeds the ${maxPixels}-pixel limit`, { cause: err, details: { maxPixels, reason: 'pixel-limit' } });

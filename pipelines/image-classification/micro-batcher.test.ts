@@ -10,6 +10,26 @@ describe('MicroBatcher', () => {
     expect(calls).toEqual([[1, 2, 3, 4], [5, 6]]);
   });
 
+  it('runs a lone request at once by default and batches what arrives meanwhile', async () => {
+    let release: () => void = () => {};
+    const calls: number[][] = [];
+    const b = new MicroBatcher<number, number>({
+      maxBatchSize: 8,
+      run: async (xs) => {
+        calls.push(xs);
+        if (calls.length === 1) await new Promise<void>((r) => (release = r));
+        return xs;
+      },
+    });
+    const first = b.submit(1);
+    expect(calls).toEqual([[1]]); // no waiting for company when the model is idle
+    const rest = [2, 3, 4].map((x) => b.submit(x));
+    expect(calls).toHaveLength(1); // they queue while the first batch runs
+    release();
+    await Promise.all([first, ...rest]);
+    expect(calls).toEqual([[1], [2, 3, 4]]);
+  });
+
   it('runs a lone request after maxWait', async () => {
     const b = new MicroBatcher<number, number>({ maxBatchSize: 8, maxWaitMs: 1, run: async (xs) => xs });
     await expect(b.submit(7)).resolves.toBe(7);

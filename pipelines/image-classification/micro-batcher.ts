@@ -4,7 +4,12 @@ export interface MicroBatcherOptions<I, O> {
   run: (inputs: I[]) => Promise<O[]>;
   /** Largest batch. Default 32. */
   maxBatchSize?: number;
-  /** Longest a request waits for others to join its batch, ms. Default 5. */
+  /**
+   * How long a request arriving at an idle model waits for others to join it, ms.
+   * Default 0: an idle model runs a lone request at once, and requests that arrive
+   * while a batch is running form the next batch — batching costs no latency at
+   * low load and grows with the load.
+   */
   maxWaitMs?: number;
 }
 
@@ -15,10 +20,10 @@ interface Pending<I, O> {
 }
 
 /**
- * Groups concurrent requests into batches: a batch runs when it is full or
- * when its first request has waited `maxWaitMs`, whichever comes first. One
- * batched model call is much cheaper than many single ones, and a lone request
- * pays at most `maxWaitMs` extra.
+ * Groups concurrent requests into batches. A batch runs when it is full, when
+ * the model is idle (after at most `maxWaitMs`), or as soon as the batch before
+ * it finishes — so requests that arrive during a model call share the next one.
+ * One batched model call is much cheaper than many single ones.
  *
  * @example
  * ```ts
@@ -29,6 +34,7 @@ interface Pending<I, O> {
 export class MicroBatcher<I, O> {
   private queue: Pending<I, O>[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private running = 0;
   private readonly maxBatchSize: number;
   private readonly maxWaitMs: number;
   /** Sizes of the batches run so far (for metrics and tests). */
@@ -36,7 +42,7 @@ export class MicroBatcher<I, O> {
 
   constructor(private readonly options: MicroBatcherOptions<I, O>) {
     this.maxBatchSize = options.maxBatchSize ?? 32;
-    this.maxWaitMs = options.maxWaitMs ?? 5;
+    this.maxWaitMs = options.maxWaitMs ?? 0;
     if (!(this.maxBatchSize >= 1) || !(this.maxWaitMs >= 0)) throw new RangeError('maxBatchSize must be >= 1 and maxWaitMs >= 0');
   }
 
@@ -45,6 +51,8 @@ export class MicroBatcher<I, O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
       if (this.queue.length >= this.maxBatchSize) this.flush();
+      else if (this.running > 0) return; // the running batch flushes the queue when it finishes
+      else if (this.maxWaitMs === 0) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
     });
   }
@@ -60,12 +68,16 @@ export class MicroBatcher<I, O> {
   }
 
   private async runBatch(batch: Pending<I, O>[]): Promise<void> {
+    this.running++;
     try {
       const outputs = await this.options.run(batch.map((p) => p.input));
       if (outputs.length !== batch.length) throw new Error(`batch returned ${outputs.length} outputs for ${batch.length} inputs`);
       batch.forEach((p, i) => p.resolve(outputs[i] as O));
     } catch (err) {
       for (const p of batch) p.reject(err);
+    } finally {
+      this.running--;
+      if (this.running === 0 && this.queue.length) this.flush();
     }
   }
 }

@@ -20,7 +20,7 @@ export interface PredictFunctionOptions {
   maxPixels?: number;
   /** Micro-batching: at most this many requests per model call. Default 32. */
   maxBatchSize?: number;
-  /** Micro-batching: longest a request waits for company, ms. Default 4. */
+  /** Micro-batching: how long a request at an idle model waits for company, ms. Default 0 (batches form while the model is busy). */
   maxWaitMs?: number;
   /** How often to check whether the alias moved, ms. Default 10 s. */
   refreshIntervalMs?: number;
@@ -75,7 +75,7 @@ export function createPredictFunction(options: PredictFunctionOptions): Function
       }
       const batcher = new MicroBatcher<Float32Array, { probabilities: Float32Array; version: string }>({
         maxBatchSize: options.maxBatchSize ?? 32,
-        maxWaitMs: options.maxWaitMs ?? 4,
+        maxWaitMs: options.maxWaitMs ?? 0,
         run: async (inputs) => {
           const size = inputs[0]?.length ?? 0;
           const flat = new Float32Array(inputs.length * size);
