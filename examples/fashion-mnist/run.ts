@@ -49,11 +49,18 @@ export async function runFashionMnist(options: RunOptions & { training?: Trainin
   };
   const log: Logger = createLogger({ level: options.verbose ? 'info' : 'warn', sink: (r) => io.err.write(`${JSON.stringify(r)}\n`) });
   let trainBar: ProgressBar | undefined;
+  const preprocessBars = new Map<string, ProgressBar>();
   const app = fashionMnistApp({
     // Demo data can be re-created at will, so skip fsync: ingest is several times faster.
     bucket: `${pathToFileURL(dataDir).href}?durable=false`,
     training,
     hooks: {
+      onPreprocess: ({ split, done, total }) => {
+        let bar = preprocessBars.get(split);
+        if (!bar) preprocessBars.set(split, (bar = createProgressBar({ total, label: `preprocess ${split}`, stream: io.err })));
+        bar.update(done);
+        if (done === total) bar.finish();
+      },
       onTrainBatch: (p) => {
         trainBar ??= createProgressBar({ total: p.epochs * p.batchesPerEpoch, label: 'train', stream: io.err });
         trainBar.update(p.epoch * p.batchesPerEpoch + p.batch);

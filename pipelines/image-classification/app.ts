@@ -64,7 +64,12 @@ export function createImageClassificationApp(config: ImageClassificationConfig):
     name: config.name ?? 'image-classification',
     buckets: { [bucket]: config.bucket },
     functions: [
-      createPreprocessFunction({ ...config.preprocess, bucket, incremental: config.preprocess.incremental ?? false }),
+      createPreprocessFunction({
+        ...config.preprocess,
+        bucket,
+        incremental: config.preprocess.incremental ?? false,
+        ...(config.hooks?.onPreprocess ? { onProgress: (done: number, total: number, split: string) => config.hooks?.onPreprocess?.({ split, done, total }) } : {}),
+      }),
       createPlanTrainingFunction({
         bucket,
         dataset: config.dataset,

@@ -8,6 +8,7 @@ import type { BatchProgress } from './trainer.js';
  * and progress goes to the structured log only.
  */
 export interface PipelineHooks {
+  onPreprocess?: (progress: { split: string; done: number; total: number }) => void;
   onTrainBatch?: (progress: BatchProgress & { runId: string }) => void;
   onTrainEpoch?: (record: EpochRecord & { runId: string }) => void;
   onEvaluated?: (report: EvaluationReport) => void;

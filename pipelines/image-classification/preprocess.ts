@@ -27,6 +27,8 @@ export interface PreprocessFunctionOptions extends PreprocessSettings {
   /** Default 2048. */
   readonly memoryMb?: number;
   readonly retries?: number;
+  /** Progress of batch runs (a CLI draws a bar with it); called after each image. */
+  readonly onProgress?: (done: number, total: number, split: string) => void;
 }
 
 /** What one invocation did. */
@@ -74,7 +76,17 @@ export function createPreprocessFunction(options: PreprocessFunctionOptions): Fu
       const raw = ctx.bucket(options.bucket);
       const output = ctx.bucket(options.outputBucket ?? options.bucket);
       if (parsed.kind === 'dataset-manifest') {
-        return preprocessPrefix(raw, { ...options, dataset: parsed.dataset, split: parsed.split, output, progress: false, signal: ctx.signal, log: ctx.log });
+        const { onProgress } = options;
+        return preprocessPrefix(raw, {
+          ...options,
+          dataset: parsed.dataset,
+          split: parsed.split,
+          output,
+          progress: false,
+          signal: ctx.signal,
+          log: ctx.log,
+          onProgress: onProgress ? (done, total) => onProgress(done, total, parsed.split) : undefined,
+        });
       }
       return preprocessImage(raw, event.key, { ...options, output });
     },
