@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import { createLogger } from '../logger.js';
 import type { Bucket } from '../storage/types.js';
 import { openBucket } from '../storage/url.js';
+import type { ErrorBody } from './errors.js';
 import { errorResponse } from './errors.js';
 import type { InvocationOptions } from './instance.js';
 import { FunctionInstance } from './instance.js';
@@ -103,9 +104,9 @@ export class AppRuntime {
       const match = this.router.match(request.method, request.path);
       if (match === 'not-found') throw new PolyfaasError('NotFound', `No route for ${request.method} ${request.path}`);
       if (match === 'method-not-allowed') {
-        throw new PolyfaasError('InvalidArgument', `Method ${request.method} not allowed on ${request.path}`, {
-          details: { status: 405 },
-        });
+        // No error code means 405; the body still has the neutral error shape.
+        const body: ErrorBody = { error: { code: 'InvalidArgument', message: `Method ${request.method} not allowed on ${request.path}`, requestId } };
+        return json(body, 405);
       }
       const instance = match.target;
       if (request.headers[WARMUP_HEADER] !== undefined) return json(await instance.warmup());
@@ -120,9 +121,7 @@ export class AppRuntime {
       }
       return response;
     } catch (err) {
-      const response = errorResponse(err, requestId, log);
-      if (err instanceof PolyfaasError && err.details?.status === 405) response.status = 405;
-      return response;
+      return errorResponse(err, requestId, log);
     }
   }
 

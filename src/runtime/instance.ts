@@ -37,6 +37,7 @@ export interface WarmupResult {
  */
 export class FunctionInstance {
   private initPromise: Promise<unknown> | undefined;
+  private initDone = false;
   private served = false;
   private readonly initContext: InitContext;
   private readonly log: Logger;
@@ -56,9 +57,8 @@ export class FunctionInstance {
 
   /** True once `init` has completed successfully. */
   get initialized(): boolean {
-    return this.initPromise !== undefined && this.initDone;
+    return this.initDone;
   }
-  private initDone = false;
 
   /** Run `init` if it has not run yet; concurrent callers share one run, a failure is retried next time. */
   ensureInit(): Promise<unknown> {
