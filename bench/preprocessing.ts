@@ -8,9 +8,9 @@
  *
  * Usage: npx tsx bench/preprocessing.ts [--quick]
  */
+import { mapLimit } from '../src/index.js';
 import sharp from 'sharp';
 import { MemoryBucket } from '../adapters/memory/index.js';
-import { mapPool } from '../pipelines/image-classification/pool.js';
 import { preprocessPrefix } from '../pipelines/image-classification/preprocess-batch.js';
 import { ingest } from '../examples/fashion-mnist/data/ingest.js';
 import { loadFixtureData } from '../examples/fashion-mnist/test-support.js';
@@ -33,7 +33,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
 
   const raw = async () => {
     const t = performance.now();
-    await mapPool(keys, CONCURRENCY, async (key) => {
+    await mapLimit(keys, CONCURRENCY, async (key) => {
       const png = (await bucket.get(key)).body;
       return sharp(png).greyscale().resize(INPUT.width, INPUT.height).raw().toBuffer();
     });

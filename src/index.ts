@@ -70,3 +70,4 @@ export { HttpRouter } from './runtime/router.js';
 export type { RouteMatch } from './runtime/router.js';
 export { parseCron } from './runtime/cron.js';
 export type { CronSchedule } from './runtime/cron.js';
+export { mapLimit } from './map-limit.js';

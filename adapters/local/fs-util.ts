@@ -75,17 +75,3 @@ export async function removeEmptyParents(dir: string, root: string): Promise<voi
     current = path.dirname(current);
   }
 }
-
-/** Map with at most `limit` calls in flight, keeping order (bounds open file handles when listing). */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

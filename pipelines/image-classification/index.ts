@@ -36,7 +36,6 @@ export {
 } from './layout.js';
 export type { Layout, RawKey } from './layout.js';
 export type { ErrorRecord } from './error-records.js';
-export { mapPool } from './pool.js';
 export { createProgressBar, formatBar } from './progress.js';
 export type { ProgressBar, ProgressOptions, ProgressStream } from './progress.js';
 export { createImageClassificationApp, PIPELINE_BUCKET } from './app.js';

@@ -1,9 +1,9 @@
 import type { Bucket, Logger } from '../../src/index.js';
+import { mapLimit } from '../../src/index.js';
 import { augmentImage, mixSeed, mulberry32 } from './augment.js';
 import { writeErrorRecord } from './error-records.js';
 import type { RawKey } from './layout.js';
 import { batchShardKey, errorKey } from './layout.js';
-import { mapPool } from './pool.js';
 import type { ExampleResult } from './read-example.js';
 import { readExample } from './read-example.js';
 import type { ResolvedSettings } from './settings.js';
@@ -62,7 +62,7 @@ export async function buildShards(items: readonly BatchItem[], target: BatchTarg
   let errorCount = 0;
   for (let start = 0; start < items.length; start += settings.examplesPerShard) {
     const chunk = items.slice(start, start + settings.examplesPerShard);
-    const results = await mapPool(chunk, settings.concurrency, (item) => readAndRecord(item, target), target.signal);
+    const results = await mapLimit(chunk, settings.concurrency, (item) => readAndRecord(item, target), target.signal);
     const good: (ExampleResult & { ok: true })[] = [];
     results.forEach((r, i) => {
       if (r.ok) {

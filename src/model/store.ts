@@ -30,6 +30,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { isPolyfaasError, PolyfaasError, toPolyfaasError } from '../errors.js';
+import { mapLimit } from '../map-limit.js';
 import type { Bucket } from '../storage/types.js';
 import { moveAlias, readAlias, type AliasInfo } from './aliases.js';
 import { bucketIOHandler } from './bucket-io.js';
@@ -288,17 +289,4 @@ export class ModelStore {
     await this.bucket.delete(folder + MANIFEST_JSON);
     await Promise.all(info.files.map((f) => this.bucket.delete(folder + f.path)));
   }
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -5,11 +5,11 @@
  *
  * Run: `npx tsx examples/fashion-mnist/data/bench-preprocess.ts [limit]`
  */
+import { mapLimit } from '../../../src/index.js';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { MemoryBucket } from '../../../adapters/memory/index.js';
 import { decodeImage } from '../../../pipelines/image-classification/image.js';
-import { mapPool } from '../../../pipelines/image-classification/pool.js';
 import { preprocessPrefix } from '../../../pipelines/image-classification/preprocess-batch.js';
 import { ingest } from './ingest.js';
 import { loadFashionMnist } from './source.js';
@@ -38,11 +38,11 @@ async function main(): Promise<void> {
   const pngs: Uint8Array[] = [];
   for await (const info of bucket.list({ prefix: 'raw/' })) if (info.key.endsWith('.png')) pngs.push((await bucket.get(info.key)).body);
   t = performance.now();
-  await mapPool(pngs, 16, (png) => decodeImage(png, INPUT));
+  await mapLimit(pngs, 16, (png) => decodeImage(png, INPUT));
   console.log(`decode only, fast path: ${pngs.length} in ${seconds(t)} s`);
   const sample = pngs.slice(0, 10_000);
   t = performance.now();
-  await mapPool(sample, 16, (png) => sharp(png).toColourspace('b-w').raw().toBuffer());
+  await mapLimit(sample, 16, (png) => sharp(png).toColourspace('b-w').raw().toBuffer());
   const perImage = (performance.now() - t) / sample.length;
   console.log(`decode only, sharp for every image: ${(perImage * 1000).toFixed(0)} µs/image → ${((perImage * pngs.length) / 1000).toFixed(1)} s for ${pngs.length}`);
 }

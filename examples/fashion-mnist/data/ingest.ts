@@ -1,9 +1,8 @@
 import { encodeGreyPng } from './png-encode.js';
 import type { Bucket, PutOptions } from '../../../src/index.js';
-import { PolyfaasError, isPolyfaasError } from '../../../src/index.js';
+import { PolyfaasError, isPolyfaasError, mapLimit } from '../../../src/index.js';
 import { encodeDatasetManifest } from '../../../pipelines/image-classification/dataset-manifest.js';
 import { DATASET_MANIFEST_FILE, labelDir, sha256Hex } from '../../../pipelines/image-classification/layout.js';
-import { mapPool } from '../../../pipelines/image-classification/pool.js';
 import type { IdxDataset } from './idx.js';
 import { FASHION_MNIST_CLASSES } from './labels.js';
 import type { FashionMnist } from './source.js';
@@ -85,7 +84,7 @@ async function ingestSplit(
   const counts = { written: 0, unchanged: 0, replaced: 0 };
   let done = 0;
   const indices = Array.from({ length: count }, (_, i) => i);
-  await mapPool(
+  await mapLimit(
     indices,
     options.concurrency ?? 16,
     async (i) => {

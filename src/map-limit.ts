@@ -1,4 +1,4 @@
-import { PolyfaasError } from '../../src/index.js';
+import { PolyfaasError } from './errors.js';
 
 /**
  * Run `worker` over `items` with at most `concurrency` calls in flight, keeping
@@ -7,10 +7,10 @@ import { PolyfaasError } from '../../src/index.js';
  *
  * @example
  * ```ts
- * const sizes = await mapPool(keys, 16, async (key) => (await bucket.head(key)).size);
+ * const sizes = await mapLimit(keys, 16, async (key) => (await bucket.head(key)).size);
  * ```
  */
-export async function mapPool<T, R>(
+export async function mapLimit<T, R>(
   items: readonly T[],
   concurrency: number,
   worker: (item: T, index: number) => Promise<R>,
