@@ -84,6 +84,7 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
             deadline: ctx.deadline,
             signal: ctx.signal,
             ...(config.invocationBudgetMs !== undefined ? { budgetMs: config.invocationBudgetMs } : {}),
+            learningRate: (epoch) => config.learningRate * config.learningRateDecay ** epoch,
             meta: { runId: job.runId },
             onBatch: (p) => options.hooks?.onTrainBatch?.({ ...p, runId: job.runId }),
             onEpoch: (r) => {

@@ -46,10 +46,11 @@ describe('trainWithCheckpoints', () => {
     m.dispose();
   });
 
-  it('resumes after a stop to exactly the weights of an uninterrupted run', async () => {
+  it('resumes after a stop to exactly the weights of an uninterrupted run, learning-rate schedule included', async () => {
+    const learningRate = (epoch: number) => 0.01 * 0.5 ** epoch;
     const straight = model();
     await trainWithCheckpoints({
-      model: straight, data, epochs: 2, batchSize: 16, seed: 9, checkpointEverySteps: 100,
+      model: straight, data, epochs: 2, batchSize: 16, seed: 9, checkpointEverySteps: 100, learningRate,
       checkpointer: new Checkpointer(new MemoryBucket(), 'a/'),
     });
 
@@ -57,7 +58,7 @@ describe('trainWithCheckpoints', () => {
     const controller = new AbortController();
     const first = model();
     const stopped = await trainWithCheckpoints({
-      model: first, data, epochs: 2, batchSize: 16, seed: 9, checkpointEverySteps: 100,
+      model: first, data, epochs: 2, batchSize: 16, seed: 9, checkpointEverySteps: 100, learningRate,
       checkpointer: new Checkpointer(bucket, 'b/'), signal: controller.signal,
       onBatch: (p) => p.step === 7 && controller.abort(),
     });
@@ -66,13 +67,14 @@ describe('trainWithCheckpoints', () => {
 
     const second = model(); // a fresh instance, as after a cold start
     const resumed = await trainWithCheckpoints({
-      model: second, data, epochs: 2, batchSize: 16, seed: 9, checkpointEverySteps: 100,
+      model: second, data, epochs: 2, batchSize: 16, seed: 9, checkpointEverySteps: 100, learningRate,
       checkpointer: new Checkpointer(bucket, 'b/'),
     });
     expect(resumed).toMatchObject({ finished: true, resumed: true, position: { step: 12 } });
     expect(resumed.history).toHaveLength(2);
     const [a, b] = [await weightsOf(straight), await weightsOf(second)];
     a.forEach((w, i) => expect(Array.from(b[i] as Float32Array)).toEqual(Array.from(w as Float32Array)));
+    expect((second.optimizer as unknown as { learningRate: number }).learningRate).toBe(learningRate(1));
     straight.dispose();
     second.dispose();
   });

@@ -42,6 +42,11 @@ export interface TrainOptions {
   deadline?: number;
   /** Stop at the next batch boundary when aborted (after checkpointing). */
   signal?: AbortSignal;
+  /**
+   * Learning rate for an epoch (e.g. exponential decay). Derived from the epoch
+   * alone, so a resumed run uses exactly the rate the uninterrupted run would.
+   */
+  learningRate?: (epoch: number) => number;
   /** Extra data stored in each checkpoint (e.g. a config hash). */
   meta?: Record<string, unknown>;
   onBatch?: (progress: BatchProgress) => void;
@@ -136,6 +141,7 @@ export async function trainWithCheckpoints(options: TrainOptions): Promise<Train
       if (sinceCheckpoint > 0 || !resumed) await save();
       return { finished: false, stoppedBecause: reason, position, history, resumed };
     }
+    if (options.learningRate && model.optimizer) setLearningRate(model.optimizer, options.learningRate(position.epoch));
     const t0 = Date.now();
     const from = position.batch * batchSize;
     const n = Math.min(batchSize, data.count - from);
@@ -177,4 +183,13 @@ export async function trainWithCheckpoints(options: TrainOptions): Promise<Train
     }
   }
   return { finished: true, position, history, resumed };
+}
+
+/**
+ * tfjs optimizers read `learningRate` on every step but do not expose a setter
+ * (the field is `protected` in the typings), so schedules assign it directly.
+ */
+function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  if (!(rate > 0)) throw new RangeError(`learning rate must be positive, got ${rate}`);
+  (optimizer as unknown as { learningRate: number }).learningRate = rate;
 }

@@ -6,6 +6,8 @@ export interface TrainingConfig {
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
+  /** Multiply the learning rate by this after every epoch (1 = constant). */
+  learningRateDecay?: number;
   /** Seeds weight initialisation and the example order. */
   seed?: number;
   /** `[first, second]` conv filters. */
@@ -32,6 +34,7 @@ export function resolveTrainingConfig(config: TrainingConfig = {}): ResolvedTrai
     epochs: config.epochs ?? 3,
     batchSize: config.batchSize ?? 64,
     learningRate: config.learningRate ?? 0.001,
+    learningRateDecay: config.learningRateDecay ?? 1,
     seed: config.seed ?? 42,
     filters: config.filters ?? [32, 64],
     denseUnits: config.denseUnits ?? 128,
@@ -44,6 +47,7 @@ export function resolveTrainingConfig(config: TrainingConfig = {}): ResolvedTrai
     if (!(Number.isInteger(resolved[key]) && resolved[key] > 0)) throw new PolyfaasError('InvalidArgument', `training.${key} must be a positive integer`);
   }
   if (!(resolved.learningRate > 0)) throw new PolyfaasError('InvalidArgument', 'training.learningRate must be positive');
+  if (!(resolved.learningRateDecay > 0 && resolved.learningRateDecay <= 1)) throw new PolyfaasError('InvalidArgument', 'training.learningRateDecay must be in (0, 1]');
   if (!(resolved.dropout >= 0 && resolved.dropout < 1)) throw new PolyfaasError('InvalidArgument', 'training.dropout must be in [0, 1)');
   return resolved;
 }
