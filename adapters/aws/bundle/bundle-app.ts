@@ -7,6 +7,7 @@ import { bundleFunction } from '../../../cli/bundle/esbuild-bundle.js';
 import { zipDirectory } from '../../../cli/bundle/zip.js';
 import type { LambdaAppPlan } from './plan.js';
 import { planApp } from './plan.js';
+import type { WarmOptions } from './templates.js';
 import { samTemplate, serverlessYml } from './templates.js';
 import { toYaml } from './yaml.js';
 
@@ -14,7 +15,7 @@ import { toYaml } from './yaml.js';
 export const PLAN_FILE = 'polyfaas-aws.json';
 
 /** Options for {@link bundleAws}. */
-export interface BundleAwsOptions {
+export interface BundleAwsOptions extends WarmOptions {
   entry: string;
   outDir: string;
   region?: string;
@@ -93,8 +94,12 @@ export async function bundleAws(options: BundleAwsOptions): Promise<AwsBundle> {
     artifacts.push({ name: fn.name, dir, zip, zipBytes, jsBytes: built.jsBytes, wasmBytes: built.wasmBytes });
   }
   await rm(staging, { recursive: true, force: true });
-  const sls = toYaml(serverlessYml(plan));
-  const sam = toYaml(samTemplate(plan));
+  const warm: WarmOptions = {
+    ...(options.warmupMinutes ? { warmupMinutes: options.warmupMinutes } : {}),
+    ...(options.provisionedConcurrency ? { provisionedConcurrency: options.provisionedConcurrency } : {}),
+  };
+  const sls = toYaml(serverlessYml(plan, warm));
+  const sam = toYaml(samTemplate(plan, warm));
   await writeFile(join(outDir, 'serverless.yml'), sls);
   await writeFile(join(outDir, 'template.yaml'), sam);
   await writeFile(join(outDir, PLAN_FILE), `${JSON.stringify(plan, null, 2)}\n`);

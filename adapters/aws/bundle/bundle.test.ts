@@ -16,7 +16,7 @@ describe('polyfaas bundle aws (Fashion-MNIST entry)', () => {
     await mkdir(join(root, '.polyfaas'), { recursive: true });
     out = await mkdtemp(join(root, '.polyfaas/aws-bundle-test-'));
     const io = { out: { write: (s: string) => ((stdout += s), true) }, err: { write: () => true } };
-    const code = await bundleCommand([join(root, 'examples/fashion-mnist/aws.ts'), '--out', out, '--bucket', 'data=s3://fashion-data/v1', '--region', 'eu-west-1'], io);
+    const code = await bundleCommand([join(root, 'examples/fashion-mnist/aws.ts'), '--out', out, '--bucket', 'data=s3://fashion-data/v1', '--region', 'eu-west-1', '--warmup', '5m'], io);
     expect(code).toBe(0);
   }, 180_000);
   afterAll(() => rm(out, { recursive: true, force: true }));
@@ -44,6 +44,19 @@ describe('polyfaas bundle aws (Fashion-MNIST entry)', () => {
     expect(sam).toMatch(/PredictFunction:\n {4}Type: AWS::Serverless::Function/);
     expect(sam).toMatch(/FunctionUrlConfig:\n {8}AuthType: NONE/);
     expect(sam).toMatch(/PolyfaasS3Trigger:/);
+  });
+
+  it('--warmup 5m pings the HTTP functions and the functions with init, and says which', async () => {
+    const sls = await readFile(join(out, 'serverless.yml'), 'utf8');
+    const sam = await readFile(join(out, 'template.yaml'), 'utf8');
+    const warmedSls = [...sls.matchAll(/description: polyfaas warm-up ping for ([\w-]+)/g)].map((m) => m[1]);
+    const warmedSam = [...sam.matchAll(/Description: polyfaas warm-up ping for ([\w-]+)/g)].map((m) => m[1]);
+    expect(warmedSls.sort()).toEqual(['evaluate', 'model-info', 'predict', 'train']);
+    expect(warmedSam.sort()).toEqual(warmedSls);
+    expect(sls).toMatch(/- schedule:\n\s+rate:\n\s+- "rate\(5 minutes\)"\n\s+input:\n\s+polyfaas: warmup/);
+    expect(sam).toMatch(/Type: Schedule\n\s+Properties:\n\s+Schedule: "rate\(5 minutes\)"\n\s+Input: '\{"polyfaas":"warmup"\}'/);
+    const line = /warm-up: rate\(5 minutes\) → (.*)/.exec(stdout)?.[1] ?? '';
+    expect(line.split(', ').sort()).toEqual(warmedSls);
   });
 
   it('the artifact loads on its own and answers an unknown event with a coded error', async () => {

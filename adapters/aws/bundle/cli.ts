@@ -8,6 +8,8 @@ import type { Io } from '../../../cli/registry.js';
 import { bundleAws, PLAN_FILE } from './bundle-app.js';
 import { deployAws } from './deploy.js';
 import type { LambdaAppPlan } from './plan.js';
+import { isWarmed } from './templates.js';
+import { eventBridgeRate, parseCount, parseWarmupRate } from './warmup.js';
 
 const BUNDLE_USAGE = `polyfaas bundle aws <entry-file> [options]
 
@@ -26,8 +28,18 @@ Options:
   --bucket <name=s3://b/p> bind a logical bucket for this deployment (repeatable)
   --region <region>        AWS region (default $AWS_REGION or us-east-1)
   --external-aws-sdk       do not bundle @aws-sdk/*
+  --warmup <rate>          add an EventBridge schedule (1m-60m, e.g. 5m) sending
+                           {"polyfaas":"warmup"} to every HTTP function and every
+                           function with an init: init runs, the handler does not.
+                           Keeps one instance per function warm (default: off)
+  --provisioned <n>        provisionedConcurrency / ProvisionedConcurrencyConfig of
+                           n for HTTP functions: no cold start for up to n
+                           concurrent requests, billed while configured
   --no-minify              readable output
-  -h, --help               show this help`;
+  -h, --help               show this help
+
+Both templates carry --warmup and --provisioned; polyfaas deploy aws does not
+create schedules or provisioned concurrency.`;
 
 const DEPLOY_USAGE = `polyfaas deploy aws [options]
 
@@ -60,6 +72,8 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
       bucket: { type: 'string', multiple: true },
       region: { type: 'string' },
       'external-aws-sdk': { type: 'boolean', default: false },
+      warmup: { type: 'string' },
+      provisioned: { type: 'string' },
       'no-minify': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -68,6 +82,9 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     io.out.write(`${BUNDLE_USAGE}\n`);
     return 0;
   }
+  // Checked before bundling, which takes a while.
+  const warmupMinutes = values.warmup === undefined ? undefined : parseWarmupRate(values.warmup);
+  const provisionedConcurrency = values.provisioned === undefined ? undefined : parseCount('--provisioned', values.provisioned);
   const entry = positionals[0];
   if (!entry) {
     io.err.write(`${BUNDLE_USAGE}\n`);
@@ -80,9 +97,19 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     externalAwsSdk: values['external-aws-sdk'],
     minify: !values['no-minify'],
     ...(values.region ? { region: values.region } : {}),
+    ...(warmupMinutes ? { warmupMinutes } : {}),
+    ...(provisionedConcurrency ? { provisionedConcurrency } : {}),
   });
   for (const a of result.artifacts) {
     io.out.write(`${a.name.padEnd(16)} ${shortPath(a.zip)}  zip ${formatBytes(a.zipBytes)}  (js ${formatBytes(a.jsBytes)}, wasm ${formatBytes(a.wasmBytes)})\n`);
+  }
+  if (warmupMinutes) {
+    const warmed = result.plan.functions.filter(isWarmed).map((f) => f.name);
+    io.out.write(`warm-up: ${eventBridgeRate(warmupMinutes)} → ${warmed.length ? warmed.join(', ') : '(no HTTP function and no init: nothing to warm)'}\n`);
+  }
+  if (provisionedConcurrency) {
+    const http = result.plan.functions.filter((f) => f.trigger.type === 'http').map((f) => f.name);
+    io.out.write(`provisioned concurrency ${provisionedConcurrency}: ${http.length ? http.join(', ') : '(no HTTP function)'}\n`);
   }
   io.out.write(`wrote ${shortPath(join(values.out, 'serverless.yml'))}, ${shortPath(join(values.out, 'template.yaml'))}, ${shortPath(join(values.out, PLAN_FILE))}\n`);
   return 0;

@@ -14,6 +14,8 @@ export interface LambdaFunctionPlan {
   timeoutSeconds: number;
   environment: Record<string, string>;
   trigger: Trigger;
+  /** The function defines `init` (model loading and the like): its first event is expensive. */
+  hasInit?: boolean;
   /** For storage triggers: the S3 bucket and the key filter including the binding's prefix. */
   s3?: { bucket: string; prefix: string; suffix?: string; events: string[] };
 }
@@ -68,6 +70,7 @@ function planFunction(fn: AnyFunction, runtime: string, environment: Record<stri
     timeoutSeconds: Math.min(MAX_TIMEOUT_SECONDS, Math.ceil((fn.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000) + 1),
     environment: { ...environment, [FUNCTION_ENV]: fn.name },
     trigger,
+    hasInit: fn.init !== undefined,
   };
   if (trigger.type === 'storage') {
     const { bucket, prefix } = parseS3Url(bindings[trigger.bucket] as string);

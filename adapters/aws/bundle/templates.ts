@@ -1,6 +1,31 @@
 import type { LambdaAppPlan, LambdaFunctionPlan } from './plan.js';
 import { apiGatewayPath, eventBridgeCron } from './plan.js';
+import { eventBridgeRate } from './warmup.js';
 import type { YamlValue } from './yaml.js';
+
+/** Cold-start options shared by both templates. */
+export interface WarmOptions {
+  /**
+   * Send `{ "polyfaas": "warmup" }` to every {@link isWarmed} function on this
+   * EventBridge schedule (minutes). The adapter runs `init` if needed and answers
+   * `{ warm: true }` without calling the handler. Keeps one instance warm.
+   */
+  warmupMinutes?: number;
+  /** Provisioned concurrency for HTTP functions: that many instances initialised ahead of traffic (billed while configured). */
+  provisionedConcurrency?: number;
+}
+
+/**
+ * Functions the warm-up schedule pings: every HTTP function (callers wait for a
+ * cold start, and even without `init` it loads the multi-MB bundle and the tfjs
+ * WASM files) and every other function that defines `init` (model loading).
+ */
+export function isWarmed(fn: LambdaFunctionPlan): boolean {
+  return fn.trigger.type === 'http' || fn.hasInit === true;
+}
+
+/** The body of an EventBridge warm-up ping (`WARMUP_EVENT`), as the rule's constant input. */
+const WARMUP_INPUT = { polyfaas: 'warmup' } as const;
 
 const sqsArn = (queue: string): YamlValue => ({ 'Fn::Join': [':', ['arn:aws:sqs', { Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }, queue]] });
 const snsIsQueue = (fn: LambdaFunctionPlan) => fn.trigger.type === 'queue';
@@ -34,16 +59,21 @@ function serverlessEvents(fn: LambdaFunctionPlan): YamlValue[] {
  * `offline: true` no artifacts are referenced and handlers point into the
  * unzipped folders instead.
  */
-export function serverlessYml(plan: LambdaAppPlan, options: { offline?: boolean } = {}): YamlValue {
+export function serverlessYml(plan: LambdaAppPlan, options: { offline?: boolean } & WarmOptions = {}): YamlValue {
   const functions: Record<string, YamlValue> = {};
   for (const fn of plan.functions) {
+    const warmup: YamlValue[] =
+      options.warmupMinutes && isWarmed(fn)
+        ? [{ schedule: { rate: [eventBridgeRate(options.warmupMinutes)], input: { ...WARMUP_INPUT }, description: `polyfaas warm-up ping for ${fn.name}` } }]
+        : [];
     functions[fn.name] = {
       handler: options.offline ? `${fn.artifact}/${fn.handler}` : fn.handler,
       ...(options.offline ? {} : { package: { artifact: `${fn.artifact}.zip` } }),
       memorySize: fn.memoryMb,
       timeout: fn.timeoutSeconds,
+      ...(options.provisionedConcurrency && fn.trigger.type === 'http' ? { provisionedConcurrency: options.provisionedConcurrency } : {}),
       environment: fn.environment,
-      events: serverlessEvents(fn),
+      events: [...serverlessEvents(fn), ...warmup],
     };
   }
   const iam: YamlValue = {
@@ -83,7 +113,7 @@ const logicalId = (name: string) => `${name.replace(/(^|-)([a-z0-9])/g, (_m, _d,
  * it creates, so storage-triggered functions are wired to buckets by
  * `polyfaas deploy aws` (or add the notification yourself) — noted in the template.
  */
-export function samTemplate(plan: LambdaAppPlan): YamlValue {
+export function samTemplate(plan: LambdaAppPlan, options: WarmOptions = {}): YamlValue {
   const resources: Record<string, YamlValue> = {};
   for (const fn of plan.functions) {
     const t = fn.trigger;
@@ -91,6 +121,18 @@ export function samTemplate(plan: LambdaAppPlan): YamlValue {
     if (t.type === 'http') events.Api = { Type: 'HttpApi', Properties: { Path: apiGatewayPath(t.path), Method: t.method === '*' ? 'ANY' : t.method } };
     if (t.type === 'queue') events.Queue = { Type: 'SQS', Properties: { Queue: sqsArn(t.queue), FunctionResponseTypes: ['ReportBatchItemFailures'] } };
     if (t.type === 'schedule') events.Schedule = { Type: 'Schedule', Properties: { Schedule: eventBridgeCron(t.cron), Name: `${plan.app}-${fn.name}` } };
+    if (options.warmupMinutes && isWarmed(fn)) {
+      // An AWS::Events::Rule with a constant JSON input; the adapter answers it without running the handler.
+      events.Warmup = {
+        Type: 'Schedule',
+        Properties: { Schedule: eventBridgeRate(options.warmupMinutes), Input: JSON.stringify(WARMUP_INPUT), Description: `polyfaas warm-up ping for ${fn.name}` },
+      };
+    }
+    // Provisioned concurrency attaches to a version: SAM publishes one behind the alias `live` and points the events and the URL at it.
+    const provisioned: Record<string, YamlValue> =
+      options.provisionedConcurrency && t.type === 'http'
+        ? { AutoPublishAlias: 'live', ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: options.provisionedConcurrency } }
+        : {};
     resources[logicalId(fn.name)] = {
       Type: 'AWS::Serverless::Function',
       ...(fn.s3 ? { Metadata: { PolyfaasS3Trigger: { Bucket: fn.s3.bucket, Prefix: fn.s3.prefix, Events: fn.s3.events, ...(fn.s3.suffix ? { Suffix: fn.s3.suffix } : {}) } } } : {}),
@@ -102,6 +144,7 @@ export function samTemplate(plan: LambdaAppPlan): YamlValue {
         MemorySize: fn.memoryMb,
         Timeout: fn.timeoutSeconds,
         Environment: { Variables: fn.environment },
+        ...provisioned,
         Policies: [{ Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'], Resource: bucketArns(plan) }] }],
         ...(t.type === 'http' ? { FunctionUrlConfig: { AuthType: 'NONE' } } : {}),
         ...(Object.keys(events).length ? { Events: events } : {}),

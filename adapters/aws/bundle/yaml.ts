@@ -8,7 +8,11 @@ function scalar(value: string | number | boolean | null): string {
   if (value === null) return 'null';
   if (typeof value !== 'string') return String(value);
   // Quote anything YAML could read as another type or syntax; JSON strings are valid YAML.
-  return PLAIN.test(value) && !RESERVED.test(value) && !value.endsWith(' ') && !value.includes(': ') ? value : JSON.stringify(value);
+  if (PLAIN.test(value) && !RESERVED.test(value) && !value.endsWith(' ') && !value.includes(': ')) return value;
+  // Text with double quotes (inline JSON such as a rule's Input) reads better single-quoted, where only ' is escaped.
+  // eslint-disable-next-line no-control-regex
+  if (value.includes('"') && !/[\u0000-\u001f\u007f]/.test(value)) return `'${value.replace(/'/g, "''")}'`;
+  return JSON.stringify(value);
 }
 
 /**

@@ -1,7 +1,10 @@
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureRegistrationsAsync } from '../../../test/azure/functions-core-stub.js';
+import { invokeCaptured } from '../../../test/azure/host.js';
 import { bundleCommand } from './cli.js';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -69,4 +72,54 @@ describe('polyfaas bundle azure', () => {
       delete process.env.AZURE_STORAGE_CONNECTION_STRING;
     }
   }, 180_000);
+
+  it('--warmup 5m adds a timer to the app that pings every HTTP route with the warm-up header, and prints the always-ready commands', async () => {
+    const out = join(dir, 'warm');
+    const c = captureIo();
+    expect(await bundleCommand([join(root, 'examples/fashion-mnist/azure.ts'), '--out', out, '--bucket', 'data=azblob://fashion/prod', '--app-name', 'fashion-fn', '--warmup', '5m'], c.io)).toBe(0);
+    expect(c.out()).toMatch(/polyfaas-warmup\s+timer\s+0 \*\/5 \* \* \* \* \(added by --warmup\)/);
+    expect(c.out()).toMatch(/sends x-polyfaas-warmup to POST \/predict, GET \/model on https:\/\/\$WEBSITE_HOSTNAME/);
+    expect(c.out()).toContain('az functionapp update --resource-group <resource-group> --name fashion-fn --set siteConfig.minimumElasticInstanceCount=1');
+    expect(c.out()).toContain('az functionapp scale config always-ready set --resource-group <resource-group> --name fashion-fn --settings http=1');
+
+    const seen: { method: string; url: string; warmup: string | undefined }[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', warmup: req.headers['x-polyfaas-warmup'] as string | undefined });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"warm":true}');
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    process.env.POLYFAAS_BUCKET_DATA = 'azblob://fashion/prod';
+    process.env.AZURE_STORAGE_CONNECTION_STRING = 'UseDevelopmentStorage=true';
+    process.env.WEBSITE_HOSTNAME = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const loaded = await captureRegistrationsAsync(() => import(join(out, 'index.mjs')));
+      const names = loaded.functions.map((f) => `${f.name}:${f.trigger.type}`).sort();
+      expect(names).toContain('predict:httpTrigger');
+      expect(names).toContain('polyfaas-warmup:timerTrigger');
+      expect(names).toHaveLength(8);
+      const timer = loaded.functions.find((f) => f.name === 'polyfaas-warmup');
+      expect(timer?.trigger).toMatchObject({ type: 'timerTrigger', schedule: '0 */5 * * * *' });
+      // What the host does every five minutes: run the timer, which calls the app's own routes.
+      await invokeCaptured(timer as NonNullable<typeof timer>, { data: { json: JSON.stringify({ Schedule: { AdjustForDST: true }, ScheduleStatus: null, IsPastDue: false }) } });
+      expect(seen.sort((a, b) => a.url.localeCompare(b.url))).toEqual([
+        { method: 'GET', url: '/model', warmup: '1' },
+        { method: 'POST', url: '/predict', warmup: '1' },
+      ]);
+    } finally {
+      delete process.env.POLYFAAS_BUCKET_DATA;
+      delete process.env.AZURE_STORAGE_CONNECTION_STRING;
+      delete process.env.WEBSITE_HOSTNAME;
+      server.close();
+    }
+  }, 180_000);
+
+  it('rejects a bad --warmup or --always-ready with InvalidArgument before bundling, and documents both', async () => {
+    const c = captureIo();
+    for (const args of [['--warmup', '0'], ['--warmup', '61m'], ['--warmup', 'often'], ['--always-ready', '0']]) {
+      await expect(bundleCommand(['does-not-exist.ts', ...args], c.io), args.join(' ')).rejects.toMatchObject({ name: 'PolyfaasError', code: 'InvalidArgument' });
+    }
+    expect(await bundleCommand(['--help'], c.io)).toBe(0);
+    expect(c.out()).toMatch(/--warmup <rate>/);
+    expect(c.out()).toMatch(/--always-ready <n>/);
+  });
 });

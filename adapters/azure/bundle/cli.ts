@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleFunction, formatBytes, shortPath } from '../../../cli/bundle/esbuild-bundle.js';
 import { zipDirectory } from '../../../cli/bundle/zip.js';
@@ -9,6 +9,7 @@ import { bucketEnvName, PolyfaasError } from '../../../src/index.js';
 import { hostJson } from '../host-json.js';
 import { functionAppPackageJson, localSettings, requiredAppSettings } from './function-app.js';
 import { planEntry } from './plan.js';
+import { alwaysReadyCommands, everyMinutesNcrontab, parseCount, parseWarmupRate, WARMUP_TIMER, warmupEntrySource, warmupTargets } from './warmup.js';
 
 const USAGE = `polyfaas bundle azure <entry-file> [options]
 
@@ -24,6 +25,13 @@ Options:
   --bucket <name>=<azblob-url> bind a logical bucket, e.g. data=azblob://fashion/prod (repeatable)
   --app-name <name>           Function App name to show in the publish command
   --zip                       also write <out>.zip (for zip deploy)
+  --warmup <rate>             add a timer function "${WARMUP_TIMER}" (1m-60m, e.g. 5m)
+                              that keeps the app's instance loaded and sends each
+                              HTTP route the x-polyfaas-warmup header via
+                              $WEBSITE_HOSTNAME: init runs, the handler does not
+                              (default: off). Prints the always-ready commands too
+  --always-ready <n>          print the Premium / Flex Consumption commands that keep
+                              n instances initialised (the stronger alternative)
   -h, --help                  show this help`;
 
 /**
@@ -39,6 +47,8 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
       bucket: { type: 'string', multiple: true },
       'app-name': { type: 'string' },
       zip: { type: 'boolean' },
+      warmup: { type: 'string' },
+      'always-ready': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -46,6 +56,8 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     io.out.write(`${USAGE}\n`);
     return 0;
   }
+  const warmupMinutes = values.warmup === undefined ? undefined : parseWarmupRate(values.warmup);
+  const alwaysReady = values['always-ready'] === undefined ? undefined : parseCount('--always-ready', values['always-ready']);
   const [entry] = positionals;
   if (!entry) throw new PolyfaasError('InvalidArgument', `Name the entry file.\n\n${USAGE}`);
   const bindings = parseBucketFlags(values.bucket, 'azblob');
@@ -64,7 +76,22 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
 
   const outDir = resolve(values.out ?? join('dist', 'azure', plan.app.name));
   const main = 'index.mjs';
-  const bundle = await bundleFunction({ entry: resolve(entry), outDir, outFile: main, external: ['@azure/functions', 'sharp'] });
+  const warmTargets = warmupTargets(plan);
+  let bundleEntry = resolve(entry);
+  let warmupDir: string | undefined;
+  if (warmupMinutes) {
+    if (plan.functions.some((f) => f.name === WARMUP_TIMER)) throw new PolyfaasError('InvalidArgument', `--warmup adds a function named "${WARMUP_TIMER}"; the app already has one`);
+    // The entry registers only the app's functions; a generated entry imports it and adds the timer to the same app.
+    const base = resolve('.polyfaas');
+    await mkdir(base, { recursive: true });
+    warmupDir = await mkdtemp(join(base, 'azure-warmup-'));
+    const rel = relative(warmupDir, resolve(entry)).split(sep).join('/');
+    bundleEntry = join(warmupDir, 'entry.mjs');
+    await writeFile(bundleEntry, warmupEntrySource(rel.startsWith('.') ? rel : `./${rel}`, warmTargets, warmupMinutes));
+  }
+  const bundle = await bundleFunction({ entry: bundleEntry, outDir, outFile: main, external: ['@azure/functions', 'sharp'] }).finally(() =>
+    warmupDir ? rm(warmupDir, { recursive: true, force: true }) : undefined,
+  );
   const settings = requiredAppSettings(plan, bindings);
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   await writeFile(join(outDir, 'host.json'), json(hostJson(plan.app)));
@@ -79,6 +106,7 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     '',
     'Functions:',
     ...plan.functions.map((f) => `  ${f.name.padEnd(22)} ${f.trigger.padEnd(9)} ${f.methods ? `${f.methods.join(',')} ` : ''}${f.target ?? ''}`),
+    ...(warmupMinutes ? [`  ${WARMUP_TIMER.padEnd(22)} ${'timer'.padEnd(9)} ${everyMinutesNcrontab(warmupMinutes)} (added by --warmup)`] : []),
     '',
     'App settings (az functionapp config appsettings set --name <app> --resource-group <rg> --settings KEY=VALUE ...):',
     ...Object.entries(settings).map(([k, v]) => `  ${k}=${v}`),
@@ -89,6 +117,21 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     lines.push('', 'Event Grid: subscribe the storage account to these functions (az eventgrid event-subscription create --source-resource-id <storage-account-id> ...):');
     for (const f of grid) lines.push(`  ${f.name}: --included-event-types Microsoft.Storage.BlobDeleted --endpoint-type azurefunction --endpoint <function-resource-id>`);
     if (plan.blobSource === 'EventGrid') lines.push('  blob triggers (source EventGrid): --included-event-types Microsoft.Storage.BlobCreated --endpoint https://<app>.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.<name>&code=<blobs_extension key>');
+  }
+  if (warmupMinutes) {
+    const pinged = warmTargets.map((t) => `${t.method} ${t.path}`).join(', ');
+    lines.push(
+      '',
+      `Warm-up (--warmup ${warmupMinutes}m): the timer ${WARMUP_TIMER} runs in this app every ${warmupMinutes} min. That keeps the app's`,
+      '  instance loaded; its functions share one worker and one polyfaas runtime, so inits already done stay done.',
+      ...(pinged
+        ? [`  Each run also sends x-polyfaas-warmup to ${pinged} on https://$WEBSITE_HOSTNAME,`, "  so their init runs (the handler does not). With authLevel 'function', set POLYFAAS_WARMUP_KEY=<function key>."]
+        : []),
+      '  On Consumption keep the rate under ~20 min (idle instances are unloaded). One instance stays warm; scale-out starts cold.',
+    );
+  }
+  if (warmupMinutes || alwaysReady) {
+    lines.push('', `Stronger: keep ${alwaysReady ?? 1} instance(s) initialised ahead of traffic (billed while idle; the line for your plan):`, ...alwaysReadyCommands(appName, alwaysReady ?? 1).map((c) => `  ${c}`));
   }
   lines.push('', 'Deploy (installs @azure/functions and the Linux build of sharp on the server):', `  cd ${shortPath(outDir)} && func azure functionapp publish ${appName} --javascript --build remote`);
   if (values.zip) {

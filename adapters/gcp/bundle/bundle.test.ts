@@ -24,7 +24,7 @@ beforeAll(async () => {
   standIn.createBucket('fashion-models');
   const [, built] = await Promise.all([
     placeTrainedModel(new GcsBucket('fashion-models', { prefix: 'fashion/', storage: { apiEndpoint: standIn.url, projectId: 'test' } })),
-    bundleGcpApp({ entry: 'examples/fashion-mnist/gcp.ts', outDir, buckets: { data: 'gs://fashion-models/fashion/' } }),
+    bundleGcpApp({ entry: 'examples/fashion-mnist/gcp.ts', outDir, buckets: { data: 'gs://fashion-models/fashion/' }, warmupMinutes: 5 }),
   ]);
   bundle = built;
 }, 240_000);
@@ -62,6 +62,9 @@ describe('polyfaas bundle gcp', () => {
     const preprocess = byName.preprocess?.command ?? '';
     expect(preprocess).toContain('--trigger-event-filters=type=google.cloud.storage.object.v1.finalized');
     expect(preprocess).toContain('--trigger-event-filters=bucket=fashion-models');
+    // warmupMinutes: a Cloud Scheduler job per HTTP function, none for event functions.
+    expect(Object.values(byName).filter((p) => p.warmup.length > 0).map((p) => p.function).sort()).toEqual(['model-info', 'predict']);
+    expect(byName.predict?.warmup.join('\n')).toMatch(/gcloud scheduler jobs create http polyfaas-warmup-predict[\s\S]*--schedule='\*\/5 \* \* \* \*'[\s\S]*--http-method=post[\s\S]*--headers=x-polyfaas-warmup=1/);
   });
 
   it('serves a prediction from the bundled folder through the real functions-framework binary', async () => {
@@ -86,6 +89,10 @@ describe('polyfaas bundle gcp', () => {
     expect(body.predictions[0]?.probability).toBeGreaterThan(0);
     // The bare function URL reaches the function's own route too.
     expect((await fetch(predict.url, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png })).status).toBe(200);
+    // What the --warmup Cloud Scheduler job sends: POST to the bare URL with the header, no body; init ran already.
+    const warm = await fetch(predict.url, { method: 'POST', headers: { 'x-polyfaas-warmup': '1' } });
+    expect(warm.status).toBe(200);
+    expect(await warm.json()).toEqual({ warm: true, function: 'predict', initialized: false });
   }, 120_000);
 
   it('prints usage for --help and the commands for a bundle', async () => {

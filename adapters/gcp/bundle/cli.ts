@@ -4,6 +4,7 @@ import type { Io } from '../../../cli/registry.js';
 import { formatBytes, shortPath } from '../../../cli/bundle/esbuild-bundle.js';
 import { PolyfaasError } from '../../../src/index.js';
 import { bundleGcpApp } from './gcp-bundle.js';
+import { everyMinutesCron, parseCount, parseWarmupRate } from './warmup.js';
 
 const USAGE = `polyfaas bundle gcp <entry-file> [options]
 
@@ -20,6 +21,14 @@ Options:
   --region <region>       default us-central1
   --runtime <runtime>     default nodejs20
   --export <name>         named export holding the app (default: app, then default)
+  --warmup <rate>         also print, per HTTP function, a Cloud Scheduler job
+                          (1m-60m, e.g. 5m) calling its URL with the
+                          x-polyfaas-warmup header: init runs, the handler does
+                          not. Keeps one instance warm (default: off)
+  --warmup-sa <email>     service account the warm-up jobs sign OIDC tokens as
+                          (default: a placeholder to fill in)
+  --min-instances <n>     deploy HTTP functions with --min-instances=n: n
+                          instances stay initialised, billed while idle
   --no-minify             keep the bundle readable
   -h, --help              show this help`;
 
@@ -37,6 +46,9 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
       region: { type: 'string' },
       runtime: { type: 'string' },
       export: { type: 'string' },
+      warmup: { type: 'string' },
+      'warmup-sa': { type: 'string' },
+      'min-instances': { type: 'string' },
       'no-minify': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -45,6 +57,8 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     io.out.write(`${USAGE}\n`);
     return 0;
   }
+  const warmupMinutes = values.warmup === undefined ? undefined : parseWarmupRate(values.warmup);
+  const minInstances = values['min-instances'] === undefined ? undefined : parseCount('--min-instances', values['min-instances']);
   const entry = positionals[0];
   if (!entry) throw new PolyfaasError('InvalidArgument', `Name the entry file.\n\n${USAGE}`);
   const buckets = parseBucketFlags(values.bucket, 'gs');
@@ -56,13 +70,20 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     ...(values.runtime ? { runtime: values.runtime } : {}),
     ...(values.export ? { exportName: values.export } : {}),
     ...(values['no-minify'] ? { minify: false } : {}),
+    ...(warmupMinutes ? { warmupMinutes } : {}),
+    ...(values['warmup-sa'] ? { warmupServiceAccount: values['warmup-sa'] } : {}),
+    ...(minInstances ? { minInstances } : {}),
   });
   io.out.write(`Source folder ${shortPath(result.sourceDir)}: ${formatBytes(result.bundle.jsBytes)} JS + ${formatBytes(result.bundle.wasmBytes)} WASM\n`);
   io.out.write(`Dependencies installed by Cloud Build: ${Object.entries(result.packageJson.dependencies as Record<string, string>).map(([n, v]) => `${n}@${v}`).join(', ')}\n\n`);
   for (const plan of result.plans) {
     io.out.write(`# ${plan.function}: ${plan.trigger}, ${plan.memoryMb} MiB, ${plan.timeoutSeconds} s\n`);
     for (const step of plan.setup) io.out.write(`${step}\n`);
-    io.out.write(`${plan.command}\n\n`);
+    io.out.write(`${plan.command}\n`);
+    if (plan.warmup.length > 0) {
+      io.out.write(`# warm-up ping of ${plan.function} (${everyMinutesCron(warmupMinutes ?? 5)} UTC), once it is deployed:\n${plan.warmup.join('\n')}\n`);
+    }
+    io.out.write('\n');
   }
   return 0;
 }

@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import type { BundleResult } from '../../../cli/bundle/esbuild-bundle.js';
 import { bundleFunction } from '../../../cli/bundle/esbuild-bundle.js';
 import type { AnyFunction, AppDefinition, Trigger } from '../../../src/index.js';
-import { bucketEnvName, DEFAULT_TIMEOUT_MS, PolyfaasError } from '../../../src/index.js';
+import { bucketEnvName, DEFAULT_TIMEOUT_MS, PolyfaasError, WARMUP_HEADER } from '../../../src/index.js';
+import { everyMinutesCron } from './warmup.js';
 
 /**
  * Left out of the bundle and installed by Cloud Build from `package.json`:
@@ -30,6 +31,15 @@ export interface GcpBundleOptions {
   /** Named export holding the app. Default `app`, then `default`. */
   exportName?: string;
   minify?: boolean;
+  /**
+   * Print, per HTTP function, a Cloud Scheduler job that sends it a warm-up ping
+   * (the `x-polyfaas-warmup` header) every this many minutes: `init` runs, the handler does not.
+   */
+  warmupMinutes?: number;
+  /** Service account the warm-up jobs sign their OIDC token as. Default: a placeholder to fill in. */
+  warmupServiceAccount?: string;
+  /** `--min-instances` for HTTP functions: instances kept initialised (billed while idle). */
+  minInstances?: number;
 }
 
 /** One function's deployment. */
@@ -41,7 +51,12 @@ export interface GcpDeployPlan {
   command: string;
   /** Extra commands (Cloud Scheduler job, Pub/Sub topic) the function needs. */
   setup: string[];
+  /** Commands to run after the deploy: the warm-up Cloud Scheduler job (`--warmup`), else empty. */
+  warmup: string[];
 }
+
+/** Placeholder for the warm-up jobs' service account when none is given. */
+export const WARMUP_SA_PLACEHOLDER = '<scheduler-sa>@<project>.iam.gserviceaccount.com';
 
 /** What {@link bundleGcpApp} wrote. */
 export interface GcpBundle {
@@ -95,7 +110,8 @@ export async function bundleGcpApp(options: GcpBundleOptions): Promise<GcpBundle
 }
 
 /** The `gcloud` command that deploys one function from the source folder. */
-export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: string, options: Pick<GcpBundleOptions, 'region' | 'runtime' | 'buckets'>): GcpDeployPlan {
+export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: string, options: Pick<GcpBundleOptions, 'region' | 'runtime' | 'buckets' | 'warmupMinutes' | 'warmupServiceAccount' | 'minInstances'>,
+): GcpDeployPlan {
   const trigger = fn.trigger as Trigger;
   const region = options.region ?? 'us-central1';
   const buckets = { ...stringBindings(app), ...(options.buckets ?? {}) };
@@ -104,6 +120,7 @@ export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: strin
   const timeoutSeconds = trigger.type === 'http' ? Math.min(wanted, 3600) : Math.min(wanted, MAX_EVENT_TIMEOUT_S);
   const env = ['NODE_ENV=production', ...Object.entries(buckets).filter(([, url]) => url.startsWith('gs://')).map(([name, url]) => `${bucketEnvName(name)}=${url}`)];
   const setup: string[] = [];
+  const warmup: string[] = [];
   const flags = [
     `gcloud functions deploy ${fn.name}`,
     '--gen2',
@@ -119,7 +136,9 @@ export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: strin
   switch (trigger.type) {
     case 'http':
       flags.push('--trigger-http', '--allow-unauthenticated');
+      if (options.minInstances) flags.push(`--min-instances=${options.minInstances}`);
       description = `HTTP ${trigger.method} ${trigger.path}`;
+      if (options.warmupMinutes) warmup.push(...warmupJob(fn.name, trigger, region, options.warmupMinutes, options.warmupServiceAccount));
       break;
     case 'storage': {
       const url = buckets[trigger.bucket];
@@ -154,7 +173,31 @@ export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: strin
       break;
     }
   }
-  return { function: fn.name, trigger: description, memoryMb, timeoutSeconds, command: flags.join(' \\\n    '), setup };
+  return { function: fn.name, trigger: description, memoryMb, timeoutSeconds, command: flags.join(' \\\n    '), setup, warmup };
+}
+
+/**
+ * The Cloud Scheduler job that keeps an HTTP function warm: it calls the
+ * function's URL (looked up after the deploy) with the route's own method and
+ * the `x-polyfaas-warmup` header, which the runtime answers with `{ warm: true }`
+ * after running `init`, before the body limit or the handler. A route with
+ * `:params` gets `warmup` as each value (the bare URL only reaches parameterless routes).
+ */
+function warmupJob(name: string, trigger: Extract<Trigger, { type: 'http' }>, region: string, minutes: number, serviceAccount = WARMUP_SA_PLACEHOLDER): string[] {
+  const path = trigger.path.includes(':') ? trigger.path.replace(/:[A-Za-z0-9_]+/g, 'warmup') : '';
+  const method = (trigger.method === '*' ? 'POST' : trigger.method).toLowerCase();
+  const flags = [
+    `gcloud scheduler jobs create http polyfaas-warmup-${name}`,
+    `--location=${region}`,
+    `--schedule=${shellQuote(everyMinutesCron(minutes))}`,
+    '--time-zone=Etc/UTC',
+    `--uri="$URL"${path ? shellQuote(path) : ''}`,
+    `--http-method=${method}`,
+    `--headers=${WARMUP_HEADER}=1`,
+    `--oidc-service-account-email=${shellQuote(serviceAccount)}`,
+    '--oidc-token-audience="$URL"',
+  ];
+  return [`URL=$(gcloud functions describe ${name} --gen2 --region=${region} --format='value(serviceConfig.uri)')`, flags.join(' \\\n    ')];
 }
 
 function stringBindings(app: AppDefinition): Record<string, string> {
