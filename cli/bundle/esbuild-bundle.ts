@@ -1,5 +1,6 @@
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import type { Plugin } from 'esbuild';
 import { build } from 'esbuild';
 import { locateWasmFiles, WASM_BINARY_NAMES } from '../../src/tf/index.js';
 
@@ -44,6 +45,23 @@ export const ESM_CJS_SHIM = [
   'const __dirname = __polyfaasDirname(__filename);',
 ].join('\n');
 
+/**
+ * tfjs-core's Node platform `require`s node-fetch for `tf.loadLayersModel('http://…')`,
+ * which pulls ~300 KB (node-fetch, whatwg-url, tr46's Unicode tables) into every
+ * bundle. Node 20 has `fetch` built in and polyfaas loads models through buckets,
+ * so the bundle gets a three-line stand-in that forwards to the global `fetch`.
+ */
+export const nodeFetchShim: Plugin = {
+  name: 'polyfaas-node-fetch-shim',
+  setup(b) {
+    b.onResolve({ filter: /^node-fetch$/ }, () => ({ path: 'node-fetch', namespace: 'polyfaas-shim' }));
+    b.onLoad({ filter: /.*/, namespace: 'polyfaas-shim' }, () => ({
+      contents: 'module.exports = (...args) => globalThis.fetch(...args); module.exports.default = module.exports;',
+      loader: 'js',
+    }));
+  },
+};
+
 /** Optional peers the core loads only if installed; a bundle must never try to include them. */
 export const ALWAYS_EXTERNAL = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 
@@ -76,6 +94,7 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Bu
     banner: { js: ESM_CJS_SHIM },
     external: [...ALWAYS_EXTERNAL, ...(options.external ?? [])],
     define: options.define ?? {},
+    plugins: [nodeFetchShim],
     logLevel: 'error',
   });
   const files = [{ path: outFile, bytes: (await stat(entryFile)).size }];
