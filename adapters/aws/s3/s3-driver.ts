@@ -12,6 +12,21 @@ export const MULTIPART_PART_BYTES = 8 * 1024 * 1024;
 /** S3 wraps etags in quotes; polyfaas etags are the bare value, as S3 notifications report them. */
 const bareEtag = (etag: string | undefined): string => (etag ?? '').replace(/^"|"$/g, '');
 
+/** The fields GetObject and HeadObject answers share, as an {@link ObjectInfo}. */
+function objectInfo(
+  key: string,
+  out: { ContentLength?: number; ETag?: string; ContentType?: string; Metadata?: Record<string, string>; LastModified?: Date },
+): ObjectInfo {
+  return {
+    key,
+    size: out.ContentLength ?? 0,
+    etag: bareEtag(out.ETag),
+    contentType: out.ContentType ?? 'application/octet-stream',
+    metadata: { ...(out.Metadata ?? {}) },
+    lastModified: out.LastModified ?? new Date(0),
+  };
+}
+
 /**
  * One S3 bucket (optionally under a key prefix) as a polyfaas driver. Keys the
  * app sees are relative to the prefix.
@@ -32,27 +47,12 @@ export class S3Driver implements BucketDriver {
   async getStream(key: string): Promise<BucketObjectStream> {
     const out = await this.notFoundAware(key, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.full(key) })));
     const body = out.Body instanceof Readable ? out.Body : Readable.from([]);
-    return {
-      key,
-      size: out.ContentLength ?? 0,
-      etag: bareEtag(out.ETag),
-      contentType: out.ContentType ?? 'application/octet-stream',
-      metadata: { ...(out.Metadata ?? {}) },
-      lastModified: out.LastModified ?? new Date(0),
-      body,
-    };
+    return { ...objectInfo(key, out), body };
   }
 
   async head(key: string): Promise<ObjectInfo> {
     const out = await this.notFoundAware(key, () => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.full(key) })));
-    return {
-      key,
-      size: out.ContentLength ?? 0,
-      etag: bareEtag(out.ETag),
-      contentType: out.ContentType ?? 'application/octet-stream',
-      metadata: { ...(out.Metadata ?? {}) },
-      lastModified: out.LastModified ?? new Date(0),
-    };
+    return objectInfo(key, out);
   }
 
   async put(key: string, body: Uint8Array | Readable, options: DriverPutOptions): Promise<ObjectInfo> {
