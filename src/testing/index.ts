@@ -8,3 +8,4 @@ export { runBucketConformance, INVALID_KEYS } from './bucket-conformance.js';
 export type { BucketConformanceOptions } from './bucket-conformance.js';
 export { runRuntimeConformance } from './runtime-conformance.js';
 export type { RunningApp, RuntimeHarness } from './runtime-conformance.js';
+export { fetchHttp } from './fetch-http.js';

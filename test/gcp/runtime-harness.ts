@@ -1,6 +1,7 @@
-import type { AppDefinition, HttpRequestInit, HttpResult, Trigger } from '../../src/index.js';
-import { createLogger, DEFAULT_RETRIES, toHttpResult } from '../../src/index.js';
+import type { AppDefinition, HttpRequestInit, Trigger } from '../../src/index.js';
+import { createLogger, DEFAULT_RETRIES } from '../../src/index.js';
 import type { RunningApp, RuntimeHarness } from '../../src/testing/index.js';
+import { fetchHttp } from '../../src/testing/index.js';
 import { GcsBucket, registerGcp } from '../../adapters/gcp/index.js';
 import { EventarcStandIn } from './eventarc-stand-in.js';
 import { startFunctionServers } from './function-servers.js';
@@ -50,7 +51,7 @@ export function gcpHarness(standIn: GcsStandIn): RuntimeHarness {
       const unsubscribe = standIn.onChange((change) => eventarc.publish(change));
       const clients = new Map<string, GcsBucket>();
       return {
-        http: (init) => send(servers.url(routeFor(app, init)), init),
+        http: (init) => fetchHttp(servers.url(routeFor(app, init)), init),
         bucket(name) {
           let bucket = clients.get(name);
           if (!bucket) {
@@ -97,17 +98,4 @@ function routeFor(app: AppDefinition, init: HttpRequestInit): string {
   const name = best?.name ?? fallback;
   if (!name) throw new Error('The app has no HTTP function');
   return name;
-}
-
-async function send(base: string, init: HttpRequestInit): Promise<HttpResult> {
-  const url = new URL(init.path, base);
-  for (const [k, v] of Object.entries(init.query ?? {})) url.searchParams.set(k, v);
-  const res = await fetch(url, {
-    method: init.method ?? 'GET',
-    ...(init.headers ? { headers: init.headers } : {}),
-    ...(init.body !== undefined ? { body: init.body } : {}),
-  });
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, name) => (headers[name] = value));
-  return toHttpResult(res.status, headers, new Uint8Array(await res.arrayBuffer()));
 }

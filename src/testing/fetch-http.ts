@@ -1,0 +1,26 @@
+import type { HttpRequestInit } from '../events/http.js';
+import type { HttpResult } from '../runtime/http-result.js';
+import { toHttpResult } from '../runtime/http-result.js';
+
+/**
+ * Send a conformance-suite request to a real server over HTTP and read the
+ * answer back as an {@link HttpResult}: what a runtime harness with a network
+ * transport needs for `RunningApp.http`.
+ *
+ * @example
+ * ```ts
+ * http: (init) => fetchHttp(server.url, init),
+ * ```
+ */
+export async function fetchHttp(baseUrl: string, init: HttpRequestInit): Promise<HttpResult> {
+  const url = new URL(init.path, baseUrl);
+  for (const [k, v] of Object.entries(init.query ?? {})) url.searchParams.set(k, v);
+  const res = await fetch(url, {
+    method: init.method ?? 'GET',
+    ...(init.headers ? { headers: init.headers } : {}),
+    ...(init.body !== undefined ? { body: init.body } : {}),
+  });
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => (headers[name] = value));
+  return toHttpResult(res.status, headers, new Uint8Array(await res.arrayBuffer()));
+}
