@@ -45,6 +45,27 @@ describe('decodeImage', () => {
     }
   });
 
+  it('turns neutral RGB/RGBA PNGs into grey without sharp, exactly as sharp does for all 256 levels', async () => {
+    for (const channels of [3, 4] as const) {
+      const pixels = Buffer.alloc(256 * channels);
+      for (let v = 0; v < 256; v++) {
+        pixels.fill(v, v * channels, v * channels + 3);
+        if (channels === 4) pixels[v * channels + 3] = (v * 7) % 256;
+      }
+      const png = await encodePng(pixels, 16, 16, channels);
+      const fast = await decodeImage(png, { width: 16, height: 16, channels: 1 });
+      const viaSharp = await sharp(png).removeAlpha().toColourspace('b-w').raw().toBuffer();
+      expect(fast.decoder, `${channels} channels`).toBe('png-fast');
+      expect(Buffer.from(fast.pixels)).toEqual(viaSharp);
+      expect([...fast.pixels]).toEqual([...Array(256).keys()]);
+    }
+  });
+
+  it('leaves real colour → grey to sharp', async () => {
+    const png = await encodePng(gradient(8, 6, 3), 8, 6, 3);
+    expect((await decodeImage(png, GREY)).decoder).toBe('sharp');
+  });
+
   it('decodes JPEG and WebP (lossless) to the right pixels', async () => {
     const flat = Buffer.alloc(8 * 6, 200);
     const jpeg = await sharp(flat, raw(8, 6, 1)).jpeg({ quality: 100 }).toBuffer();

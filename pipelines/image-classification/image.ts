@@ -160,7 +160,7 @@ function convertChannels(src: FastPngPixels, channels: 1 | 3): Uint8Array | unde
     for (let i = 0; i < n; i++) out[i * 3] = out[i * 3 + 1] = out[i * 3 + 2] = data[i * from]!;
     return out;
   }
-  // Colour → grey needs sharp's exact luminance formula; let it do the conversion.
+  if (channels === 1 && (from === 3 || from === 4)) return neutralToGrey(data, n, from);
   return undefined;
 }
 
@@ -188,4 +188,22 @@ async function classifySharpError(err: unknown, bytes: Uint8Array, maxPixels: nu
     });
   }
   return new PolyfaasError('InvalidArgument', `Could not decode image: ${message}`, { cause: err, details: { reason: 'corrupt', decoder: message } });
+}
+
+/**
+ * Colour pixels → grey, only when every pixel is neutral (R = G = B): then
+ * sharp's luminance conversion is the identity (checked for all 256 levels in
+ * image.test.ts), so the result is byte-identical without loading sharp. Many
+ * "grey" datasets (Fashion-MNIST's PNGs among them) are stored as RGB, and
+ * loading the native addon costs ~40 ms of a cold start. Anything with colour
+ * returns `undefined`: sharp's exact luminance formula decides.
+ */
+function neutralToGrey(data: Uint8Array, n: number, from: 3 | 4): Uint8Array | undefined {
+  const out = new Uint8Array(n);
+  for (let i = 0, j = 0; i < n; i++, j += from) {
+    const r = data[j]!;
+    if (data[j + 1] !== r || data[j + 2] !== r) return undefined;
+    out[i] = r;
+  }
+  return out;
 }
