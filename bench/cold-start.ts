@@ -4,11 +4,9 @@
  * - polyfaas: the Fashion-MNIST Lambda bundle (`predict-entry.ts` = `aws.ts`
  *   + `file://`), built with `bundleFunction` like `polyfaas bundle aws`, its
  *   `handler` invoked with an API Gateway v2 event carrying a PNG;
- * - baseline: a seed-style handler (`cold-start/seed-handler.mjs`). The
- *   `@tensorflow/tfjs` umbrella package is not installed, so the seed pattern
- *   is emulated with unbundled tfjs-core + tfjs-layers + tfjs-backend-cpu
- *   imported at the top, the model read at import, the default cpu backend, no
- *   warm-up;
+ * - baseline: a seed-style handler (`cold-start/seed-handler.mjs`): the
+ *   unbundled `@tensorflow/tfjs` umbrella package imported at the top, the
+ *   model read at import, the default (cpu) backend, no warm-up;
  * - floor: `node -e` printing one line.
  *
  * Both handlers read the same model from the same FileBucket directory and are
@@ -61,7 +59,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     const m = (name: Name) => round(median(wall[name]), 0);
     const parts = (name: 'seed' | 'polyfaas') =>
       `boot ${median(detail[name].map((d) => d.bootMs))} + import ${median(detail[name].map((d) => d.importMs))} + first request ${median(detail[name].map((d) => d.firstRequestMs))} ms`;
-    const note = `median of ${runs}; seed = tfjs-core+layers+backend-cpu unbundled (no @tensorflow/tfjs installed), model read at import, cpu backend, no warm-up; seed ${parts('seed')}; polyfaas ${parts('polyfaas')}`;
+    const note = `median of ${runs}; seed = unbundled @tensorflow/tfjs, model read at import, default cpu backend, no warm-up; seed ${parts('seed')}; polyfaas ${parts('polyfaas')}`;
     return [
       ratioRow({ metric: 'cold start → first prediction', baseline: m('seed'), polyfaas: m('polyfaas'), unit: 'ms', ratio: 'polyfaas/baseline', target: ['<=', 0.5], note }),
       ratioRow({ metric: 'cold start above `node -e` floor', baseline: m('seed') - m('floor'), polyfaas: m('polyfaas') - m('floor'), unit: 'ms', ratio: 'polyfaas/baseline', note: `floor (node -e) median ${m('floor')} ms` }),

@@ -1,15 +1,13 @@
 // The "seed-style" baseline handler the cold-start and memory benches compare
 // against: how a Lambda serving a tfjs model is commonly written before
-// polyfaas. `@tensorflow/tfjs` (the umbrella package) is not installed here,
-// so the pattern is emulated with the unbundled packages it re-exports:
-// tfjs-core + tfjs-layers + tfjs-backend-cpu required at the top, the model
-// read at import time, the default (cpu) backend, no warm-up prediction.
-// Plain JavaScript run by plain `node`: no bundler, no TypeScript loader.
+// polyfaas. The unbundled `@tensorflow/tfjs` umbrella package required at the
+// top, the model read at import time, the default backend (cpu: WebGL does not
+// exist in Node), no warm-up prediction. Plain JavaScript run by plain `node`:
+// no bundler, no TypeScript loader. `@tensorflow/tfjs` is a devDependency for
+// exactly this file.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import * as tfl from '@tensorflow/tfjs-layers';
+import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 
 // Same FileBucket directory as the polyfaas function: follow the production alias to its files.
@@ -19,7 +17,7 @@ const dir = join(root, 'versions', version);
 const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
 const labels = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).labels;
 const weights = readFileSync(join(dir, 'weights.bin'));
-const model = await tfl.loadLayersModel(
+const model = await tf.loadLayersModel(
   tf.io.fromMemory({
     modelTopology: json.modelTopology,
     weightSpecs: json.weightsManifest.flatMap((g) => g.weights),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../adapters/aws/s3/s3-client.js';
+import { createS3Client } from '../../adapters/aws/s3/s3-sdk.js';
 import { startConditionalProxy } from './conditional-proxy.js';
 
 /** One S3 notification, as S3 (and s3rver) sends it to Lambda. */
@@ -62,7 +62,7 @@ export async function startLocalS3(): Promise<LocalS3> {
   });
   const proxy = await startConditionalProxy(port);
   const endpoint = `http://127.0.0.1:${proxy.port}`;
-  const client = createS3Client({ endpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS });
+  const client = await createS3Client({ endpoint, region: 'us-east-1', credentials: S3RVER_CREDENTIALS });
   return {
     endpoint,
     client,

@@ -1,10 +1,9 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { BucketDriver, BucketObject, BucketObjectStream, DriverPutOptions, ErrorCode, ListPage, ObjectInfo } from '../../../src/index.js';
 import { decodeCursor, encodeCursor, PolyfaasError, readAll } from '../../../src/index.js';
 import { classifyAwsError, httpStatusOf } from './s3-errors.js';
+import { loadS3Sdk } from './s3-sdk.js';
 
 /** Streams bigger than this go up in parts; S3's minimum part is 5 MiB. */
 export const MULTIPART_PART_BYTES = 8 * 1024 * 1024;
@@ -34,7 +33,8 @@ function objectInfo(
 export class S3Driver implements BucketDriver {
   constructor(
     readonly name: string,
-    private readonly client: S3Client,
+    /** Resolves the client on first use, so the SDK loads only when S3 is really called. */
+    private readonly client: () => Promise<S3Client>,
     private readonly bucket: string,
     private readonly prefix: string,
   ) {}
@@ -45,13 +45,17 @@ export class S3Driver implements BucketDriver {
   }
 
   async getStream(key: string): Promise<BucketObjectStream> {
-    const out = await this.notFoundAware(key, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.full(key) })));
+    const { s3 } = await loadS3Sdk();
+    const client = await this.client();
+    const out = await this.notFoundAware(key, () => client.send(new s3.GetObjectCommand({ Bucket: this.bucket, Key: this.full(key) })));
     const body = out.Body instanceof Readable ? out.Body : Readable.from([]);
     return { ...objectInfo(key, out), body };
   }
 
   async head(key: string): Promise<ObjectInfo> {
-    const out = await this.notFoundAware(key, () => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.full(key) })));
+    const { s3 } = await loadS3Sdk();
+    const client = await this.client();
+    const out = await this.notFoundAware(key, () => client.send(new s3.HeadObjectCommand({ Bucket: this.bucket, Key: this.full(key) })));
     return objectInfo(key, out);
   }
 
@@ -64,19 +68,21 @@ export class S3Driver implements BucketDriver {
       ...(options.ifNoneMatch ? { IfNoneMatch: '*' } : {}),
       ...(options.ifMatch !== undefined ? { IfMatch: `"${options.ifMatch}"` } : {}),
     };
+    const { s3, storage } = await loadS3Sdk();
+    const client = await this.client();
     let size = 0;
     let etag: string | undefined;
     try {
       if (body instanceof Uint8Array) {
         size = body.byteLength;
-        etag = (await this.client.send(new PutObjectCommand({ ...params, Body: body, ContentLength: size }))).ETag;
+        etag = (await client.send(new s3.PutObjectCommand({ ...params, Body: body, ContentLength: size }))).ETag;
       } else {
         // Count bytes on the way through, so a stream of unknown length is never buffered whole.
         const counted = new PassThrough();
         counted.on('data', (chunk: Uint8Array) => (size += chunk.byteLength));
         body.on('error', (err) => counted.destroy(err));
         body.pipe(counted);
-        const upload = new Upload({ client: this.client, params: { ...params, Body: counted }, partSize: MULTIPART_PART_BYTES, queueSize: 4, leavePartsOnError: false });
+        const upload = new storage.Upload({ client, params: { ...params, Body: counted }, partSize: MULTIPART_PART_BYTES, queueSize: 4, leavePartsOnError: false });
         etag = (await upload.done()).ETag;
       }
     } catch (err) {
@@ -90,8 +96,10 @@ export class S3Driver implements BucketDriver {
   }
 
   async listPage(options: { prefix: string; pageSize: number; cursor?: string }): Promise<ListPage> {
-    const out = await this.client.send(
-      new ListObjectsV2Command({
+    const { s3 } = await loadS3Sdk();
+    const client = await this.client();
+    const out = await client.send(
+      new s3.ListObjectsV2Command({
         Bucket: this.bucket,
         Prefix: this.full(options.prefix),
         MaxKeys: options.pageSize,
@@ -112,7 +120,9 @@ export class S3Driver implements BucketDriver {
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.full(key) }));
+    const { s3 } = await loadS3Sdk();
+    const client = await this.client();
+    await client.send(new s3.DeleteObjectCommand({ Bucket: this.bucket, Key: this.full(key) }));
   }
 
   classifyError(err: unknown): ErrorCode | undefined {

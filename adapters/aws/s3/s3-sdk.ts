@@ -1,0 +1,62 @@
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+
+/** The two AWS SDK packages the S3 driver uses. */
+export interface S3Sdk {
+  s3: typeof import('@aws-sdk/client-s3');
+  storage: typeof import('@aws-sdk/lib-storage');
+}
+
+let sdk: Promise<S3Sdk> | undefined;
+
+/**
+ * Load the AWS SDK on first use rather than at import. The SDK is ~600 KB of
+ * a function bundle; a function that serves a model from `file://` (EFS, a
+ * layer) or never touches a bucket should not parse and evaluate it during
+ * its cold start. `polyfaas bundle` splits dynamic imports into their own
+ * chunk files, so the code is not even read until an S3 call needs it.
+ */
+export function loadS3Sdk(): Promise<S3Sdk> {
+  sdk ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(([s3, storage]) => ({ s3, storage }));
+  return sdk;
+}
+
+/**
+ * Client settings every polyfaas S3 client gets. Checksums only when S3
+ * requires them: with the SDK's default (`WHEN_SUPPORTED`) streamed uploads
+ * use aws-chunked framing, which S3-compatible servers (s3rver, MinIO in some
+ * modes) store verbatim; S3 itself accepts both.
+ */
+export const S3_CLIENT_DEFAULTS: S3ClientConfig = {
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+};
+
+/**
+ * Build an S3 client (loading the SDK if needed): `AWS_REGION` and credentials
+ * come from the environment as usual; an explicit `endpoint` (S3-compatible
+ * servers, tests) implies path-style URLs.
+ */
+export async function createS3Client(config: S3ClientConfig = {}): Promise<S3Client> {
+  const { s3 } = await loadS3Sdk();
+  return new s3.S3Client({
+    ...S3_CLIENT_DEFAULTS,
+    ...(config.endpoint ? { forcePathStyle: true } : {}),
+    region: config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...config,
+  });
+}
+
+/**
+ * A client made on first call and shared by every caller after that; a failed
+ * attempt (SDK missing) is not cached, so the next call retries.
+ */
+export function lazyS3Client(config: S3ClientConfig = {}): () => Promise<S3Client> {
+  let client: Promise<S3Client> | undefined;
+  return () => {
+    client ??= createS3Client(config).catch((err: unknown) => {
+      client = undefined;
+      throw err;
+    });
+    return client;
+  };
+}
