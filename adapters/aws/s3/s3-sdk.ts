@@ -1,9 +1,11 @@
+import type * as ClientS3 from '@aws-sdk/client-s3';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import type * as LibStorage from '@aws-sdk/lib-storage';
 
 /** The two AWS SDK packages the S3 driver uses. */
 export interface S3Sdk {
-  s3: typeof import('@aws-sdk/client-s3');
-  storage: typeof import('@aws-sdk/lib-storage');
+  s3: typeof ClientS3;
+  storage: typeof LibStorage;
 }
 
 let sdk: Promise<S3Sdk> | undefined;
