@@ -5,12 +5,15 @@
  * calling `model.predict` directly on the same pixels (same model files, same
  * WASM backend, same process).
  *
- * Requests send JSON `pixels`, so both sides skip image decoding and the ratio
- * is routing + body parsing + scaling + Predictor + top-k + JSON response.
- * Each path is measured with the pipeline's default serving settings (a
- * micro-batcher that waits up to 4 ms for company) and with `maxBatchSize: 1`
- * (no wait), since a lone sequential request pays that window by design.
- * One PNG row shows what decoding adds. Paths run round-robin per request.
+ * The target rows send the pixels as raw bytes (`application/octet-stream`,
+ * base64 in the API Gateway event as the gateway delivers binary bodies), so
+ * the difference is the runtime itself: routing, context, scaling, Predictor,
+ * top-k and the JSON answer. Both use the function's default serving
+ * settings: the memory runtime may run requests concurrently, so its batcher
+ * waits one event-loop turn for company; a Lambda instance runs one event at
+ * a time (`ctx.concurrency` 1), so there is no batching there. Info rows show
+ * what JSON pixels, batching off, and PNG decoding change. Paths run
+ * round-robin per request; events and bodies are built outside the timing.
  *
  * Usage: npx tsx bench/warm-overhead.ts [--quick]
  */
@@ -24,16 +27,18 @@ import { fixtureImages } from './support/fixture-images.js';
 import { isMain } from './support/is-main.js';
 import { loadLayersModelFromDir, predictDirect } from './support/layers-model.js';
 import { pixelsBody, predictApp } from './support/predict-app.js';
+import { RAW_PIXELS_TYPE } from '../pipelines/image-classification/predict-input.js';
 import { percentile, round, timed } from './support/stats.js';
 import { formatTable } from './support/table.js';
 import type { BenchOptions, BenchRow } from './support/types.js';
 import { ratioRow } from './support/types.js';
 
-type Path = (i: number) => Promise<unknown>;
+/** Prepare one request outside the timing; the returned call is what gets timed. */
+type Path = (i: number) => () => Promise<unknown>;
 
 export async function run(opts: BenchOptions): Promise<BenchRow[]> {
-  const perPath = opts.quick ? 150 : 600;
-  const warmup = 20;
+  const perPath = opts.quick ? 300 : 1500;
+  const warmup = 50;
   const model = await ensureBenchModel();
   const images = await fixtureImages(50);
   const jsonBodies = images.map((img) => pixelsBody(img.pixels));
@@ -45,42 +50,51 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const expectOk = (status: number, body: () => string) => {
     if (status !== 200) throw new Error(`predict answered ${status}: ${body()}`);
   };
-  const memoryPath = async (serving: { maxBatchSize?: number }, png = false): Promise<Path> => {
+  type Format = 'raw' | 'json' | 'png';
+  const request = (i: number, format: Format) => {
+    const img = images[i % images.length];
+    if (format === 'raw') return { type: RAW_PIXELS_TYPE, body: img?.pixels };
+    if (format === 'png') return { type: 'image/png', body: img?.png };
+    return { type: 'application/json', body: jsonBodies[i % images.length] };
+  };
+  const memoryPath = async (format: Format, serving: { maxBatchSize?: number } = {}): Promise<Path> => {
     const rt = await createMemoryRuntime(predictApp(model.dir, serving));
-    return async (i) => {
-      const img = images[i % images.length];
-      const res = await rt.http({
-        method: 'POST',
-        path: '/predict',
-        headers: { 'content-type': png ? 'image/png' : 'application/json' },
-        body: png ? img?.png : jsonBodies[i % images.length],
-      });
-      expectOk(res.status, () => res.text());
+    return (i) => {
+      const { type, body } = request(i, format);
+      return async () => {
+        const res = await rt.http({ method: 'POST', path: '/predict', headers: { 'content-type': type }, body });
+        expectOk(res.status, () => res.text());
+      };
     };
   };
-  const lambdaPath = (serving: { maxBatchSize?: number }): Path => {
-    const handler = toLambda(predictApp(model.dir, serving), { env: {} }).functions.predict;
+  const lambdaPath = (format: Format): Path => {
+    const handler = toLambda(predictApp(model.dir), { env: {} }).functions.predict;
     if (!handler) throw new Error('no predict handler');
-    // API Gateway builds the event before the function runs: outside the timed call.
-    const events = jsonBodies.map((body) => httpApiEvent({ method: 'POST', path: '/predict', headers: { 'content-type': 'application/json' }, body }));
-    return async (i) => {
-      const res = (await handler(structuredClone(events[i % events.length]), fakeLambdaContext())) as { statusCode: number; body: string };
-      expectOk(res.statusCode, () => res.body);
+    return (i) => {
+      const { type, body } = request(i, format);
+      // API Gateway builds the event before the function runs: outside the timed call.
+      const event = httpApiEvent({ method: 'POST', path: '/predict', headers: { 'content-type': type }, body });
+      return async () => {
+        const res = (await handler(event, fakeLambdaContext())) as { statusCode: number; body: string };
+        expectOk(res.statusCode, () => res.body);
+      };
     };
   };
 
   const paths: Record<string, Path> = {
-    direct: (i) => predictDirect(direct, images[i % images.length]?.input as Float32Array, [28, 28, 1]),
-    memoryDefault: await memoryPath({}),
-    memoryNoWait: await memoryPath({ maxBatchSize: 1 }),
-    lambdaDefault: lambdaPath({}),
-    lambdaNoWait: lambdaPath({ maxBatchSize: 1 }),
-    memoryPng: await memoryPath({ maxBatchSize: 1 }, true),
+    direct: (i) => () => predictDirect(direct, images[i % images.length]?.input as Float32Array, [28, 28, 1]),
+    memoryRaw: await memoryPath('raw'),
+    lambdaRaw: lambdaPath('raw'),
+    memoryRawNoBatch: await memoryPath('raw', { maxBatchSize: 1 }),
+    memoryJson: await memoryPath('json'),
+    lambdaJson: lambdaPath('json'),
+    memoryPng: await memoryPath('png'),
   };
   const ms: Record<string, number[]> = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
   for (let i = 0; i < warmup + perPath; i++) {
     for (const [name, path] of Object.entries(paths)) {
-      const t = await timed(() => path(i));
+      const call = path(i);
+      const t = await timed(call);
       if (i >= warmup) ms[name]?.push(t);
     }
   }
@@ -89,11 +103,12 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     ratioRow({ metric, baseline: p50('direct'), polyfaas: p50(name), unit: 'ms p50', ratio: 'polyfaas/baseline', ...(target ? { target: ['<=', 1.1] as ['<=', number] } : {}), note });
   const base = `${perPath} requests per path after ${warmup} warm-up, round-robin; baseline = tfjs-layers model.predict on the same pixels (wasm)`;
   return [
-    row('overhead: memory runtime, JSON pixels, default batching', 'memoryDefault', true, `${base}; default maxWaitMs 4 ms batching window`),
-    row('overhead: memory runtime, JSON pixels, maxBatchSize 1', 'memoryNoWait', true, base),
-    row('overhead: Lambda adapter (APIGW v2), JSON pixels, default batching', 'lambdaDefault', true, `${base}; default maxWaitMs 4 ms batching window`),
-    row('overhead: Lambda adapter (APIGW v2), JSON pixels, maxBatchSize 1', 'lambdaNoWait', true, base),
-    row('memory runtime, PNG upload (incl. decode), maxBatchSize 1', 'memoryPng', false, `${base}; includes PNG decoding, which the direct call does not do`),
+    row('overhead: memory runtime (raw pixel bytes)', 'memoryRaw', true, `${base}; default serving: batcher waits one event-loop turn`),
+    row('overhead: Lambda adapter, APIGW v2 (raw pixel bytes)', 'lambdaRaw', true, `${base}; default serving: concurrency 1, no batching`),
+    row('memory runtime, raw pixels, maxBatchSize 1', 'memoryRawNoBatch', false, `${base}; what the batching turn costs a lone request`),
+    row('memory runtime, JSON pixels', 'memoryJson', false, `${base}; adds parsing a 3 KB JSON array`),
+    row('Lambda adapter, JSON pixels', 'lambdaJson', false, `${base}; adds parsing a 3 KB JSON array`),
+    row('memory runtime, PNG upload (incl. decode)', 'memoryPng', false, `${base}; includes PNG decoding, which the direct call does not do`),
   ];
 }
 

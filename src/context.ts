@@ -9,6 +9,14 @@ export interface InitContext {
   readonly provider: ProviderName;
   readonly functionName: string;
   readonly log: Logger;
+  /**
+   * How many invocations this instance may run at the same time: 1 on AWS
+   * Lambda (an execution environment takes one event at a time), `Infinity`
+   * where the platform interleaves requests in one process (local server,
+   * memory runtime, Azure, GCP with concurrency). Lets a function skip work
+   * that only pays off with company, such as waiting to batch requests.
+   */
+  readonly concurrency: number;
   /** Reach one of the app's buckets by logical name. */
   bucket(name: string): Bucket;
 }

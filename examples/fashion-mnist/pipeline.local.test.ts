@@ -52,7 +52,7 @@ describe('Fashion-MNIST on the local runtime (file buckets + real HTTP server)',
     expect(new Set(answers.map((a) => a.body.version))).toEqual(new Set([demo.report?.version]));
   });
 
-  it('accepts base64 JSON and raw pixels, and honours ?k=', async () => {
+  it('accepts base64 JSON, JSON pixels and raw pixel bytes, and honours ?k=', async () => {
     const png = Buffer.from(await testImagePng(demo.data, 7));
     const viaBase64 = (await (await post(JSON.stringify({ image: png.toString('base64') }), 'application/json', '?k=5')).json()) as PredictResponse;
     expect(viaBase64.predictions).toHaveLength(5);
@@ -60,6 +60,8 @@ describe('Fashion-MNIST on the local runtime (file buckets + real HTTP server)',
     const viaPixels = (await (await post(JSON.stringify({ pixels }), 'application/json', '?k=5')).json()) as PredictResponse;
     expect(viaPixels.predictions.map((p) => p.classId)).toEqual(viaBase64.predictions.map((p) => p.classId));
     expect(viaPixels.predictions[0]?.probability).toBeCloseTo(viaBase64.predictions[0]?.probability as number, 5);
+    const viaBytes = (await (await post(Uint8Array.from(pixels), 'application/octet-stream', '?k=5')).json()) as PredictResponse;
+    expect(viaBytes.predictions).toEqual(viaPixels.predictions);
   });
 
   it('answers bad requests with coded JSON errors', async () => {
@@ -70,6 +72,7 @@ describe('Fashion-MNIST on the local runtime (file buckets + real HTTP server)',
     await expectError(await post('hello', 'text/plain'), 415, 'UnsupportedMediaType');
     await expectError(await post(new Uint8Array([1, 2, 3, 4]), 'image/png'), 400, 'InvalidArgument');
     await expectError(await post(JSON.stringify({ pixels: [1, 2, 3] }), 'application/json'), 400, 'InvalidArgument');
+    await expectError(await post(new Uint8Array(783), 'application/octet-stream'), 400, 'InvalidArgument');
     await expectError(await post(JSON.stringify({ image: '!!!' }), 'application/json'), 400, 'InvalidArgument');
     await expectError(await post('{oops', 'application/json'), 400, 'InvalidArgument');
     await expectError(await post(new Uint8Array(3 * 1024 * 1024), 'image/png'), 413, 'PayloadTooLarge');

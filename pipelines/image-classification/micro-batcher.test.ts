@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MicroBatcher } from './micro-batcher.js';
 
 describe('MicroBatcher', () => {
@@ -10,7 +10,7 @@ describe('MicroBatcher', () => {
     expect(calls).toEqual([[1, 2, 3, 4], [5, 6]]);
   });
 
-  it('runs a lone request at once by default and batches what arrives meanwhile', async () => {
+  it('by default runs on the next event-loop turn with everything submitted in this one, and batches what arrives meanwhile', async () => {
     let release: () => void = () => {};
     const calls: number[][] = [];
     const b = new MicroBatcher<number, number>({
@@ -21,13 +21,28 @@ describe('MicroBatcher', () => {
         return xs;
       },
     });
-    const first = b.submit(1);
-    expect(calls).toEqual([[1]]); // no waiting for company when the model is idle
-    const rest = [2, 3, 4].map((x) => b.submit(x));
+    const first = [b.submit(1), b.submit(2)];
+    expect(calls).toEqual([]); // nothing runs synchronously: requests of the same turn may still arrive
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toEqual([[1, 2]]); // no timer: the next turn
+    const rest = [3, 4, 5].map((x) => b.submit(x));
+    await new Promise((r) => setTimeout(r, 5));
     expect(calls).toHaveLength(1); // they queue while the first batch runs
     release();
-    await Promise.all([first, ...rest]);
-    expect(calls).toEqual([[1], [2, 3, 4]]);
+    await Promise.all([...first, ...rest]);
+    expect(calls).toEqual([[1, 2], [3, 4, 5]]);
+  });
+
+  it('a lone request at an idle model waits one turn, not a timer', async () => {
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const b = new MicroBatcher<number, number>({ run: async (xs) => xs });
+      for (let i = 0; i < 3; i++) await expect(b.submit(i)).resolves.toBe(i);
+      expect(b.batchSizes).toEqual([1, 1, 1]);
+      expect(timers).not.toHaveBeenCalled();
+    } finally {
+      timers.mockRestore();
+    }
   });
 
   it('runs a lone request after maxWait', async () => {

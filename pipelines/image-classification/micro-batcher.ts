@@ -6,9 +6,10 @@ export interface MicroBatcherOptions<I, O> {
   maxBatchSize?: number;
   /**
    * How long a request arriving at an idle model waits for others to join it, ms.
-   * Default 0: an idle model runs a lone request at once, and requests that arrive
-   * while a batch is running form the next batch — batching costs no latency at
-   * low load and grows with the load.
+   * Default 0: the batch runs on the next turn of the event loop (`setImmediate`),
+   * so it holds every request whose I/O arrived in the same turn, and requests
+   * that arrive while a batch is running form the next batch. Batching then
+   * costs a lone request microseconds and grows with the load.
    */
   maxWaitMs?: number;
 }
@@ -21,8 +22,9 @@ interface Pending<I, O> {
 
 /**
  * Groups concurrent requests into batches. A batch runs when it is full, when
- * the model is idle (after at most `maxWaitMs`), or as soon as the batch before
- * it finishes — so requests that arrive during a model call share the next one.
+ * the model is idle (on the next event-loop turn, or after `maxWaitMs`), or as
+ * soon as the batch before it finishes — so requests that arrive during a model
+ * call share the next one.
  * One batched model call is much cheaper than many single ones.
  *
  * @example
@@ -34,6 +36,7 @@ interface Pending<I, O> {
 export class MicroBatcher<I, O> {
   private queue: Pending<I, O>[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private running = 0;
   private readonly maxBatchSize: number;
   private readonly maxWaitMs: number;
@@ -52,14 +55,18 @@ export class MicroBatcher<I, O> {
       this.queue.push({ input, resolve, reject });
       if (this.queue.length >= this.maxBatchSize) this.flush();
       else if (this.running > 0) return; // the running batch flushes the queue when it finishes
-      else if (this.maxWaitMs === 0) this.flush();
+      // Not flushed synchronously: the WASM model runs on this thread, so a batch started
+      // now would finish before the event loop reads the requests already waiting on sockets.
+      else if (this.maxWaitMs === 0) this.immediate ??= setImmediate(() => this.flush());
       else this.timer ??= setTimeout(() => this.flush(), this.maxWaitMs);
     });
   }
 
   private flush(): void {
     clearTimeout(this.timer);
+    clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.maxBatchSize);
       this.batchSizes.push(batch.length);

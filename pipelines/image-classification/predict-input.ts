@@ -12,10 +12,15 @@ export interface PixelScaling {
 
 const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/jpg', 'image/webp']);
 
+/** Raw 8-bit pixels, row-major HWC, exactly height × width × channels bytes: no parsing at all. */
+export const RAW_PIXELS_TYPE = 'application/octet-stream';
+
 /**
  * Turn a predict request into one example's model input. Accepts a raw
- * PNG/JPEG/WebP body, JSON `{ "image": "<base64>" }` or JSON
- * `{ "pixels": [0..255, ...] }` (row-major HWC).
+ * PNG/JPEG/WebP body, JSON `{ "image": "<base64>" }`, JSON
+ * `{ "pixels": [0..255, ...] }` (row-major HWC), or the same pixels as raw
+ * bytes (`application/octet-stream`, for clients that decode and resize
+ * themselves: the cheapest form to accept).
  *
  * @throws `UnsupportedMediaType` (415) for other content types, `InvalidArgument`
  *   (400) for undecodable images, bad base64 or the wrong number of pixels.
@@ -23,6 +28,7 @@ const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/jpg', 'image/webp
 export async function requestToInput(req: HttpRequest, input: ModelInputSpec, scaling: PixelScaling, maxPixels: number): Promise<Float32Array> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (IMAGE_TYPES.has(type)) return scale(await decode(req.body, input, maxPixels), input.channels, scaling);
+  if (type === RAW_PIXELS_TYPE) return scale(rawPixels(req.body, input), input.channels, scaling);
   if (type === 'application/json') {
     const body = req.json<{ image?: unknown; pixels?: unknown }>();
     if (typeof body?.image === 'string') {
@@ -33,8 +39,8 @@ export async function requestToInput(req: HttpRequest, input: ModelInputSpec, sc
     if (Array.isArray(body?.pixels)) return scale(pixelsFromJson(body.pixels, input), input.channels, scaling);
     throw new PolyfaasError('InvalidArgument', 'JSON body needs "image" (base64 PNG/JPEG/WebP) or "pixels" (array of 0-255 values)');
   }
-  throw new PolyfaasError('UnsupportedMediaType', `Content-Type ${type || '(none)'} is not supported; send image/png, image/jpeg, image/webp or application/json`, {
-    details: { supported: [...IMAGE_TYPES, 'application/json'] },
+  throw new PolyfaasError('UnsupportedMediaType', `Content-Type ${type || '(none)'} is not supported; send image/png, image/jpeg, image/webp, application/json or ${RAW_PIXELS_TYPE} (raw pixels)`, {
+    details: { supported: [...IMAGE_TYPES, 'application/json', RAW_PIXELS_TYPE] },
   });
 }
 
@@ -46,6 +52,16 @@ async function decode(bytes: Uint8Array, input: ModelInputSpec, maxPixels: numbe
     if (isPolyfaasError(err, 'UnsupportedMediaType')) throw new PolyfaasError('InvalidArgument', `Image could not be decoded: ${err.message}`, { cause: err });
     throw err;
   }
+}
+
+function rawPixels(body: Uint8Array, input: ModelInputSpec): Uint8Array {
+  const expected = input.width * input.height * input.channels;
+  if (body.byteLength !== expected) {
+    throw new PolyfaasError('InvalidArgument', `${RAW_PIXELS_TYPE} body must be ${expected} bytes (${input.height}x${input.width}x${input.channels} pixels), received ${body.byteLength}`, {
+      details: { expected, received: body.byteLength },
+    });
+  }
+  return body;
 }
 
 function pixelsFromJson(values: unknown[], input: ModelInputSpec): Uint8Array {
@@ -66,6 +82,11 @@ function pixelsFromJson(values: unknown[], input: ModelInputSpec): Uint8Array {
 
 function scale(pixels: Uint8Array, channels: number, s: PixelScaling): Float32Array {
   const out = new Float32Array(pixels.length);
+  if (s.mean.length === 0 && s.std.length === 0) {
+    // The common case (plain 1/255 scaling) without per-channel lookups.
+    for (let i = 0; i < pixels.length; i++) out[i] = (pixels[i] as number) * s.scale;
+    return out;
+  }
   for (let i = 0; i < pixels.length; i++) {
     const c = i % channels;
     out[i] = ((pixels[i] as number) * s.scale - (s.mean[c] ?? 0)) / (s.std[c] ?? 1);

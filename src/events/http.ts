@@ -1,4 +1,4 @@
-import { bodyJson, bodyText } from './body.js';
+import { bodyText, parseJson } from './body.js';
 import type { EventMeta } from './meta.js';
 
 /** HTTP methods a trigger can route. */
@@ -55,11 +55,16 @@ export interface HttpRequestInit {
  * ```
  */
 export function createHttpRequest(init: HttpRequestInit): HttpRequest {
-  const body = typeof init.body === 'string' ? new TextEncoder().encode(init.body) : (init.body ?? new Uint8Array());
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(init.headers ?? {})) headers[name.toLowerCase()] = value;
   const path = init.path.startsWith('/') ? init.path : `/${init.path}`;
   const method = (init.method ?? 'GET').toUpperCase();
+  // A text body (JSON from a gateway) stays a string until someone asks for bytes:
+  // text() and json() then skip an encode + decode of every request.
+  const source = init.body ?? new Uint8Array();
+  let bytes = typeof source === 'string' ? undefined : source;
+  const body = (): Uint8Array => (bytes ??= new TextEncoder().encode(source as string));
+  const text = typeof source === 'string' ? () => source : () => bodyText(source);
   return {
     id: init.id ?? crypto.randomUUID(),
     source: init.source ?? 'polyfaas://http',
@@ -72,9 +77,11 @@ export function createHttpRequest(init: HttpRequestInit): HttpRequest {
     params: init.params ?? {},
     query: init.query ?? {},
     headers,
-    body,
-    text: () => bodyText(body),
-    json: <T>() => bodyJson<T>(body, 'Request body'),
+    get body() {
+      return body();
+    },
+    text,
+    json: <T>() => parseJson<T>(text(), 'Request body'),
   };
 }
 

@@ -20,6 +20,8 @@ import { WARMUP_HEADER } from './warmup.js';
 /** Options for {@link AppRuntime.create}. */
 export interface AppRuntimeOptions {
   provider: ProviderName;
+  /** Invocations one instance runs at once (see `InitContext.concurrency`). Default `Infinity`. */
+  concurrency?: number;
   log?: Logger;
   /** Replace bucket bindings (e.g. tests point `data` at a temp dir). */
   buckets?: Record<string, BucketBinding>;
@@ -41,10 +43,11 @@ export class AppRuntime {
     readonly provider: ProviderName,
     readonly log: Logger,
     private readonly buckets: Map<string, Bucket>,
+    concurrency: number,
   ) {
     const bucket = (name: string): Bucket => this.bucket(name);
     for (const fn of app.functions) {
-      const instance = new FunctionInstance(fn, { provider, bucket, log });
+      const instance = new FunctionInstance(fn, { provider, bucket, log, concurrency });
       this.instances.set(fn.name, instance);
       const trigger = fn.trigger as Trigger;
       if (trigger.type === 'http') this.router.add(trigger, instance);
@@ -60,7 +63,7 @@ export class AppRuntime {
       const opened = typeof binding === 'string' ? await openBucket(binding) : binding;
       buckets.set(name, options.wrapBucket ? options.wrapBucket(name, opened) : opened);
     }
-    return new AppRuntime(app, options.provider, log, buckets);
+    return new AppRuntime(app, options.provider, log, buckets, options.concurrency ?? Infinity);
   }
 
   /** A logical bucket by name; `InvalidArgument` if the app does not declare it. */
@@ -99,7 +102,6 @@ export class AppRuntime {
    */
   async handleHttp(request: HttpRequest, options: InvocationOptions = {}): Promise<HttpResponse> {
     const requestId = options.requestId ?? request.id;
-    const log = this.log.child({ requestId });
     try {
       const match = this.router.match(request.method, request.path);
       if (match === 'not-found') throw new PolyfaasError('NotFound', `No route for ${request.method} ${request.path}`);
@@ -121,7 +123,7 @@ export class AppRuntime {
       }
       return response;
     } catch (err) {
-      return errorResponse(err, requestId, log);
+      return errorResponse(err, requestId, this.log.child({ requestId }));
     }
   }
 
@@ -138,5 +140,6 @@ export class AppRuntime {
 }
 
 function withParams(request: HttpRequest, params: Record<string, string>): HttpRequest {
-  return { ...request, params };
+  // Copy descriptors, not values: a lazily encoded body stays lazy.
+  return Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(request), params: { value: params, enumerable: true } }) as HttpRequest;
 }

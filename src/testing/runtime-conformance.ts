@@ -269,14 +269,14 @@ export function runRuntimeConformance(name: string, harness: RuntimeHarness, opt
           defineFunction({
             name: 'model',
             trigger: { type: 'http', method: 'GET', path: '/model' },
-            init: async () => {
+            init: async (ctx) => {
               inits++;
               await new Promise((r) => setTimeout(r, 20));
-              return { loadedAt: inits };
+              return { loadedAt: inits, concurrency: String(ctx.concurrency) };
             },
             handler: (_req, ctx) => {
               handled++;
-              return json({ cold: ctx.coldStart, state: ctx.state, provider: ctx.provider, requestId: ctx.requestId });
+              return json({ cold: ctx.coldStart, state: ctx.state, provider: ctx.provider, requestId: ctx.requestId, concurrency: String(ctx.concurrency) });
             },
           }),
         ],
@@ -287,11 +287,13 @@ export function runRuntimeConformance(name: string, harness: RuntimeHarness, opt
       expect(ping.json()).toMatchObject({ warm: true, function: 'model' });
       expect(handled).toBe(0);
       const results = await Promise.all([1, 2, 3].map(() => rt.http({ method: 'GET', path: '/model' })));
-      const bodies = results.map((r) => r.json<{ cold: boolean; state: unknown; requestId: string; provider: string }>());
+      const bodies = results.map((r) => r.json<{ cold: boolean; state: { concurrency: string }; requestId: string; provider: string; concurrency: string }>());
       expect(inits).toBe(1);
       expect(handled).toBe(3);
       expect(bodies.filter((b) => b.cold)).toHaveLength(1);
-      expect(bodies.every((b) => JSON.stringify(b.state) === '{"loadedAt":1}')).toBe(true);
+      expect(bodies.every((b) => JSON.stringify(b.state) === JSON.stringify({ loadedAt: 1, concurrency: b.concurrency }))).toBe(true);
+      // A platform fact: 1 (one event at a time) or more, the same in init and in handlers.
+      for (const b of bodies) expect(b.concurrency === 'Infinity' || Number(b.concurrency) >= 1).toBe(true);
       expect(new Set(bodies.map((b) => b.requestId)).size).toBe(3);
       expect(bodies[0]?.provider).toBeTruthy();
     });

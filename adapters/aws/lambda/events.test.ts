@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { HttpRequest, MessageEvent, ScheduleEvent, StorageEvent } from '../../../src/index.js';
 import { createLogger, defineApp, defineFunction, json, PolyfaasError } from '../../../src/index.js';
 import { fakeLambdaContext } from '../../../test/aws/lambda-context.js';
+import { httpApiEvent } from '../../../test/aws/lambda-harness.js';
 import { toLambda } from './to-lambda.js';
 
 /** Each published AWS event (test/fixtures/events/aws, sources in its README) through the real handler. */
@@ -243,5 +244,27 @@ describe('Lambda events from AWS fixtures', () => {
     await own.handler(fixture('apigw-http-v2'), fakeLambdaContext({ timeoutMs: 2_000 }));
     expect(remaining).toBeGreaterThan(1_000);
     expect(remaining).toBeLessThanOrEqual(2_000);
+  });
+});
+
+describe('Lambda instance facts', () => {
+  it('tells init and handlers that an execution environment runs one event at a time (concurrency 1)', async () => {
+    const seenConcurrency: number[] = [];
+    const single = defineApp({
+      name: 'facts',
+      functions: [
+        defineFunction({
+          name: 'facts',
+          trigger: { type: 'http', method: 'GET', path: '/facts' },
+          init: (ctx) => void seenConcurrency.push(ctx.concurrency),
+          handler: (_req, ctx) => json({ concurrency: ctx.concurrency }),
+        }),
+      ],
+    });
+    const { handler } = toLambda(single, { env: {} });
+    const res = (await handler(httpApiEvent({ method: 'GET', path: '/facts' }), fakeLambdaContext())) as { statusCode: number; body: string };
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ concurrency: 1 });
+    expect(seenConcurrency).toEqual([1]);
   });
 });

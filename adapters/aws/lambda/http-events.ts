@@ -20,9 +20,10 @@ export function httpEventKind(event: unknown): HttpEventKind | undefined {
   return undefined;
 }
 
-function body(raw: string | null | undefined, base64: boolean | undefined): Uint8Array {
+/** Text bodies stay strings: `createHttpRequest` encodes them only if a handler asks for bytes. */
+function body(raw: string | null | undefined, base64: boolean | undefined): Uint8Array | string {
   if (!raw) return new Uint8Array();
-  return base64 ? new Uint8Array(Buffer.from(raw, 'base64')) : new TextEncoder().encode(raw);
+  return base64 ? new Uint8Array(Buffer.from(raw, 'base64')) : raw;
 }
 
 /** Multi-value headers win when present (they hold every value); joined with `, ` as the neutral request says. */
@@ -133,14 +134,13 @@ export type LambdaHttpResult = APIGatewayProxyResult | APIGatewayProxyStructured
  * several cookies separates them with newlines.
  */
 export function toLambdaResult(response: HttpResponse, kind: HttpEventKind, rawEvent: unknown): LambdaHttpResult {
-  const { body: bytes, contentType } = encodeResponseBody(response);
+  const { body: encoded, contentType, base64 } = lambdaBody(response);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(response.headers ?? {})) headers[k.toLowerCase()] = v;
   if (contentType) headers['content-type'] = contentType;
   const cookies = headers['set-cookie'] ? headers['set-cookie'].split('\n').filter(Boolean) : [];
   delete headers['set-cookie'];
-  const text = bytes.byteLength === 0 || isTextual(contentType);
-  const encoded = text ? Buffer.from(bytes).toString('utf8') : Buffer.from(bytes).toString('base64');
+  const text = !base64;
   const base = { statusCode: response.status, body: encoded, isBase64Encoded: !text };
   if (kind === 'apigw-v2' || kind === 'function-url') return { ...base, headers, ...(cookies.length ? { cookies } : {}) };
   const multi = isObj(rawEvent) && isObj(rawEvent.multiValueHeaders);
@@ -150,6 +150,26 @@ export function toLambdaResult(response: HttpResponse, kind: HttpEventKind, rawE
     return { ...base, statusDescription, headers: cookies.length ? { ...headers, 'set-cookie': cookies[cookies.length - 1] as string } : headers };
   }
   return { ...base, headers, ...(cookies.length ? { multiValueHeaders: { 'set-cookie': cookies } } : {}) };
+}
+
+/**
+ * The body as the gateway wants it: text as a string, anything else base64.
+ * A string body with a textual type (what `json()` and `text()` return) is
+ * passed through as is, without an encode/decode round trip.
+ */
+function lambdaBody(response: HttpResponse): { body: string; contentType: string | undefined; base64: boolean } {
+  if (typeof response.body === 'string') {
+    const contentType = headerValue(response.headers, 'content-type') ?? 'text/plain; charset=utf-8';
+    if (isTextual(contentType)) return { body: response.body, contentType, base64: false };
+  }
+  const { body: bytes, contentType } = encodeResponseBody(response);
+  const text = bytes.byteLength === 0 || isTextual(contentType);
+  return { body: Buffer.from(bytes).toString(text ? 'utf8' : 'base64'), contentType, base64: !text };
+}
+
+function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
+  for (const key in headers) if (key.toLowerCase() === name) return headers[key];
+  return undefined;
 }
 
 function toMulti(headers: Record<string, string>, cookies: string[]): Record<string, string[]> {

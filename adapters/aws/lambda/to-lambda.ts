@@ -1,15 +1,13 @@
 import type { S3EventRecord, SQSBatchResponse } from 'aws-lambda';
-import type { AnyFunction, AppDefinition, BucketBinding, FunctionInstance, HttpTrigger, Logger, Trigger } from '../../../src/index.js';
+import type { AnyFunction, AppDefinition, BucketBinding, FunctionInstance, Logger, Trigger } from '../../../src/index.js';
 import {
   AppRuntime,
   bucketBindingsFromEnv,
   createScheduleEvent,
   defineApp,
-  DEFAULT_TIMEOUT_MS,
   isWarmupEvent,
   PolyfaasError,
 } from '../../../src/index.js';
-import { HttpRouter } from '../../../src/index.js';
 import type { S3BucketOptions } from '../s3/s3-bucket.js';
 import { registerSchemes } from '../s3/s3-bucket.js';
 import { directEvent, isInvokeEnvelope } from './direct-invoke.js';
@@ -95,7 +93,6 @@ interface Invocation {
 class Scope {
   private runtimePromise: Promise<AppRuntime> | undefined;
   private readonly attempts = new AttemptTracker();
-  private readonly router = new HttpRouter<AnyFunction>();
 
   constructor(
     private readonly app: AppDefinition,
@@ -104,11 +101,10 @@ class Scope {
     /** Set when the scope is one function; the whole app otherwise. */
     private readonly only?: AnyFunction,
   ) {
-    for (const fn of app.functions) if ((fn.trigger as Trigger).type === 'http') this.router.add(fn.trigger as HttpTrigger, fn);
   }
 
   private runtime(): Promise<AppRuntime> {
-    this.runtimePromise ??= AppRuntime.create(this.app, { provider: 'aws', buckets: this.bindings, ...(this.log ? { log: this.log } : {}) }).catch((err: unknown) => {
+    this.runtimePromise ??= AppRuntime.create(this.app, { provider: 'aws', concurrency: 1, buckets: this.bindings, ...(this.log ? { log: this.log } : {}) }).catch((err: unknown) => {
       this.runtimePromise = undefined; // a failed start (bucket unreachable) is retried on the next event
       throw err;
     });
@@ -130,8 +126,8 @@ class Scope {
     const http = httpEventKind(event);
     if (http) {
       const request = toHttpRequest(event, http, raw);
-      const target = this.router.match(request.method, request.path);
-      const deadline = this.deadline(inv, typeof target === 'object' ? target.target : undefined);
+      // The instance caps this at the function's own timeoutMs.
+      const deadline = inv.platformDeadline;
       const response = await rt.handleHttp(request, { requestId, ...(deadline ? { deadline } : {}) });
       return toLambdaResult(response, http, event);
     }
@@ -160,15 +156,8 @@ class Scope {
     });
   }
 
-  /** The earlier of Lambda's own deadline and the function's `timeoutMs`. */
-  private deadline(inv: Invocation, fn: AnyFunction | undefined): number | undefined {
-    const own = fn ? Date.now() + (fn.timeoutMs ?? DEFAULT_TIMEOUT_MS) : undefined;
-    if (own === undefined) return inv.platformDeadline;
-    return inv.platformDeadline === undefined ? own : Math.min(own, inv.platformDeadline);
-  }
-
   private async invokeOne(target: FunctionInstance, event: unknown, inv: Invocation, attempt: number): Promise<unknown> {
-    const deadline = this.deadline(inv, target.fn);
+    const deadline = inv.platformDeadline; // capped at the function's timeoutMs by the instance
     return target.invoke(event, { requestId: inv.requestId, attempt, ...(deadline ? { deadline } : {}) });
   }
 
@@ -242,7 +231,7 @@ class Scope {
   private async direct(rt: AppRuntime, target: FunctionInstance, payload: unknown, inv: Invocation, raw: unknown): Promise<unknown> {
     const event = directEvent(target.fn, payload, inv.requestId, raw);
     if ((target.fn.trigger as Trigger).type === 'http') {
-      const deadline = this.deadline(inv, target.fn);
+      const deadline = inv.platformDeadline;
       const response = await rt.handleHttp(event as Parameters<AppRuntime['handleHttp']>[0], { requestId: inv.requestId, ...(deadline ? { deadline } : {}) });
       return toLambdaResult(response, 'apigw-v2', undefined);
     }
