@@ -16,7 +16,8 @@ export interface ErrorBody {
 export function errorResponse(err: unknown, requestId: string | undefined, log: Logger): HttpResponse {
   if (err instanceof PolyfaasError && err.code !== 'Internal') {
     const status = httpStatusFor(err.code);
-    (status >= 500 ? log.error : log.warn)('request failed', { err, status });
+    if (status >= 500) log.error('request failed', { err, status });
+    else log.warn('request failed', { err, status });
     const body: ErrorBody = {
       error: { code: err.code, message: err.message, ...(requestId ? { requestId } : {}), ...(err.details ? { details: err.details } : {}) },
     };
