@@ -1,7 +1,7 @@
 /**
  * The benchmarks `npm run bench` runs, in order: each is `bench/<name>.ts`
  * exporting `run(opts): Promise<BenchRow[]>`. Serving first (what the issue
- * cares most about), the slow cpu-training baseline last.
+ * cares most about), the slow training runs last.
  */
 export const BENCHES = [
   'cold-start',
@@ -14,6 +14,7 @@ export const BENCHES = [
   's3-bucket',
   'azure-blob',
   'cnn-train',
+  'training-memory',
 ] as const;
 
 export type BenchName = (typeof BENCHES)[number];
