@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MicroBatcher } from './micro-batcher.js';
+import { MicroBatcher, RECENT_BATCHES } from './micro-batcher.js';
 
 describe('MicroBatcher', () => {
   it('batches concurrent requests up to the max size and keeps order', async () => {
@@ -63,5 +63,11 @@ describe('MicroBatcher', () => {
   it('rejects when run returns the wrong number of outputs', async () => {
     const b = new MicroBatcher<number, number>({ maxWaitMs: 0, run: async () => [] });
     await expect(b.submit(1)).rejects.toThrow(/0 outputs for 1/);
+  });
+
+  it('keeps only the most recent batch sizes, so a long-running server does not grow without bound', async () => {
+    const b = new MicroBatcher<number, number>({ maxBatchSize: 1, run: async (xs) => xs });
+    for (let i = 0; i < RECENT_BATCHES + 10; i++) await b.submit(i);
+    expect(b.batchSizes).toHaveLength(RECENT_BATCHES);
   });
 });

@@ -1,3 +1,6 @@
+/** How many batch sizes {@link MicroBatcher.batchSizes} keeps. */
+export const RECENT_BATCHES = 1024;
+
 /** Options for {@link MicroBatcher}. */
 export interface MicroBatcherOptions<I, O> {
   /** Run one batch; must return one output per input, in order. */
@@ -40,7 +43,7 @@ export class MicroBatcher<I, O> {
   private running = 0;
   private readonly maxBatchSize: number;
   private readonly maxWaitMs: number;
-  /** Sizes of the batches run so far (for metrics and tests). */
+  /** Sizes of the most recent batches, oldest first (at most {@link RECENT_BATCHES}; for metrics and tests). */
   readonly batchSizes: number[] = [];
 
   constructor(private readonly options: MicroBatcherOptions<I, O>) {
@@ -70,6 +73,8 @@ export class MicroBatcher<I, O> {
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.maxBatchSize);
       this.batchSizes.push(batch.length);
+      // A long-running server runs millions of batches: keep a window, not a history.
+      if (this.batchSizes.length > RECENT_BATCHES) this.batchSizes.splice(0, this.batchSizes.length - RECENT_BATCHES);
       void this.runBatch(batch);
     }
   }

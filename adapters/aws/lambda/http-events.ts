@@ -23,7 +23,11 @@ export function httpEventKind(event: unknown): HttpEventKind | undefined {
 /** Text bodies stay strings: `createHttpRequest` encodes them only if a handler asks for bytes. */
 function body(raw: string | null | undefined, base64: boolean | undefined): Uint8Array | string {
   if (!raw) return new Uint8Array();
-  return base64 ? new Uint8Array(Buffer.from(raw, 'base64')) : raw;
+  if (!base64) return raw;
+  // A plain Uint8Array view of the decoded bytes: `new Uint8Array(buffer)` would copy
+  // element by element, costing more than the decoding itself.
+  const decoded = Buffer.from(raw, 'base64');
+  return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength);
 }
 
 /** Multi-value headers win when present (they hold every value); joined with `, ` as the neutral request says. */
