@@ -71,3 +71,4 @@ export type { RouteMatch } from './runtime/router.js';
 export { parseCron } from './runtime/cron.js';
 export type { CronSchedule } from './runtime/cron.js';
 export { mapLimit } from './map-limit.js';
+export { lazy } from './lazy.js';

@@ -19,23 +19,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFunction, formatBytes } from '../cli/bundle/esbuild-bundle.js';
 import type { BundleResult } from '../cli/bundle/esbuild-bundle.js';
 import { zipDirectory } from '../cli/bundle/zip.js';
+import { staticallyLoaded } from './bundle-chunks.js';
 
 const root = resolve(import.meta.dirname, '..');
 const MB = 1024 * 1024;
-
-/** The entry and every chunk it imports statically (what Node loads before the handler exists). */
-async function staticallyLoaded(dir: string, entry: string): Promise<Map<string, string>> {
-  const loaded = new Map<string, string>();
-  const visit = async (file: string): Promise<void> => {
-    if (loaded.has(file)) return;
-    const code = await readFile(join(dir, file), 'utf8');
-    loaded.set(file, code);
-    // Static forms only: `import{a}from"./chunk-X.mjs"` and `import"./chunk-X.mjs"`; `import("./…")` is lazy.
-    for (const m of code.matchAll(/(?:from|import)\s*"\.\/(chunk-[A-Za-z0-9]+\.mjs)"/g)) await visit(m[1] as string);
-  };
-  await visit(entry);
-  return loaded;
-}
 
 /** sharp, its installed platform packages and its dependencies: what `npm install sharp` puts in node_modules. */
 async function sharpPackages(): Promise<string[]> {

@@ -1,5 +1,5 @@
-import { BlobServiceClient } from '@azure/storage-blob';
-import { DriverBucket, PolyfaasError, registerBucketScheme } from '../../src/index.js';
+import type { BlobServiceClient } from '@azure/storage-blob';
+import { DriverBucket, lazy, PolyfaasError, registerBucketScheme } from '../../src/index.js';
 import { AzureBlobDriver } from './blob-driver.js';
 
 /** The environment variable holding the storage account connection string. */
@@ -37,8 +37,8 @@ export class AzureBlobBucket extends DriverBucket {
 
   constructor(options: AzureBlobBucketOptions) {
     const prefix = normalisePrefix(options.prefix ?? '');
-    const service = options.serviceClient ?? serviceFromConnectionString(options.connectionString ?? process.env[CONNECTION_STRING_ENV]);
-    super(new AzureBlobDriver(`azblob://${options.container}/${prefix}`, service.getContainerClient(options.container), prefix));
+    const service = lazyService(options.serviceClient, options.connectionString ?? process.env[CONNECTION_STRING_ENV]);
+    super(new AzureBlobDriver(`azblob://${options.container}/${prefix}`, async () => (await service()).getContainerClient(options.container), prefix));
     this.container = options.container;
     this.prefix = prefix;
   }
@@ -58,15 +58,25 @@ function normalisePrefix(prefix: string): string {
   return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 
-function serviceFromConnectionString(connectionString: string | undefined): BlobServiceClient {
+/**
+ * The service client, made on first use: `@azure/storage-blob` is imported then,
+ * so a function that never touches Blob Storage never parses the SDK. A missing
+ * connection string is still refused at construction; a malformed one on the
+ * first call, with the same `InvalidArgument`.
+ */
+function lazyService(given: BlobServiceClient | undefined, connectionString: string | undefined): () => Promise<BlobServiceClient> {
+  if (given) return () => Promise.resolve(given);
   if (!connectionString) {
     throw new PolyfaasError('InvalidArgument', `Azure Blob Storage needs a connection string: set ${CONNECTION_STRING_ENV} or pass one`);
   }
-  try {
-    return BlobServiceClient.fromConnectionString(connectionString);
-  } catch (err) {
-    throw new PolyfaasError('InvalidArgument', `${CONNECTION_STRING_ENV} is not a valid connection string`, { cause: err });
-  }
+  return lazy(async () => {
+    const { BlobServiceClient: Client } = await import('@azure/storage-blob');
+    try {
+      return Client.fromConnectionString(connectionString);
+    } catch (err) {
+      throw new PolyfaasError('InvalidArgument', `${CONNECTION_STRING_ENV} is not a valid connection string`, { cause: err });
+    }
+  });
 }
 
 /**

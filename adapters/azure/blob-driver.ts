@@ -18,7 +18,8 @@ const STREAM_CONCURRENCY = 4;
 export class AzureBlobDriver implements BucketDriver {
   constructor(
     readonly name: string,
-    private readonly container: ContainerClient,
+    /** Resolves the SDK container client on first use, so `@azure/storage-blob` loads only when Blob Storage is really called. */
+    private readonly container: () => Promise<ContainerClient>,
     private readonly prefix: string,
   ) {}
 
@@ -32,7 +33,7 @@ export class AzureBlobDriver implements BucketDriver {
   }
 
   async head(key: string): Promise<ObjectInfo> {
-    const props = await this.blob(key).getProperties();
+    const props = await (await this.blob(key)).getProperties();
     return {
       key,
       size: props.contentLength ?? 0,
@@ -44,7 +45,7 @@ export class AzureBlobDriver implements BucketDriver {
   }
 
   async put(key: string, body: Uint8Array | Readable, options: DriverPutOptions): Promise<ObjectInfo> {
-    const blob = this.blob(key);
+    const blob = await this.blob(key);
     const common = {
       blobHTTPHeaders: { blobContentType: options.contentType },
       metadata: encodeMetadata(options.metadata),
@@ -84,7 +85,7 @@ export class AzureBlobDriver implements BucketDriver {
   }
 
   async listPage(options: { prefix: string; pageSize: number; cursor?: string }): Promise<ListPage> {
-    const pages = this.container
+    const pages = (await this.container())
       .listBlobsFlat({ prefix: this.prefix + options.prefix, includeMetadata: true })
       .byPage({ maxPageSize: options.pageSize, ...(options.cursor ? { continuationToken: decodeCursor(options.cursor) } : {}) });
     const { value } = await pages.next();
@@ -95,19 +96,19 @@ export class AzureBlobDriver implements BucketDriver {
   }
 
   async delete(key: string): Promise<void> {
-    await this.blob(key).deleteIfExists();
+    await (await this.blob(key)).deleteIfExists();
   }
 
   classifyError(err: unknown): ErrorCode | undefined {
     return classifyAzureError(err);
   }
 
-  private blob(key: string) {
-    return this.container.getBlockBlobClient(this.prefix + key);
+  private async blob(key: string) {
+    return (await this.container()).getBlockBlobClient(this.prefix + key);
   }
 
   private async download(key: string): Promise<{ info: ObjectInfo; body: Readable }> {
-    const res = await this.blob(key).download();
+    const res = await (await this.blob(key)).download();
     const stream = res.readableStreamBody;
     const body = stream instanceof Readable ? stream : stream ? Readable.from(stream as AsyncIterable<Uint8Array>) : Readable.from([]);
     return {

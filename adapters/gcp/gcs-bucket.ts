@@ -1,14 +1,18 @@
 import type { Storage as GcsClient, StorageOptions } from '@google-cloud/storage';
-import { Storage } from '@google-cloud/storage';
-import { DriverBucket, PolyfaasError, registerBucketScheme } from '../../src/index.js';
+import { DriverBucket, lazy, PolyfaasError, registerBucketScheme } from '../../src/index.js';
 import { GcsDriver } from './gcs-driver.js';
 
 /** Options for {@link GcsBucket}. */
 export interface GcsBucketOptions {
   /** Keys live under this prefix (a trailing `/` is added if missing). */
   prefix?: string;
-  /** A client to share, or options for a new one (e.g. `{ apiEndpoint }` for a stand-in server). */
-  storage?: GcsClient | StorageOptions;
+  /**
+   * A client to share, or options for a new one (e.g. `{ apiEndpoint }` for a
+   * stand-in server). A new client, and `@google-cloud/storage` itself, load on
+   * the first GCS call, not at construction: a function that never touches the
+   * bucket never parses the SDK.
+   */
+  storage?: GcsClient | StorageOptions | LazyStorage;
   /** Bodies from this size up (and all streams) use resumable uploads. Default 8 MiB. */
   resumableThresholdBytes?: number;
 }
@@ -29,8 +33,8 @@ export class GcsBucket extends DriverBucket {
 
   constructor(bucketName: string, options: GcsBucketOptions = {}) {
     const prefix = normalisePrefix(options.prefix ?? '');
-    const client = options.storage instanceof Storage ? options.storage : new Storage(options.storage ?? {});
-    const driver = new GcsDriver(`gs://${bucketName}/${prefix}`, client.bucket(bucketName), prefix, options.resumableThresholdBytes);
+    const client = lazyStorage(options.storage ?? {});
+    const driver = new GcsDriver(`gs://${bucketName}/${prefix}`, async () => (await client()).bucket(bucketName), prefix, options.resumableThresholdBytes);
     super(driver);
   }
 
@@ -54,10 +58,23 @@ export function normalisePrefix(prefix: string): string {
  * ```
  */
 export function registerSchemes(storage: GcsClient | StorageOptions = {}): void {
-  let client: GcsClient | undefined;
+  const client = lazyStorage(storage);
   registerBucketScheme('gs', (url) => {
     if (!url.hostname) throw new PolyfaasError('InvalidArgument', `A gs:// URL needs a bucket name: ${url.href}`);
-    client ??= storage instanceof Storage ? storage : new Storage(storage);
     return new GcsBucket(url.hostname, { prefix: decodeURIComponent(url.pathname), storage: client });
   });
+}
+
+/** A client made on first use (what {@link registerSchemes} shares between the buckets it opens). */
+export type LazyStorage = () => Promise<GcsClient>;
+
+function isClient(value: unknown): value is GcsClient {
+  return typeof (value as GcsClient | undefined)?.bucket === 'function';
+}
+
+/** One client per call site, created on the first GCS call. */
+function lazyStorage(storage: GcsClient | StorageOptions | LazyStorage): LazyStorage {
+  if (typeof storage === 'function') return storage;
+  if (isClient(storage)) return () => Promise.resolve(storage);
+  return lazy(async () => new (await import('@google-cloud/storage')).Storage(storage));
 }

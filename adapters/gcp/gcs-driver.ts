@@ -19,26 +19,27 @@ export const DEFAULT_RESUMABLE_THRESHOLD_BYTES = 8 * 1024 * 1024;
 export class GcsDriver implements BucketDriver {
   constructor(
     readonly name: string,
-    private readonly bucket: GcsApiBucket,
+    /** Resolves the SDK bucket on first use, so `@google-cloud/storage` loads only when GCS is really called. */
+    private readonly bucket: () => Promise<GcsApiBucket>,
     private readonly prefix: string,
     private readonly resumableThresholdBytes = DEFAULT_RESUMABLE_THRESHOLD_BYTES,
   ) {}
 
   async head(key: string): Promise<ObjectInfo> {
-    const [metadata] = await this.bucket.file(this.prefix + key).getMetadata();
+    const [metadata] = await (await this.bucket()).file(this.prefix + key).getMetadata();
     return this.toInfo(metadata);
   }
 
   async get(key: string): Promise<BucketObject> {
     return this.pinned(key, async (info) => {
-      const [body] = await this.bucket.file(this.prefix + key, { generation: info.etag }).download();
+      const [body] = await (await this.bucket()).file(this.prefix + key, { generation: info.etag }).download();
       return { ...info, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) };
     });
   }
 
   async getStream(key: string): Promise<BucketObjectStream> {
     return this.pinned(key, async (info) => {
-      const source = this.bucket.file(this.prefix + key, { generation: info.etag }).createReadStream();
+      const source = (await this.bucket()).file(this.prefix + key, { generation: info.etag }).createReadStream();
       // Errors surface while the caller reads; give them codes like every other failure.
       const body = new PassThrough();
       pipeline(source, body).catch((err: unknown) => {
@@ -50,7 +51,7 @@ export class GcsDriver implements BucketDriver {
 
   async put(key: string, body: Uint8Array | Readable, options: DriverPutOptions): Promise<ObjectInfo> {
     const ifGenerationMatch = this.generationPrecondition(key, options);
-    const file = this.bucket.file(this.prefix + key);
+    const file = (await this.bucket()).file(this.prefix + key);
     const writeOptions: CreateWriteStreamOptions = {
       resumable: !(body instanceof Uint8Array) || body.byteLength >= this.resumableThresholdBytes,
       contentType: options.contentType,
@@ -66,7 +67,7 @@ export class GcsDriver implements BucketDriver {
   }
 
   async listPage(options: { prefix: string; pageSize: number; cursor?: string }): Promise<ListPage> {
-    const [files, next] = await this.bucket.getFiles({
+    const [files, next] = await (await this.bucket()).getFiles({
       prefix: this.prefix + options.prefix,
       maxResults: options.pageSize,
       autoPaginate: false,
@@ -78,7 +79,7 @@ export class GcsDriver implements BucketDriver {
   }
 
   async delete(key: string): Promise<void> {
-    await this.bucket.file(this.prefix + key).delete({ ignoreNotFound: true });
+    await (await this.bucket()).file(this.prefix + key).delete({ ignoreNotFound: true });
   }
 
   classifyError(err: unknown): ErrorCode | undefined {

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { GcsBucket, registerSchemes } from './gcs-bucket.js';
-export type { GcsBucketOptions } from './gcs-bucket.js';
+export type { GcsBucketOptions, LazyStorage } from './gcs-bucket.js';
 export { registerGcp } from './register.js';
 export type { GcpTarget, RegisterGcpOptions } from './register.js';
 export { mapCloudEvent, GCS_FINALIZED, GCS_DELETED, PUBSUB_PUBLISHED } from './cloud-event.js';

@@ -1,6 +1,7 @@
 import type * as ClientS3 from '@aws-sdk/client-s3';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type * as LibStorage from '@aws-sdk/lib-storage';
+import { lazy } from '../../../src/index.js';
 
 /** The two AWS SDK packages the S3 driver uses. */
 export interface S3Sdk {
@@ -8,7 +9,6 @@ export interface S3Sdk {
   storage: typeof LibStorage;
 }
 
-let sdk: Promise<S3Sdk> | undefined;
 
 /**
  * Load the AWS SDK on first use rather than at import. The SDK is ~600 KB of
@@ -17,10 +17,9 @@ let sdk: Promise<S3Sdk> | undefined;
  * its cold start. `polyfaas bundle` splits dynamic imports into their own
  * chunk files, so the code is not even read until an S3 call needs it.
  */
-export function loadS3Sdk(): Promise<S3Sdk> {
-  sdk ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(([s3, storage]) => ({ s3, storage }));
-  return sdk;
-}
+export const loadS3Sdk: () => Promise<S3Sdk> = lazy(() =>
+  Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(([s3, storage]) => ({ s3, storage })),
+);
 
 /**
  * Client settings every polyfaas S3 client gets. Checksums only when S3
@@ -48,17 +47,7 @@ export async function createS3Client(config: S3ClientConfig = {}): Promise<S3Cli
   });
 }
 
-/**
- * A client made on first call and shared by every caller after that; a failed
- * attempt (SDK missing) is not cached, so the next call retries.
- */
+/** A client made on the first S3 call and shared by every caller after that. */
 export function lazyS3Client(config: S3ClientConfig = {}): () => Promise<S3Client> {
-  let client: Promise<S3Client> | undefined;
-  return () => {
-    client ??= createS3Client(config).catch((err: unknown) => {
-      client = undefined;
-      throw err;
-    });
-    return client;
-  };
+  return lazy(() => createS3Client(config));
 }

@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureRegistrationsAsync } from '../../../test/azure/functions-core-stub.js';
 import { invokeCaptured } from '../../../test/azure/host.js';
+import { staticallyLoaded } from '../../../test/bundle-chunks.js';
 import { bundleCommand } from './cli.js';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -71,6 +72,14 @@ describe('polyfaas bundle azure', () => {
       delete process.env.POLYFAAS_BUCKET_DATA;
       delete process.env.AZURE_STORAGE_CONNECTION_STRING;
     }
+
+    // @azure/storage-blob sits in chunks read on the first Blob Storage call, not at start.
+    const loaded = await staticallyLoaded(out, 'index.mjs');
+    const sdkMarker = 'x-ms-blob-type'; // a header only the SDK's own code names
+    for (const [file, source] of loaded) expect(source.includes(sdkMarker), `${file} is loaded at start and contains the Blob SDK`).toBe(false);
+    const chunks = (await readdir(out)).filter((f) => /^chunk-.*\.mjs$/.test(f) && !loaded.has(f));
+    const lazy = await Promise.all(chunks.map((f) => readFile(join(out, f), 'utf8')));
+    expect(lazy.some((source) => source.includes(sdkMarker))).toBe(true);
   }, 180_000);
 
   it('--warmup 5m adds a timer to the app that pings every HTTP route with the warm-up header, and prints the always-ready commands', async () => {

@@ -9,6 +9,7 @@ import { startFrameworkProcess } from '../../../test/gcp/framework-process.js';
 import { GcsStandIn } from '../../../test/gcp/gcs-stand-in.js';
 import { placeTrainedModel } from '../../../test/gcp/trained-model.js';
 import { GcsBucket } from '../index.js';
+import { staticallyLoaded, staticExternalImports } from '../../../test/bundle-chunks.js';
 import { bundleCommand } from './cli.js';
 import type { GcpBundle } from './gcp-bundle.js';
 import { bundleGcpApp } from './gcp-bundle.js';
@@ -46,6 +47,13 @@ describe('polyfaas bundle gcp', () => {
     // The framework must stay external: its registry is a singleton the binary reads.
     const code = readFileSync(join(bundle.sourceDir, 'index.mjs'), 'utf8');
     expect(code).toMatch(/from\s*["']@google-cloud\/functions-framework["']/);
+  });
+
+  it('loads @google-cloud/storage only on the first GCS call, not at start', async () => {
+    const loaded = await staticallyLoaded(bundle.sourceDir, 'index.mjs');
+    for (const [file, code] of loaded) expect(staticExternalImports(code), file).not.toContain('@google-cloud/storage');
+    const all = bundle.bundle.files.filter((f) => f.path.endsWith('.mjs')).map((f) => readFileSync(join(bundle.sourceDir, f.path), 'utf8'));
+    expect(all.some((code) => /import\(\s*["']@google-cloud\/storage["']\s*\)/.test(code))).toBe(true);
   });
 
   it('plans one gcloud deploy per function with trigger, memory, timeout and entry point', () => {
