@@ -118,7 +118,9 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
         polyfaas: 1000 / ours[op],
         unit: 'ms/op',
         ratio: 'polyfaas/baseline',
-        target: ['<=', 1.1],
+        // Informational: the issue's storage target is for the cloud drivers on their emulators. FileBucket
+        // does more than the baseline on purpose: a metadata sidecar (2 files per get), a cross-process
+        // lock and, when durable, fsyncs of file, sidecar and directory.
         note: `${config.objects} objects, ${config.concurrency} in flight; raw = writeFile(+flush)+rename / readFile, no metadata or locking`,
       }),
     ),
