@@ -19,7 +19,10 @@
  *
  * Usage: npx tsx bench/warm-overhead.ts [--quick]
  */
+import { FileBucket } from '../adapters/local/index.js';
 import { createMemoryRuntime } from '../adapters/memory/index.js';
+import { createLogger } from '../src/index.js';
+import { ModelStore, Predictor } from '../src/model/index.js';
 import { toLambda } from '../adapters/aws/index.js';
 import { initBackend } from '../src/tf/index.js';
 import { fakeLambdaContext } from '../test/aws/lambda-context.js';
@@ -48,6 +51,9 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   process.env.POLYFAAS_TF_BACKEND = 'wasm';
   await initBackend({ logger: () => {} });
   const direct = await loadLayersModelFromDir(model.versionDir);
+  // polyfaas' own model call, without any runtime around it: what the runtime rows add to.
+  const predictor = new Predictor({ store: new ModelStore(new FileBucket(model.dir, { durable: false }), { prefix: 'models/' }), name: model.name, alias: 'production', logger: createLogger({ level: 'warn' }) });
+  await predictor.load();
 
   const expectOk = (status: number, body: () => string) => {
     if (status !== 200) throw new Error(`predict answered ${status}: ${body()}`);
@@ -85,6 +91,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
 
   const paths: Record<string, Path> = {
     direct: (i) => () => predictDirect(direct, images[i % images.length]?.input as Float32Array, [28, 28, 1]),
+    predictor: (i) => () => predictor.predict(images[i % images.length]?.input as Float32Array),
     memoryRaw: await memoryPath('raw'),
     lambdaRaw: lambdaPath('raw'),
     memoryRawNoBatch: await memoryPath('raw', { maxBatchSize: 1 }),
@@ -111,6 +118,15 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   return [
     row('overhead: memory runtime (raw pixel bytes)', 'memoryRaw', true, `${base}; default serving: batcher waits one event-loop turn`),
     row('overhead: Lambda adapter, APIGW v2 (raw pixel bytes)', 'lambdaRaw', true, `${base}; default serving: concurrency 1, no batching`),
+    row('Predictor.predict alone (no runtime)', 'predictor', false, `${base}; polyfaas runs a layer chain layer by layer instead of through model.predict`),
+    ratioRow({
+      metric: 'memory runtime vs Predictor.predict alone (the runtime itself)',
+      baseline: p50('predictor'),
+      polyfaas: p50('memoryRaw'),
+      unit: 'ms p50',
+      ratio: 'polyfaas/baseline',
+      note: 'routing, context, input scaling, the batching turn, top-k and the JSON answer around the same model call',
+    }),
     row('memory runtime, raw pixels, maxBatchSize 1', 'memoryRawNoBatch', false, `${base}; what the batching turn costs a lone request`),
     row('memory runtime, JSON pixels', 'memoryJson', false, `${base}; adds parsing a 3 KB JSON array`),
     row('Lambda adapter, JSON pixels', 'lambdaJson', false, `${base}; adds parsing a 3 KB JSON array`),

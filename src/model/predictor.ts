@@ -152,7 +152,7 @@ export class Predictor {
     if (!served || this.disposed) throw disposedError();
     served.acquire();
     try {
-      const output = tf.tidy(() => firstOutput(served.model.predict(toBatchTensor(input, served.info.inputShape, options.batch))));
+      const output = tf.tidy(() => firstOutput(served.forward(toBatchTensor(input, served.info.inputShape, options.batch))));
       try {
         const values = (await output.data()) as Float32Array;
         const examples = output.shape[0] ?? 1;
@@ -250,7 +250,7 @@ export class Predictor {
 
   private async warmUp(served: ServedModel): Promise<void> {
     if (!this.warmup) return;
-    const output = tf.tidy(() => firstOutput(served.model.predict(tf.zeros([1, ...served.info.inputShape]))));
+    const output = tf.tidy(() => firstOutput(served.forward(tf.zeros([1, ...served.info.inputShape]))));
     try {
       // Reading the result forces asynchronous backends (wasm, webgl) to actually run the kernels.
       await output.data();

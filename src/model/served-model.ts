@@ -1,4 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Forward } from './forward.js';
+import { forwardFor } from './forward.js';
 import type { ModelVersionInfo } from './manifest.js';
 
 /**
@@ -10,13 +12,17 @@ export class ServedModel {
   private inFlight = 0;
   private retired = false;
   private disposed = false;
+  /** Runs one inference pass (the layer-chain fast path where the model allows it). */
+  readonly forward: Forward;
 
   constructor(
     readonly model: tfl.LayersModel,
     readonly info: ModelVersionInfo,
     /** Etag of the alias object when this version was read from it. */
     public aliasEtag: string | undefined,
-  ) {}
+  ) {
+    this.forward = forwardFor(model);
+  }
 
   /** Mark a prediction as using this model. Pair with {@link release}. */
   acquire(): void {
