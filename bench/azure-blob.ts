@@ -29,7 +29,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     const note = 'Azurite (in-memory), same service client';
     return [
       ...(await compareStorage('AzureBlobBucket (vs raw storage-blob)', '1 KiB', 1024, opts.quick ? 40 : 200, ops, note)),
-      ...(await compareStorage('AzureBlobBucket (vs raw storage-blob)', '8 MiB', 8 * 2 ** 20, opts.quick ? 4 : 15, ops, note)),
+      ...(await compareStorage('AzureBlobBucket (vs raw storage-blob)', '8 MiB', 8 * 2 ** 20, opts.quick ? 4 : 25, ops, note)),
     ];
   } finally {
     await azurite.stop();

@@ -34,7 +34,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     const note = "s3rver behind the test suite's conditional-write proxy, same client";
     return [
       ...(await compareStorage('S3Bucket (vs raw client-s3)', '1 KiB', 1024, opts.quick ? 40 : 200, ops, note)),
-      ...(await compareStorage('S3Bucket (vs raw client-s3)', '8 MiB', 8 * 2 ** 20, opts.quick ? 4 : 15, ops, note)),
+      ...(await compareStorage('S3Bucket (vs raw client-s3)', '8 MiB', 8 * 2 ** 20, opts.quick ? 4 : 25, ops, note)),
     ];
   } finally {
     await s3.close();
