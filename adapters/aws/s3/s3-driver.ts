@@ -41,7 +41,8 @@ export class S3Driver implements BucketDriver {
 
   async get(key: string): Promise<BucketObject> {
     const { body, ...info } = await this.getStream(key);
-    return { ...info, body: await readAll(body) };
+    // S3 announced the length: read into one buffer of that size, and notice a cut transfer.
+    return { ...info, body: await readAll(body, Infinity, info.size) };
   }
 
   async getStream(key: string): Promise<BucketObjectStream> {
