@@ -17,15 +17,48 @@ import { machineInfo } from './support/machine.js';
 import { formatTable } from './support/table.js';
 import type { BenchRow } from './support/types.js';
 
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    out: { type: 'string', default: 'bench/results.json' },
-  },
-});
+const USAGE = `Usage: npm run bench [-- options]
+
+Runs every benchmark (each in its own process), prints one table (metric,
+baseline, polyfaas, ratio, target, pass/fail) and writes bench/results.json.
+
+Options:
+  --quick          fewer samples and runs (about 95 s instead of about 7 min)
+  --only a,b       run only these benchmarks
+  --out <file>     where to write the results (default bench/results.json)
+  -h, --help       show this help
+
+Benchmarks: ${BENCHES.join(', ')}`;
+
+let parsed: ReturnType<typeof parseOptions>;
+function parseOptions() {
+  return parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      out: { type: 'string', default: 'bench/results.json' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
+try {
+  parsed = parseOptions();
+} catch (err) {
+  console.error(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+  process.exit(2);
+}
+const args = parsed.values;
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const selected = args.only ? args.only.split(',').map((s) => s.trim()) : [...BENCHES];
-for (const name of selected) if (!(BENCHES as readonly string[]).includes(name)) throw new Error(`unknown bench ${name}; known: ${BENCHES.join(', ')}`);
+for (const name of selected) {
+  if (!(BENCHES as readonly string[]).includes(name)) {
+    console.error(`unknown benchmark "${name}"\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
 
 const started = performance.now();
 // Trained once and cached; children then find it on disk instead of racing to train it.
