@@ -8,9 +8,8 @@
  */
 import { AzureBlobBucket } from '../adapters/azure/blob-bucket.js';
 import { startAzurite } from '../test/azure/azurite.js';
-import { isMain } from './support/is-main.js';
+import { runStandalone } from './support/standalone.js';
 import { compareStorage } from './support/storage-compare.js';
-import { formatTable } from './support/table.js';
 import type { BenchOptions, BenchRow } from './support/types.js';
 
 export async function run(opts: BenchOptions): Promise<BenchRow[]> {
@@ -36,7 +35,4 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   }
 }
 
-if (isMain(import.meta.url)) {
-  const rows = await run({ quick: process.argv.includes('--quick') });
-  console.log(formatTable(rows));
-}
+await runStandalone(import.meta.url, run);

@@ -18,6 +18,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../src/tf/index.js';
 import { instrumentKernels, type KernelTiming } from './kernel-timer.js';
 import { isMain } from './support/is-main.js';
+import { moduleDoc } from './support/standalone.js';
 import type { BenchOptions, BenchRow } from './support/types.js';
 import { ratioRow } from './support/types.js';
 
@@ -165,4 +166,7 @@ async function main(): Promise<void> {
   );
 }
 
-if (isMain(import.meta.url)) await main();
+if (isMain(import.meta.url)) {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) console.log(moduleDoc(import.meta.url));
+  else await main();
+}

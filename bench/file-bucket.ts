@@ -23,6 +23,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FileBucket } from '../adapters/local/index.js';
 import { isMain } from './support/is-main.js';
+import { moduleDoc } from './support/standalone.js';
 import type { BenchOptions, BenchRow } from './support/types.js';
 import { ratioRow } from './support/types.js';
 
@@ -134,8 +135,13 @@ if (isMain(import.meta.url)) {
       concurrency: { type: 'string', default: '16' },
       size: { type: 'string', default: '400' },
       dir: { type: 'string', default: tmpdir() },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (args.help) {
+    console.log(moduleDoc(import.meta.url));
+    process.exit(0);
+  }
   const config = { objects: Number(args.objects), concurrency: Number(args.concurrency), size: Number(args.size), dir: args.dir };
   const result: Record<string, string | number> = { bench: 'file-bucket', objects: config.objects, concurrency: config.concurrency, size: config.size };
   console.log(`FileBucket: ${config.objects} objects of ${config.size} B, ${config.concurrency} concurrent, under ${config.dir}`);

@@ -14,9 +14,8 @@ import { resolve } from 'node:path';
 import { buildColdStartKit, handlerEnv } from './cold-start/bundle.js';
 import { ensureBenchModel } from './support/bench-model.js';
 import { lastJsonLine, runChild, TSX_ARGS } from './support/child.js';
-import { isMain } from './support/is-main.js';
+import { runStandalone } from './support/standalone.js';
 import { round } from './support/stats.js';
-import { formatTable } from './support/table.js';
 import type { BenchOptions, BenchRow } from './support/types.js';
 import { limitRow } from './support/types.js';
 
@@ -69,8 +68,4 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   return rows;
 }
 
-if (isMain(import.meta.url)) {
-  const rows = await run({ quick: process.argv.includes('--quick') });
-  console.log(formatTable(rows));
-  for (const r of rows) console.log(`${r.metric}: ${r.note}`);
-}
+await runStandalone(import.meta.url, run);

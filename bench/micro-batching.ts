@@ -23,11 +23,10 @@ import { ensureBenchModel } from './support/bench-model.js';
 import { loadLayersModelFromDir } from './support/layers-model.js';
 import { TSX_ARGS } from './support/child.js';
 import { fixtureImages } from './support/fixture-images.js';
-import { isMain } from './support/is-main.js';
+import { runStandalone } from './support/standalone.js';
 import { closedLoop } from './support/load.js';
 import type { LoadResult } from './support/load.js';
 import { percentile, round } from './support/stats.js';
-import { formatTable } from './support/table.js';
 import type { BenchOptions, BenchRow } from './support/types.js';
 import { ratioRow } from './support/types.js';
 
@@ -138,8 +137,4 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   }
 }
 
-if (isMain(import.meta.url)) {
-  const rows = await run({ quick: process.argv.includes('--quick') });
-  console.log(formatTable(rows));
-  console.log(rows[0]?.note);
-}
+await runStandalone(import.meta.url, run);

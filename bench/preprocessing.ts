@@ -14,9 +14,8 @@ import { MemoryBucket } from '../adapters/memory/index.js';
 import { preprocessPrefix } from '../pipelines/image-classification/preprocess-batch.js';
 import { ingest } from '../examples/fashion-mnist/data/ingest.js';
 import { loadFixtureData } from '../examples/fashion-mnist/test-support.js';
-import { isMain } from './support/is-main.js';
+import { runStandalone } from './support/standalone.js';
 import { round } from './support/stats.js';
-import { formatTable } from './support/table.js';
 import type { BenchOptions, BenchRow } from './support/types.js';
 import { ratioRow } from './support/types.js';
 
@@ -67,8 +66,4 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   ];
 }
 
-if (isMain(import.meta.url)) {
-  const rows = await run({ quick: process.argv.includes('--quick') });
-  console.log(formatTable(rows));
-  console.log(rows[0]?.note);
-}
+await runStandalone(import.meta.url, run);

@@ -9,9 +9,8 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { S3Bucket } from '../adapters/aws/s3/s3-bucket.js';
 import { startLocalS3 } from '../test/aws/s3-server.js';
-import { isMain } from './support/is-main.js';
+import { runStandalone } from './support/standalone.js';
 import { compareStorage } from './support/storage-compare.js';
-import { formatTable } from './support/table.js';
 import type { BenchOptions, BenchRow } from './support/types.js';
 
 const BUCKET = 'polyfaas-bench';
@@ -41,7 +40,4 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   }
 }
 
-if (isMain(import.meta.url)) {
-  const rows = await run({ quick: process.argv.includes('--quick') });
-  console.log(formatTable(rows));
-}
+await runStandalone(import.meta.url, run);

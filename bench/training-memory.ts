@@ -15,9 +15,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lastJsonLine, runChild, TSX_ARGS } from './support/child.js';
-import { isMain } from './support/is-main.js';
+import { runStandalone } from './support/standalone.js';
 import { round } from './support/stats.js';
-import { formatTable } from './support/table.js';
 import type { BenchOptions, BenchRow } from './support/types.js';
 import { limitRow } from './support/types.js';
 
@@ -54,8 +53,4 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   }
 }
 
-if (isMain(import.meta.url)) {
-  const rows = await run({ quick: process.argv.includes('--quick') });
-  console.log(formatTable(rows));
-  for (const r of rows) if (r.note) console.log(r.note);
-}
+await runStandalone(import.meta.url, run);

@@ -18,10 +18,9 @@ import { ModelStore, Predictor } from '../src/model/index.js';
 import { initBackend } from '../src/tf/index.js';
 import { ensureBenchModel } from './support/bench-model.js';
 import { fixtureImages } from './support/fixture-images.js';
-import { isMain } from './support/is-main.js';
+import { runStandalone } from './support/standalone.js';
 import { loadLayersModelFromDir, predictDirect } from './support/layers-model.js';
 import { percentile, round, timed } from './support/stats.js';
-import { formatTable } from './support/table.js';
 import type { BenchOptions, BenchRow } from './support/types.js';
 import { ratioRow } from './support/types.js';
 
@@ -64,8 +63,4 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   );
 }
 
-if (isMain(import.meta.url)) {
-  const rows = await run({ quick: process.argv.includes('--quick') });
-  console.log(formatTable(rows));
-  console.log(rows[0]?.note);
-}
+await runStandalone(import.meta.url, run);

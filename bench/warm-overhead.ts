@@ -29,12 +29,11 @@ import { fakeLambdaContext } from '../test/aws/lambda-context.js';
 import { httpApiEvent } from '../test/aws/lambda-harness.js';
 import { ensureBenchModel } from './support/bench-model.js';
 import { fixtureImages } from './support/fixture-images.js';
-import { isMain } from './support/is-main.js';
+import { runStandalone } from './support/standalone.js';
 import { loadLayersModelFromDir, predictDirect } from './support/layers-model.js';
 import { pixelsBody, predictApp } from './support/predict-app.js';
 import { RAW_PIXELS_TYPE } from '../pipelines/image-classification/predict-input.js';
 import { percentile, round, timed } from './support/stats.js';
-import { formatTable } from './support/table.js';
 import type { BenchOptions, BenchRow } from './support/types.js';
 import { ratioRow } from './support/types.js';
 
@@ -134,7 +133,4 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   ];
 }
 
-if (isMain(import.meta.url)) {
-  const rows = await run({ quick: process.argv.includes('--quick') });
-  console.log(formatTable(rows));
-}
+await runStandalone(import.meta.url, run);

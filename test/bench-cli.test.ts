@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BENCHES } from '../bench/registry.js';
@@ -22,4 +22,22 @@ describe('npm run bench', () => {
       expect(res.stderr).toMatch(/Usage: npm run bench/);
     }
   }, 30_000);
+
+  it('every benchmark module answers --help with its documentation instead of running', async () => {
+    const runs = BENCHES.map(
+      (name) =>
+        new Promise<{ name: string; status: number | null; stdout: string }>((done) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', `bench/${name}.ts`, '--help'], { cwd: root });
+          let stdout = '';
+          child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+          child.on('close', (status) => done({ name, status, stdout }));
+        }),
+    );
+    for (const { name, status, stdout } of await Promise.all(runs)) {
+      expect(status, name).toBe(0);
+      // The module's own doc comment, long enough to say what it measures.
+      expect(stdout.length, name).toBeGreaterThan(200);
+      expect(stdout, `${name} ran instead of explaining itself`).not.toMatch(/^metric\s+baseline/m);
+    }
+  }, 120_000);
 });
