@@ -48,46 +48,21 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return makeLogger(ORDER[level], sink, options.fields ?? {});
 }
 
+// Closures, not prototype methods: `const { info } = log` and `items.forEach(log.debug)` must keep working.
 function makeLogger(min: number, sink: (r: LogRecord) => void, base: Record<string, unknown>): Logger {
-  return new JsonLogger(min, sink, base);
-}
-
-/**
- * Methods on the prototype, not closures: a child logger per request is one
- * small object, and a disabled level returns before building anything.
- */
-class JsonLogger implements Logger {
-  constructor(
-    private readonly min: number,
-    private readonly sink: (r: LogRecord) => void,
-    private readonly base: Record<string, unknown>,
-  ) {}
-
-  debug(msg: string, fields?: Record<string, unknown>): void {
-    if (ORDER.debug >= this.min) this.write('debug', msg, fields);
-  }
-
-  info(msg: string, fields?: Record<string, unknown>): void {
-    if (ORDER.info >= this.min) this.write('info', msg, fields);
-  }
-
-  warn(msg: string, fields?: Record<string, unknown>): void {
-    if (ORDER.warn >= this.min) this.write('warn', msg, fields);
-  }
-
-  error(msg: string, fields?: Record<string, unknown>): void {
-    if (ORDER.error >= this.min) this.write('error', msg, fields);
-  }
-
-  child(fields: Record<string, unknown>): Logger {
-    return new JsonLogger(this.min, this.sink, { ...this.base, ...fields });
-  }
-
-  private write(level: LogLevel, msg: string, fields: Record<string, unknown> | undefined): void {
-    const record: LogRecord = { level, msg, time: new Date().toISOString(), ...this.base };
-    for (const [k, v] of Object.entries(fields ?? {})) record[k] = serialise(v, this.min <= ORDER.debug);
-    this.sink(record);
-  }
+  const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
+    if (ORDER[level] < min) return;
+    const record: LogRecord = { level, msg, time: new Date().toISOString(), ...base };
+    for (const [k, v] of Object.entries(fields ?? {})) record[k] = serialise(v, min <= ORDER.debug);
+    sink(record);
+  };
+  return {
+    debug: (m, f) => write('debug', m, f),
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+    child: (fields) => makeLogger(min, sink, { ...base, ...fields }),
+  };
 }
 
 function serialise(value: unknown, withStack: boolean): unknown {

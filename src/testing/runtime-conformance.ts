@@ -298,6 +298,29 @@ export function runRuntimeConformance(name: string, harness: RuntimeHarness, opt
       expect(bodies[0]?.provider).toBeTruthy();
     });
 
+    it('lets handlers destructure their context: every member works without the context as `this`', async () => {
+      const app = defineApp({
+        buckets: { data: 'mem://destructure' },
+        functions: [
+          defineFunction({
+            name: 'destructure',
+            trigger: { type: 'http', method: 'POST', path: '/destructure' },
+            handler: async (_req, { bucket, log, remainingMs, signal, requestId, concurrency }) => {
+              const { info } = log;
+              info('destructured', { requestId });
+              await bucket('data').put('seen/by-handler', requestId);
+              return json({ remaining: remainingMs() > 0, aborted: signal.aborted, concurrency: String(concurrency) });
+            },
+          }),
+        ],
+      });
+      const rt = await start(app);
+      const res = await rt.http({ method: 'POST', path: '/destructure' });
+      expect(res.status).toBe(200);
+      expect(res.json()).toMatchObject({ remaining: true, aborted: false });
+      expect(await rt.bucket('data').exists('seen/by-handler')).toBe(true);
+    });
+
     it('retries a failed init on the next request instead of poisoning the instance', async () => {
       let inits = 0;
       const app = defineApp({
