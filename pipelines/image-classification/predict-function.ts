@@ -26,10 +26,10 @@ export interface PredictFunctionOptions {
   maxBatchSize?: number;
   /**
    * Micro-batching: how long a request at an idle model waits for company, ms.
-   * Default 0: a lone request runs at once, and requests that arrive while the
-   * model is busy form the next batch, so batching adds no latency at low load.
-   * (With 16 requests in flight the bundled function peaks at ~88 MB RSS with 0
-   * and ~83 MB with 1 ms: both fit a 128 MB function.)
+   * Default 0: a batch holds the requests that arrived in one event-loop turn
+   * (plus those that arrive while the model is busy), so a lone request waits
+   * microseconds, not a window. With 16 requests in flight the bundled function
+   * peaks at ~83 MB RSS, inside a 128 MB function.
    */
   maxWaitMs?: number;
   /** How often to check whether the alias moved, ms. Default 10 s. */
