@@ -16,3 +16,4 @@ export type { LambdaContextLike } from './lambda/lambda-context.js';
 export type { InvokeEnvelope } from './lambda/direct-invoke.js';
 export { S3Bucket, registerSchemes, parseS3Url } from './s3/s3-bucket.js';
 export type { S3BucketOptions, S3Location } from './s3/s3-bucket.js';
+export type { LazyS3Client } from './s3/s3-sdk.js';

@@ -1,20 +1,22 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { DriverBucket, PolyfaasError, registerBucketScheme } from '../../../src/index.js';
 import { S3Driver } from './s3-driver.js';
+import type { LazyS3Client } from './s3-sdk.js';
 import { lazyS3Client } from './s3-sdk.js';
 
 /** Options for {@link S3Bucket}. */
 export interface S3BucketOptions {
-  /** A client to share (connection reuse across buckets). Default: one built from the environment. */
-  client?: S3Client;
+  /**
+   * A client to share (connection reuse across buckets), or a function that
+   * makes one on first use. Default: a client built from the environment.
+   */
+  client?: S3Client | LazyS3Client;
   /**
    * Settings for the client built when `client` is absent (region, endpoint,
    * credentials…). That client, and the AWS SDK itself, load on the first S3
    * call, not at construction.
    */
   clientConfig?: S3ClientConfig;
-  /** @internal A client made on first use, shared by the buckets `registerSchemes` opens. */
-  lazyClient?: () => Promise<S3Client>;
 }
 
 /** Where an `s3://` URL points. */
@@ -60,7 +62,7 @@ export class S3Bucket extends DriverBucket {
   constructor(url: string | URL, options: S3BucketOptions = {}) {
     const location = parseS3Url(url);
     const given = options.client;
-    const client = options.lazyClient ?? (given ? () => Promise.resolve(given) : lazyS3Client(options.clientConfig));
+    const client = typeof given === 'function' ? given : given ? () => Promise.resolve(given) : lazyS3Client(options.clientConfig);
     super(new S3Driver(`s3://${location.bucket}/${location.prefix}`, client, location.bucket, location.prefix));
     this.location = location;
   }
@@ -80,15 +82,15 @@ export class S3Bucket extends DriverBucket {
  * ```
  */
 export function registerSchemes(options: S3BucketOptions = {}): void {
-  const clients = new Map<string, () => Promise<S3Client>>();
+  const clients = new Map<string, LazyS3Client>();
   registerBucketScheme('s3', (url) => {
     if (options.client) return new S3Bucket(url, { client: options.client });
     const endpoint = url.searchParams.get('endpoint') ?? '';
-    let lazyClient = clients.get(endpoint);
-    if (!lazyClient) {
-      lazyClient = lazyS3Client({ ...options.clientConfig, ...(endpoint ? { endpoint } : {}) });
-      clients.set(endpoint, lazyClient);
+    let client = clients.get(endpoint);
+    if (!client) {
+      client = lazyS3Client({ ...options.clientConfig, ...(endpoint ? { endpoint } : {}) });
+      clients.set(endpoint, client);
     }
-    return new S3Bucket(url, { lazyClient });
+    return new S3Bucket(url, { client });
   });
 }

@@ -47,7 +47,10 @@ export async function createS3Client(config: S3ClientConfig = {}): Promise<S3Cli
   });
 }
 
+/** A client made on first use (what `registerSchemes` shares between the buckets it opens). */
+export type LazyS3Client = () => Promise<S3Client>;
+
 /** A client made on the first S3 call and shared by every caller after that. */
-export function lazyS3Client(config: S3ClientConfig = {}): () => Promise<S3Client> {
+export function lazyS3Client(config: S3ClientConfig = {}): LazyS3Client {
   return lazy(() => createS3Client(config));
 }
