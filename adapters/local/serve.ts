@@ -8,7 +8,6 @@ import type {
   BucketBinding,
   DeadLetter,
   DeliveryOptions,
-  FunctionInstance,
   HttpResponse,
   Logger,
   StorageEvent,
@@ -111,11 +110,9 @@ export interface LocalServer {
 export async function serve(app: AppDefinition, options: ServeOptions = {}): Promise<LocalServer> {
   registerSchemes();
   const log = options.log ?? createLogger({ fields: { app: app.name, provider: 'local' } });
-  const delivery = new EventDelivery(log, options);
-  // `rt` is only read when a bucket write emits, which cannot happen before create() returns.
-  const emit = (event: StorageEvent) => {
-    for (const target of rt.storageTargets(event)) delivery.dispatch(target, event);
-  };
+  // `rt` is only read when an event is delivered, which cannot happen before create() returns.
+  const delivery = new EventDelivery(log, options, () => rt);
+  const emit = (event: StorageEvent) => void delivery.publish(event);
   const rt: AppRuntime = await AppRuntime.create(app, {
     provider: 'local',
     log,
@@ -170,16 +167,12 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
     port,
     bucket: (name) => rt.bucket(name),
     send(queue, body, attributes = {}) {
-      const targets = instancesWith(rt, (t) => t.type === 'queue' && t.queue === queue);
-      if (targets.length === 0) throw new PolyfaasError('NotFound', `No function listens on queue "${queue}"`);
-      const event = createMessageEvent({ queue, body, attributes, source: `polyfaas://local/queues/${queue}` });
-      for (const target of targets) delivery.dispatch(target, event);
+      delivery.publish(createMessageEvent({ queue, body, attributes, source: `polyfaas://local/queues/${queue}` }));
     },
     tick(name) {
-      const instance = rt.instance(name);
-      const trigger = instance.fn.trigger;
-      if (trigger.type !== 'schedule') throw new PolyfaasError('InvalidArgument', `${name} is not schedule-triggered`);
-      delivery.dispatch(instance, createScheduleEvent({ cron: trigger.cron, source: 'polyfaas://local/schedule' }));
+      const trigger = rt.instance(name).fn.trigger;
+      const cron = trigger.type === 'schedule' ? trigger.cron : '';
+      delivery.publish(createScheduleEvent({ cron, source: 'polyfaas://local/schedule' }), { function: name });
     },
     idle,
     deadLetters: delivery.deadLetters,
@@ -259,18 +252,17 @@ function refuseOversized(req: IncomingMessage, res: ServerResponse, response: Ht
 }
 
 function scheduleJobs(rt: AppRuntime, delivery: EventDelivery) {
-  return instancesWith(rt, (t) => t.type === 'schedule').map((instance) => {
-    const cron = (instance.fn.trigger as { cron: string }).cron;
-    return {
-      schedule: parseCron(cron),
-      fire: (scheduledTime: Date) =>
-        delivery.dispatch(instance, createScheduleEvent({ cron, scheduledTime, source: 'polyfaas://local/schedule' })),
-    };
+  return rt.functions.flatMap((fn) => {
+    const trigger = fn.trigger;
+    if (trigger.type !== 'schedule') return [];
+    return [
+      {
+        schedule: parseCron(trigger.cron),
+        fire: (scheduledTime: Date) =>
+          delivery.dispatch(fn.name, createScheduleEvent({ cron: trigger.cron, scheduledTime, source: 'polyfaas://local/schedule' })),
+      },
+    ];
   });
-}
-
-function instancesWith(rt: AppRuntime, match: (trigger: { type: string; queue?: string }) => boolean): FunctionInstance[] {
-  return [...rt.instances.values()].filter((i) => match(i.fn.trigger));
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

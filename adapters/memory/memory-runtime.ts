@@ -20,8 +20,8 @@ import {
   createScheduleEvent,
   EventDelivery,
   observeBucket,
-  PolyfaasError,
   responseToResult,
+  WARMUP_EVENT,
 } from '../../src/index.js';
 import { MemoryBucket } from './memory-bucket.js';
 
@@ -74,16 +74,14 @@ export interface MemoryRuntime {
 export async function createMemoryRuntime(app: AppDefinition, options: MemoryRuntimeOptions = {}): Promise<MemoryRuntime> {
   const logs: LogRecord[] = [];
   const log = options.log ?? createLogger({ level: 'debug', sink: (r) => logs.push(r), fields: { app: app.name } });
-  const delivery = new EventDelivery(log, options);
+  // Events only flow after create() returns, so `rt` is always set when delivery runs.
+  const delivery = new EventDelivery(log, options, () => rt);
   const buckets: Record<string, BucketBinding> = {};
   for (const [name, binding] of Object.entries(app.buckets)) {
     buckets[name] = typeof binding === 'string' ? new MemoryBucket(name) : binding;
   }
   Object.assign(buckets, options.buckets ?? {});
-  // Events only flow after create() returns, so `rt` is always set when emit runs.
-  const emit = (event: StorageEvent) => {
-    for (const target of rt.storageTargets(event)) delivery.dispatch(target, event);
-  };
+  const emit = (event: StorageEvent) => void delivery.publish(event);
   const rt: AppRuntime = await AppRuntime.create(app, {
     provider: 'memory',
     log,
@@ -91,27 +89,26 @@ export async function createMemoryRuntime(app: AppDefinition, options: MemoryRun
     wrapBucket: (name, bucket) => observeBucket(name, bucket, emit),
   });
 
-  const targets = (type: 'queue' | 'schedule', match: (t: { queue?: string; cron?: string }) => boolean) =>
-    [...rt.instances.values()].filter((i) => i.fn.trigger.type === type && match(i.fn.trigger));
-
   return {
     async http(request) {
       const req = 'text' in request ? request : createHttpRequest(request);
       return responseToResult(await rt.handleHttp(req));
     },
-    invoke: async (name, event) => rt.instance(name).invoke(event),
+    async invoke(name, event) {
+      const outcome = await rt.handleEvent({ polyfaas: 'invoke', function: name, event });
+      return outcome.status === 'handled' ? outcome.results[0]?.value : undefined;
+    },
     send(queue, body, attributes = {}) {
-      const found = targets('queue', (t) => t.queue === queue);
-      if (found.length === 0) throw new PolyfaasError('NotFound', `No function listens on queue "${queue}"`);
-      const event = createMessageEvent({ queue, body, attributes });
-      for (const target of found) delivery.dispatch(target, event);
+      delivery.publish(createMessageEvent({ queue, body, attributes }));
     },
     tick(name) {
-      const instance = rt.instance(name);
-      if (instance.fn.trigger.type !== 'schedule') throw new PolyfaasError('InvalidArgument', `${name} is not schedule-triggered`);
-      delivery.dispatch(instance, createScheduleEvent({ cron: instance.fn.trigger.cron }));
+      const trigger = rt.instance(name).fn.trigger;
+      delivery.publish(createScheduleEvent({ cron: trigger.type === 'schedule' ? trigger.cron : '' }), { function: name });
     },
-    warmup: async (name) => rt.instance(name).warmup(),
+    async warmup(name) {
+      const outcome = await rt.handleEvent(WARMUP_EVENT, { function: name });
+      return (outcome as Extract<typeof outcome, { status: 'warmed' }>).results[0] as WarmupResult;
+    },
     bucket: (name) => rt.bucket(name),
     idle: () => delivery.idle(),
     deadLetters: delivery.deadLetters,

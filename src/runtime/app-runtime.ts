@@ -2,20 +2,27 @@ import type { ProviderName } from '../context.js';
 import { PolyfaasError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../events/http.js';
 import { json } from '../events/http.js';
+import type { MessageEvent } from '../events/message.js';
+import type { ScheduleEvent } from '../events/schedule.js';
 import type { StorageEvent } from '../events/storage.js';
 import type { AnyFunction, AppDefinition, BucketBinding, Trigger } from '../function.js';
-import { DEFAULT_MAX_BODY_BYTES } from '../function.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from '../function.js';
 import type { Logger } from '../logger.js';
 import { createLogger } from '../logger.js';
 import type { Bucket } from '../storage/types.js';
+import { validateKey } from '../storage/keys.js';
 import { openBucket } from '../storage/url.js';
+import { AttemptCounter } from './attempts.js';
+import type { DeliveryFacts, EventInput, EventOutcome, NeutralEvent } from './event-input.js';
+import { describeValue, isDirectInvocation, neutralKind } from './event-input.js';
+import { rejectedEvent } from './event-failure.js';
+import { EXPECTED_EVENT, selectTargets } from './event-targets.js';
 import type { ErrorBody } from './errors.js';
 import { errorResponse } from './errors.js';
 import type { InvocationOptions } from './instance.js';
 import { FunctionInstance } from './instance.js';
 import { HttpRouter } from './router.js';
-import { matchesStorageTrigger } from './storage-match.js';
-import { WARMUP_HEADER } from './warmup.js';
+import { isWarmupEvent, WARMUP_HEADER } from './warmup.js';
 
 /** Options for {@link AppRuntime.create}. */
 export interface AppRuntimeOptions {
@@ -37,6 +44,7 @@ export interface AppRuntimeOptions {
 export class AppRuntime {
   readonly instances = new Map<string, FunctionInstance>();
   private readonly router = new HttpRouter<FunctionInstance>();
+  private readonly attempts = new AttemptCounter();
 
   private constructor(
     readonly app: AppDefinition,
@@ -66,11 +74,16 @@ export class AppRuntime {
     return new AppRuntime(app, options.provider, log, buckets, options.concurrency ?? Infinity);
   }
 
-  /** A logical bucket by name; `InvalidArgument` if the app does not declare it. */
+  /**
+   * A logical bucket by name. An undeclared name is a bug in the app, not in
+   * the request: `Internal` (500), with the names the app does declare in the log.
+   */
   bucket(name: string): Bucket {
     const found = this.buckets.get(name);
     if (!found) {
-      throw new PolyfaasError('InvalidArgument', `Unknown bucket "${name}" (declared: ${[...this.buckets.keys()].join(', ') || 'none'})`);
+      const declared = [...this.buckets.keys()].join(', ') || 'none';
+      this.log.error('misconfiguration: unknown bucket', { bucket: String(name).slice(0, 100), declared });
+      throw new PolyfaasError('Internal', `Unknown bucket "${String(name).slice(0, 100)}" (declared: ${declared})`);
     }
     return found;
   }
@@ -87,12 +100,86 @@ export class AppRuntime {
     await Promise.all([...this.instances.values()].map((i) => i.ensureInit()));
   }
 
-  /** Functions whose storage triggers match an event. */
-  storageTargets(event: StorageEvent): FunctionInstance[] {
-    return [...this.instances.values()].filter((i) => {
-      const trigger = i.fn.trigger as Trigger;
-      return trigger.type === 'storage' && matchesStorageTrigger(trigger, event);
-    });
+  /**
+   * The names of the functions an event goes to (see {@link handleEvent}), for
+   * runtimes that deliver and retry each target on its own. Throws the
+   * not-retried failure an unroutable event gets.
+   */
+  eventTargets(input: EventInput, facts: Pick<DeliveryFacts, 'function' | 'rules'> = {}): string[] {
+    if (isWarmupEvent(input)) return facts.function ? [this.instance(facts.function).fn.name] : [...this.instances.keys()];
+    if (isDirectInvocation(input)) return [this.instance(input.function).fn.name];
+    return this.targetsOf(input, facts).map((i) => i.fn.name);
+  }
+
+  /**
+   * The one entry point for every non-HTTP event: storage, queue message,
+   * schedule, warm-up ping and direct invocation. Adapters translate the
+   * provider's shape into `input` and pass what the platform said in `facts`;
+   * everything else happens here, the same on every platform:
+   * - target selection (storage filters, queue names, schedule rules, `facts.function`);
+   * - checks: storage keys obey the bucket key rules, a direct invocation carries the
+   *   event kind its function expects; failing either is a not-retried coded failure;
+   * - warm-up: the {@link WARMUP_EVENT} marker, or a message whose body is it, runs `init` only;
+   * - attempts: the platform's number, else counted per delivery key; a message's
+   *   `deliveryCount` always equals `ctx.attempt`;
+   * - deadline: received + the function's `timeoutMs`, capped by the platform's maximum and deadline.
+   *
+   * Resolves when every target succeeded (or nothing wanted the event); rejects
+   * with the first failure otherwise (other targets still run). Failures that a
+   * retry cannot fix are marked, see {@link isRetried}.
+   */
+  async handleEvent(input: EventInput, facts: DeliveryFacts = {}): Promise<EventOutcome> {
+    const scope = facts.function === undefined ? undefined : this.instanceFor(facts.function);
+    if (isWarmupEvent(input) || (neutralKind(input) === 'queue' && isWarmupBody(input as MessageEvent))) {
+      const targets = scope ? [scope] : [...this.instances.values()];
+      return { status: 'warmed', results: await Promise.all(targets.map((i) => i.warmup())) };
+    }
+    let targets: FunctionInstance[];
+    let event: unknown;
+    if (isDirectInvocation(input)) {
+      const target = this.instanceFor(input.function);
+      if (scope && scope !== target) throw rejectedEvent('NotFound', `This deployment runs ${scope.fn.name}, not ${input.function}`);
+      event = checkedDirectEvent(target.fn, input.event);
+      targets = [target];
+    } else {
+      event = input;
+      targets = this.targetsOf(input, facts, scope);
+    }
+    if (targets.length === 0) return { status: 'skipped', reason: `no function's trigger matches ${describeEvent(event)}` };
+    const received = facts.received ?? Date.now();
+    const settled = await Promise.allSettled(targets.map((t) => this.runTarget(t, event, facts, received)));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return {
+      status: 'handled',
+      results: settled.map((r, i) => ({ function: (targets[i] as FunctionInstance).fn.name, value: (r as PromiseFulfilledResult<unknown>).value })),
+    };
+  }
+
+  private targetsOf(input: EventInput, facts: Pick<DeliveryFacts, 'function' | 'rules'>, scope?: FunctionInstance): FunctionInstance[] {
+    const kind = neutralKind(input);
+    if (kind !== 'storage' && kind !== 'queue' && kind !== 'schedule') {
+      throw rejectedEvent('InvalidArgument', `Not an event polyfaas can deliver: ${describeValue(input)}`);
+    }
+    if (kind === 'storage') checkEventKey(input as StorageEvent);
+    const scoped = scope ?? (facts.function === undefined ? undefined : this.instanceFor(facts.function));
+    return selectTargets([...this.instances.values()], input as NeutralEvent, kind, scoped, facts.rules);
+  }
+
+  private async runTarget(target: FunctionInstance, event: unknown, facts: DeliveryFacts, received: number): Promise<unknown> {
+    const key = `${target.fn.name}\n${facts.deliveryKey ?? ''}\n${String((event as { id?: unknown }).id ?? facts.requestId ?? '')}`;
+    const attempt = facts.attempt ?? this.attempts.next(key);
+    const delivered = asDelivered(target.fn, event, attempt);
+    const own = received + Math.min(target.fn.timeoutMs ?? DEFAULT_TIMEOUT_MS, facts.maxTimeoutMs ?? Infinity);
+    const deadline = Math.min(own, facts.deadline ?? Infinity);
+    return target.invoke(delivered, { attempt, deadline, ...(facts.requestId ? { requestId: facts.requestId } : {}) });
+  }
+
+  /** {@link instance} for event delivery: an unknown name is a not-retried failure. */
+  private instanceFor(name: string): FunctionInstance {
+    const found = this.instances.get(name);
+    if (!found) throw rejectedEvent('NotFound', `No function named "${String(name).slice(0, 100)}" (has: ${[...this.instances.keys()].join(', ')})`);
+    return found;
   }
 
   /**
@@ -137,6 +224,54 @@ export class AppRuntime {
   get functions(): readonly AnyFunction[] {
     return this.app.functions;
   }
+}
+
+/** Keys from provider events obey the same rules as keys handlers pass to a bucket. */
+function checkEventKey(event: StorageEvent): void {
+  try {
+    validateKey(event.key);
+  } catch (err) {
+    const reason = (err as PolyfaasError).details?.reason;
+    throw rejectedEvent('InvalidArgument', `Storage event for bucket "${event.bucket}" names an invalid key: ${String(reason ?? 'invalid')}`, {
+      key: event.key.slice(0, 200),
+      reason,
+    });
+  }
+}
+
+/** The event a direct invocation carries, if it is the kind the function's trigger delivers. */
+function checkedDirectEvent(fn: AnyFunction, event: unknown): unknown {
+  const expected = (fn.trigger as Trigger).type;
+  if (neutralKind(event) !== expected) {
+    throw rejectedEvent('InvalidArgument', `${fn.name} is ${expected}-triggered: invoke it with ${EXPECTED_EVENT[expected]}, not ${describeValue(event)}`, {
+      expected: EXPECTED_EVENT[expected],
+    });
+  }
+  if (expected === 'storage') checkEventKey(event as StorageEvent);
+  return event;
+}
+
+/** What the handler sees: a message's `deliveryCount` is its attempt, a tick names the cron of the trigger that fired. */
+function asDelivered(fn: AnyFunction, event: unknown, attempt: number): unknown {
+  const trigger = fn.trigger as Trigger;
+  if (trigger.type === 'queue' && neutralKind(event) === 'queue') return { ...(event as MessageEvent), deliveryCount: attempt };
+  if (trigger.type === 'schedule' && (event as ScheduleEvent).cron !== trigger.cron) return { ...(event as ScheduleEvent), cron: trigger.cron, subject: trigger.cron };
+  return event;
+}
+
+function isWarmupBody(message: MessageEvent): boolean {
+  // Only a tiny body can be the marker; never parse real payloads for it.
+  if (message.body.byteLength > 64) return false;
+  try {
+    return isWarmupEvent(JSON.parse(new TextDecoder().decode(message.body)));
+  } catch {
+    return false;
+  }
+}
+
+function describeEvent(event: unknown): string {
+  const e = event as { type?: string; subject?: string };
+  return `${e.type ?? 'event'}${e.subject ? ` ${e.subject}` : ''}`;
 }
 
 function withParams(request: HttpRequest, params: Record<string, string>): HttpRequest {

@@ -1,7 +1,15 @@
 import { PolyfaasError } from '../errors.js';
 import { DEFAULT_RETRIES } from '../function.js';
 import type { Logger } from '../logger.js';
-import type { FunctionInstance } from './instance.js';
+import type { DeliveryFacts, EventInput, EventOutcome } from './event-input.js';
+import { isRetried } from './event-failure.js';
+
+/** The part of `AppRuntime` delivery needs: its event entry point and target selection. */
+export interface EventRunner {
+  handleEvent(input: EventInput, facts: DeliveryFacts): Promise<EventOutcome>;
+  eventTargets(input: EventInput, facts?: Pick<DeliveryFacts, 'function'>): string[];
+  instance(name: string): { readonly fn: { readonly retries?: number } };
+}
 
 /** An event that failed every attempt, kept for inspection and replay. */
 export interface DeadLetter {
@@ -39,14 +47,27 @@ export class EventDelivery {
 
   constructor(
     private readonly log: Logger,
-    private readonly options: DeliveryOptions = {},
+    private readonly options: DeliveryOptions,
+    /** The runtime events go to; a getter, as runtimes create their delivery before themselves. */
+    private readonly runtime: () => EventRunner,
   ) {}
 
-  /** Queue an event for a function; returns at once. */
-  dispatch(instance: FunctionInstance, event: unknown): void {
+  /**
+   * Queue an event for every function it targets, each delivered and retried on
+   * its own; returns at once. Throws (synchronously) what the runtime says
+   * about an event nobody can take, e.g. `NotFound` for a queue without listeners.
+   */
+  publish(event: EventInput, scope: Pick<DeliveryFacts, 'function'> = {}): number {
+    const targets = this.runtime().eventTargets(event, scope);
+    for (const fn of targets) this.dispatch(fn, event);
+    return targets.length;
+  }
+
+  /** Queue an event for one function; returns at once. */
+  dispatch(fn: string, event: EventInput): void {
     const task = (async () => {
-      await this.deliver(instance, event);
-      if (this.options.deliverTwice) await this.deliver(instance, event);
+      await this.deliver(fn, event);
+      if (this.options.deliverTwice) await this.deliver(fn, event);
     })();
     this.pending.add(task);
     void task.finally(() => this.pending.delete(task));
@@ -57,24 +78,25 @@ export class EventDelivery {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  private async deliver(instance: FunctionInstance, event: unknown): Promise<void> {
-    const attempts = 1 + (this.options.retries ?? instance.fn.retries ?? DEFAULT_RETRIES);
+  private async deliver(fn: string, event: EventInput): Promise<void> {
+    const attempts = 1 + (this.options.retries ?? this.runtime().instance(fn).fn.retries ?? DEFAULT_RETRIES);
     const delay = this.options.retryDelayMs ?? 10;
     for (let attempt = 1; ; attempt++) {
       try {
-        await instance.invoke(event, { attempt });
+        await this.runtime().handleEvent(event, { function: fn, attempt });
         return;
       } catch (err) {
         const code = err instanceof PolyfaasError ? err.code : 'Internal';
         const message = err instanceof Error ? err.message : String(err);
-        if (attempt >= attempts) {
-          const letter: DeadLetter = { function: instance.fn.name, event, attempts: attempt, error: { code, message }, time: new Date() };
+        // A failure no retry can fix (an invalid key, the wrong kind of event) is dead-lettered at once.
+        if (attempt >= attempts || !isRetried(err)) {
+          const letter: DeadLetter = { function: fn, event, attempts: attempt, error: { code, message }, time: new Date() };
           this.deadLetters.push(letter);
-          this.log.error('event dead-lettered', { fn: instance.fn.name, attempts: attempt, code, message });
+          this.log.error('event dead-lettered', { fn, attempts: attempt, code, message });
           this.options.onDeadLetter?.(letter);
           return;
         }
-        this.log.warn('event failed, retrying', { fn: instance.fn.name, attempt, code, message });
+        this.log.warn('event failed, retrying', { fn, attempt, code, message });
         await new Promise((r) => setTimeout(r, delay * 2 ** (attempt - 1)));
       }
     }

@@ -133,7 +133,7 @@ describe('Lambda events from AWS fixtures', () => {
   it('S3 ObjectCreated: maps the bucket to the logical one and keeps size, etag and time', async () => {
     seen.length = 0;
     const result = await call(fixture('s3-put'), 's3-1');
-    expect(result).toEqual({ processed: 1, skipped: 0 });
+    expect(result).toEqual({ processed: 1, skipped: 0, rejected: 0 });
     const e = seen[0]?.event as StorageEvent;
     expect(seen[0]?.fn).toBe('on-upload');
     expect(e).toMatchObject({ kind: 'created', bucket: 'data', key: 'HappyFace.jpg', size: 1024, etag: 'd41d8cd98f00b204e9800998ecf8427e', source: 'arn:aws:s3:::sourcebucket' });
@@ -160,7 +160,7 @@ describe('Lambda events from AWS fixtures', () => {
     const event = fixture('s3-put');
     const record = (event.Records as object[])[0] as { s3: { bucket: { name: string } } };
     const foreign = { ...record, s3: { ...record.s3, bucket: { ...record.s3.bucket, name: 'someone-elses' } } };
-    expect(await call({ Records: [record, foreign, record] })).toEqual({ processed: 2, skipped: 1 });
+    expect(await call({ Records: [record, foreign, record] })).toEqual({ processed: 2, skipped: 1, rejected: 0 });
     expect(seen).toHaveLength(2);
   });
 

@@ -15,24 +15,3 @@ export function platformDeadline(context: LambdaContextLike | undefined): number
   const remaining = context?.getRemainingTimeInMillis?.();
   return typeof remaining === 'number' && Number.isFinite(remaining) && remaining > 0 ? Date.now() + remaining : undefined;
 }
-
-/**
- * Counts deliveries per request id. Lambda retries a failed asynchronous
- * invocation (S3, SNS, EventBridge) with the same `awsRequestId`, usually on
- * the same warm container, so this is how `ctx.attempt` learns it is a retry.
- * Bounded: the oldest ids are forgotten first.
- */
-export class AttemptTracker {
-  private readonly seen = new Map<string, number>();
-
-  constructor(private readonly capacity = 1000) {}
-
-  /** Record one more delivery of `requestId` and return its 1-based attempt number. */
-  next(requestId: string): number {
-    const attempt = (this.seen.get(requestId) ?? 0) + 1;
-    this.seen.delete(requestId);
-    this.seen.set(requestId, attempt);
-    if (this.seen.size > this.capacity) this.seen.delete(this.seen.keys().next().value as string);
-    return attempt;
-  }
-}

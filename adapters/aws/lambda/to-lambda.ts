@@ -1,20 +1,25 @@
-import type { S3EventRecord, SQSBatchResponse } from 'aws-lambda';
-import type { AnyFunction, AppDefinition, BucketBinding, FunctionInstance, Logger, Trigger } from '../../../src/index.js';
+import type { S3EventRecord, SNSEventRecord, SQSBatchResponse } from 'aws-lambda';
+import type { AnyFunction, AppDefinition, BucketBinding, DeliveryFacts, EventInput, Logger, WarmupResult } from '../../../src/index.js';
 import {
   AppRuntime,
   bucketBindingsFromEnv,
   createScheduleEvent,
   defineApp,
+  hostFailure,
+  isRetried,
   isWarmupEvent,
+  lazy,
+  malformedEvent,
   PolyfaasError,
+  WARMUP_EVENT,
 } from '../../../src/index.js';
 import type { S3BucketOptions } from '../s3/s3-bucket.js';
 import { registerSchemes } from '../s3/s3-bucket.js';
 import { directEvent, isInvokeEnvelope } from './direct-invoke.js';
 import { httpEventKind, toHttpRequest, toLambdaResult } from './http-events.js';
 import type { LambdaContextLike } from './lambda-context.js';
-import { AttemptTracker, platformDeadline } from './lambda-context.js';
-import { arnName, isSnsEvent, isSqsEvent, snsToMessage, sqsToMessage } from './message-events.js';
+import { platformDeadline } from './lambda-context.js';
+import { isSnsEvent, isSqsEvent, snsToMessage, sqsToMessage } from './message-events.js';
 import { isS3Event, toStorageEvent } from './s3-events.js';
 import { isEventBridgeEvent, isScheduledEvent, ruleNames } from './schedule-events.js';
 
@@ -46,12 +51,24 @@ export interface LambdaHandlers {
   functions: Readonly<Record<string, LambdaHandler>>;
 }
 
+/** What an S3 or SNS invocation returns when no record needs a retry. */
+export interface RecordsResult {
+  /** Records at least one function handled. */
+  processed: number;
+  /** Records outside the app's bucket bindings or no trigger wanted. */
+  skipped: number;
+  /** Records failed for good (malformed, invalid key): logged, acknowledged, never retried. */
+  rejected: number;
+}
+
 /**
  * Run an app on AWS Lambda. Each event shape is translated at the edge —
  * API Gateway REST (v1) and HTTP API (v2), Function URLs, ALB, S3, SQS
  * (partial batch failures), SNS, EventBridge schedules, direct invocation and
- * warm-up pings — and answered in the shape its trigger expects. Apps are
- * initialised once per container and reused across invocations.
+ * warm-up pings — and answered in the shape its trigger expects. Everything
+ * else (targets, key checks, attempts, deadlines, warm-up) is
+ * `AppRuntime.handleEvent`. Apps are initialised once per container and
+ * reused across invocations.
  *
  * @example
  * ```ts
@@ -83,159 +100,154 @@ export function toLambda(app: AppDefinition, options: ToLambdaOptions = {}): Lam
   return { handler, functions };
 }
 
-interface Invocation {
-  requestId: string;
-  platformDeadline: number | undefined;
-  attempt: () => number;
-}
-
 /** The functions one handler serves, with their runtime created once per container. */
 class Scope {
-  private runtimePromise: Promise<AppRuntime> | undefined;
-  private readonly attempts = new AttemptTracker();
+  /** A failed start (bucket unreachable) is retried on the next event. */
+  private readonly runtime: () => Promise<AppRuntime>;
 
   constructor(
-    private readonly app: AppDefinition,
+    app: AppDefinition,
     private readonly bindings: Record<string, BucketBinding>,
-    private readonly log: Logger | undefined,
+    log: Logger | undefined,
     /** Set when the scope is one function; the whole app otherwise. */
     private readonly only?: AnyFunction,
   ) {
-  }
-
-  private runtime(): Promise<AppRuntime> {
-    this.runtimePromise ??= AppRuntime.create(this.app, { provider: 'aws', concurrency: 1, buckets: this.bindings, ...(this.log ? { log: this.log } : {}) }).catch((err: unknown) => {
-      this.runtimePromise = undefined; // a failed start (bucket unreachable) is retried on the next event
-      throw err;
-    });
-    return this.runtimePromise;
+    this.runtime = lazy(() => AppRuntime.create(app, { provider: 'aws', concurrency: 1, buckets: bindings, ...(log ? { log } : {}) }));
   }
 
   async handle(event: unknown, context: LambdaContextLike | undefined): Promise<unknown> {
     // Warm instances keep timers (model refresh); Lambda must not wait for them to return.
     if (context && 'callbackWaitsForEmptyEventLoop' in context) context.callbackWaitsForEmptyEventLoop = false;
     const requestId = context?.awsRequestId ?? crypto.randomUUID();
-    const inv: Invocation = { requestId, platformDeadline: platformDeadline(context), attempt: () => this.attempts.next(requestId) };
+    const deadline = platformDeadline(context);
+    const facts: DeliveryFacts = { requestId, deliveryKey: requestId, ...(deadline ? { deadline } : {}), ...(this.only ? { function: this.only.name } : {}) };
     const raw = { event, context };
     const rt = await this.runtime();
 
     if (isWarmupEvent(event)) {
-      const results = await Promise.all([...rt.instances.values()].map((i) => i.warmup()));
+      const outcome = await rt.handleEvent(WARMUP_EVENT, facts);
+      const results = outcome.status === 'warmed' ? outcome.results : ([] as WarmupResult[]);
       return this.only ? results[0] : { warm: true, functions: results };
     }
     const http = httpEventKind(event);
     if (http) {
       const request = toHttpRequest(event, http, raw);
       // The instance caps this at the function's own timeoutMs.
-      const deadline = inv.platformDeadline;
       const response = await rt.handleHttp(request, { requestId, ...(deadline ? { deadline } : {}) });
       return toLambdaResult(response, http, event);
     }
-    if (isS3Event(event)) return this.s3(rt, event.Records, inv, raw);
-    if (isSqsEvent(event)) return this.sqs(rt, event.Records, inv, raw);
-    if (isSnsEvent(event)) {
-      for (const record of event.Records) {
-        const message = snsToMessage(record, raw);
-        await this.invokeAll(this.queueTargets(rt, message.queue), message, inv, inv.attempt());
-      }
-      return undefined;
-    }
+    if (isSqsEvent(event)) return this.sqs(rt, event.Records, facts, raw);
+    if (isS3Event(event)) return this.records(rt, event.Records, facts, 'S3 record', (r: S3EventRecord) => toStorageEvent(r, this.bindings, raw));
+    if (isSnsEvent(event)) return this.records(rt, event.Records, facts, 'SNS record', (r: SNSEventRecord) => ({ event: snsToMessage(r, raw) }));
     if (isScheduledEvent(event)) {
-      const attempt = inv.attempt();
-      const targets = this.scheduleTargets(rt, ruleNames(event));
-      for (const t of targets) {
-        const fired = createScheduleEvent({ cron: (t.fn.trigger as { cron: string }).cron, id: event.id, source: event.source, time: new Date(event.time), raw });
-        await this.invokeOne(t, fired, inv, attempt);
-      }
-      return undefined;
+      const fired = (e: typeof event) => {
+        const time = new Date(e.time);
+        if (Number.isNaN(time.getTime())) throw new PolyfaasError('InvalidArgument', 'EventBridge event has no valid time');
+        // The runtime fills in the cron of the function the rule fired.
+        return { event: createScheduleEvent({ cron: '', id: e.id, source: e.source, time, raw }) };
+      };
+      return this.records(rt, [event], { ...facts, rules: ruleNames(event) }, 'EventBridge event', fired);
     }
-    if (isInvokeEnvelope(event)) return this.direct(rt, rt.instance(event.function), event.payload, inv, raw);
-    if (!looksLikeAwsEvent(event) && this.only) return this.direct(rt, rt.instance(this.only.name), event, inv, raw);
+    if (isInvokeEnvelope(event)) return this.direct(rt, event.function, event.payload, facts, raw);
+    if (!looksLikeAwsEvent(event) && this.only) return this.direct(rt, this.only.name, event, facts, raw);
     throw new PolyfaasError('InvalidArgument', `Unsupported Lambda event shape${this.only ? '' : ' (a direct invocation of a whole-app handler must name the function: { "polyfaas": "invoke", "function": "…", "payload": … })'}`, {
       details: { keys: typeof event === 'object' && event !== null ? Object.keys(event).slice(0, 10) : [typeof event], ...(isEventBridgeEvent(event) ? { source: (event as { source: string }).source } : {}) },
     });
   }
 
-  private async invokeOne(target: FunctionInstance, event: unknown, inv: Invocation, attempt: number): Promise<unknown> {
-    const deadline = inv.platformDeadline; // capped at the function's timeoutMs by the instance
-    return target.invoke(event, { requestId: inv.requestId, attempt, ...(deadline ? { deadline } : {}) });
-  }
-
-  private async invokeAll(targets: FunctionInstance[], event: unknown, inv: Invocation, attempt: number): Promise<void> {
-    const results = await Promise.allSettled(targets.map((t) => this.invokeOne(t, event, inv, attempt)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-  }
-
-  /** Every record is handled; any failure fails the invocation so Lambda retries it (handlers are idempotent). */
-  private async s3(rt: AppRuntime, records: S3EventRecord[], inv: Invocation, raw: unknown): Promise<{ processed: number; skipped: number }> {
-    const attempt = inv.attempt();
-    let processed = 0;
-    let skipped = 0;
-    const failures: unknown[] = [];
+  /**
+   * Asynchronous sources (S3, SNS, EventBridge): every record is handled on its
+   * own, a bad one never stops the others. Any retryable failure fails the
+   * invocation so Lambda retries it (handlers are idempotent); records that no
+   * retry can fix (malformed, invalid key) are logged and acknowledged, since
+   * Lambda cannot be told to retry only some records of an async event.
+   */
+  private async records<R>(
+    rt: AppRuntime,
+    records: readonly R[],
+    facts: DeliveryFacts,
+    what: string,
+    translate: (record: R) => { event: EventInput } | { skipped: string },
+  ): Promise<RecordsResult> {
+    const result: RecordsResult = { processed: 0, skipped: 0, rejected: 0 };
+    let retry: unknown;
     for (const record of records) {
-      const result = toStorageEvent(record, this.bindings, raw);
-      if ('skipped' in result) {
-        skipped++;
-        rt.log.debug('S3 record skipped', { reason: result.skipped });
-        continue;
-      }
-      const targets = rt.storageTargets(result.event);
-      if (targets.length === 0) skipped++;
-      else processed++;
       try {
-        await this.invokeAll(targets, result.event, inv, attempt);
+        let translated: ReturnType<typeof translate>;
+        try {
+          translated = translate(record);
+        } catch (err) {
+          throw malformedEvent(err, what);
+        }
+        if ('skipped' in translated) {
+          result.skipped++;
+          rt.log.debug(`${what} skipped`, { reason: translated.skipped });
+          continue;
+        }
+        const outcome = await rt.handleEvent(translated.event, facts);
+        if (outcome.status === 'skipped') result.skipped++;
+        else result.processed++;
       } catch (err) {
-        failures.push(err);
+        if (isRetried(err)) retry ??= err;
+        else {
+          result.rejected++;
+          hostFailure(err, rt.log, { record: what, retried: false });
+        }
       }
     }
-    if (failures.length) throw failures[0];
-    return { processed, skipped };
+    if (retry !== undefined) throw hostFailure(retry, rt.log, { record: what });
+    return result;
   }
 
-  /** Messages are handled one by one; only failed ones go back to the queue (`ReportBatchItemFailures`). */
-  private async sqs(rt: AppRuntime, records: Parameters<typeof sqsToMessage>[0][], inv: Invocation, raw: unknown): Promise<SQSBatchResponse> {
+  /**
+   * Messages are handled one by one; only failed ones go back to the queue
+   * (`ReportBatchItemFailures`), including ones no retry can fix: SQS's redrive
+   * policy then moves them to the dead-letter queue. A record without a
+   * `messageId` cannot be reported; it is logged and dropped when it fails.
+   */
+  private async sqs(rt: AppRuntime, records: Parameters<typeof sqsToMessage>[0][], facts: DeliveryFacts, raw: unknown): Promise<SQSBatchResponse> {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of records) {
-      const message = sqsToMessage(record, raw);
+      const messageId = typeof record?.messageId === 'string' && record.messageId ? record.messageId : undefined;
       try {
-        await this.invokeAll(this.queueTargets(rt, message.queue), message, inv, message.deliveryCount);
+        let message: ReturnType<typeof sqsToMessage>;
+        try {
+          message = sqsToMessage(record, raw);
+        } catch (err) {
+          throw malformedEvent(err, 'SQS record');
+        }
+        await rt.handleEvent(message, { ...facts, attempt: message.deliveryCount });
       } catch (err) {
-        rt.log.warn('SQS message failed; it returns to the queue', { messageId: record.messageId, err: err instanceof Error ? err.message : String(err) });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
+        const failure = hostFailure(err, rt.log, { messageId, retried: isRetried(err) });
+        if (messageId) batchItemFailures.push({ itemIdentifier: messageId });
+        else rt.log.error('SQS record without messageId failed; it cannot be returned to the queue', { code: failure.code });
       }
     }
     return { batchItemFailures };
   }
 
-  /** One function's handler takes whatever its event source mapping sends; the whole app matches queue names. */
-  private queueTargets(rt: AppRuntime, queue: string): FunctionInstance[] {
-    const all = [...rt.instances.values()].filter((i) => (i.fn.trigger as Trigger).type === 'queue');
-    const targets = this.only ? all : all.filter((i) => (i.fn.trigger as { queue: string }).queue === queue);
-    if (targets.length === 0) throw new PolyfaasError('NotFound', `No function listens on queue or topic "${arnName(queue)}"`);
-    return targets;
-  }
-
-  private scheduleTargets(rt: AppRuntime, rules: string[]): FunctionInstance[] {
-    const all = [...rt.instances.values()].filter((i) => (i.fn.trigger as Trigger).type === 'schedule');
-    if (this.only || all.length === 1) {
-      if (all.length === 0) throw new PolyfaasError('InvalidArgument', `${this.only?.name ?? 'The app'} is not schedule-triggered`);
-      return all;
+  /** A direct invocation: the payload becomes the event the function's trigger expects; failures go back to the caller. */
+  private async direct(rt: AppRuntime, name: string, payload: unknown, facts: DeliveryFacts, raw: unknown): Promise<unknown> {
+    const target = rt.instance(name);
+    let event: unknown;
+    try {
+      event = directEvent(target.fn, payload, facts.requestId as string, raw);
+    } catch (err) {
+      throw malformedEvent(err, `direct invocation of ${name}`);
     }
-    // Several schedules in one Lambda: the rule name says which (the generated templates name rules after functions).
-    const named = all.filter((i) => rules.some((rule) => rule === i.fn.name || rule.endsWith(`-${i.fn.name}`)));
-    if (named.length === 0) throw new PolyfaasError('NotFound', `No scheduled function matches rule ${rules.join(', ')}`);
-    return named;
-  }
-
-  private async direct(rt: AppRuntime, target: FunctionInstance, payload: unknown, inv: Invocation, raw: unknown): Promise<unknown> {
-    const event = directEvent(target.fn, payload, inv.requestId, raw);
-    if ((target.fn.trigger as Trigger).type === 'http') {
-      const deadline = inv.platformDeadline;
-      const response = await rt.handleHttp(event as Parameters<AppRuntime['handleHttp']>[0], { requestId: inv.requestId, ...(deadline ? { deadline } : {}) });
+    if (target.fn.trigger.type === 'http') {
+      const response = await rt.handleHttp(event as Parameters<AppRuntime['handleHttp']>[0], {
+        ...(facts.requestId ? { requestId: facts.requestId } : {}),
+        ...(facts.deadline ? { deadline: facts.deadline } : {}),
+      });
       return toLambdaResult(response, 'apigw-v2', undefined);
     }
-    return this.invokeOne(target, event, inv, inv.attempt());
+    try {
+      const outcome = await rt.handleEvent({ polyfaas: 'invoke', function: name, event }, facts);
+      return outcome.status === 'handled' ? outcome.results[0]?.value : undefined;
+    } catch (err) {
+      throw hostFailure(err, rt.log, { function: name });
+    }
   }
 }
 
