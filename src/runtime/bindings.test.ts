@@ -17,4 +17,19 @@ describe('bucket bindings', () => {
     expect(resolveProviderObject(bindings, { scheme: 's3', bucket: 'elsewhere', key: 'fashion/a' })).toBeUndefined();
     expect(resolveProviderObject(bindings, { scheme: 's3', bucket: 'prod', key: 'unrelated/a' })).toBeUndefined();
   });
+
+  it('treats a binding path without a trailing slash as a folder, and never maps objects outside it', () => {
+    const bindings = { data: 's3://bkt/pre' };
+    expect(resolveProviderObject(bindings, { scheme: 's3', bucket: 'bkt', key: 'pre/x.png' })).toEqual({ bucket: 'data', key: 'x.png' });
+    expect(resolveProviderObject(bindings, { scheme: 's3', bucket: 'bkt', key: 'prefix-unrelated/z.png' })).toBeUndefined();
+    expect(resolveProviderObject(bindings, { scheme: 's3', bucket: 'bkt', key: 'pre' })).toBeUndefined();
+    expect(resolveProviderObject({ data: 'gs://bkt//pre' }, { scheme: 'gs', bucket: 'bkt', key: 'pre/a' })).toEqual({ bucket: 'data', key: 'a' });
+    expect(resolveProviderObject({ data: 'azblob://c/p%20q' }, { scheme: 'azblob', bucket: 'c', key: 'p q/a' })).toEqual({ bucket: 'data', key: 'a' });
+  });
+
+  it('picks the binding with the longest prefix when bindings overlap', () => {
+    const bindings = { all: 's3://bkt', models: 's3://bkt/models' };
+    expect(resolveProviderObject(bindings, { scheme: 's3', bucket: 'bkt', key: 'models/m.json' })).toEqual({ bucket: 'models', key: 'm.json' });
+    expect(resolveProviderObject(bindings, { scheme: 's3', bucket: 'bkt', key: 'raw/a.png' })).toEqual({ bucket: 'all', key: 'raw/a.png' });
+  });
 });

@@ -42,23 +42,44 @@ export interface ProviderObjectRef {
  * Map a provider object back to the app's logical bucket and key, using the
  * bindings: `s3://raw-bucket/fashion/` + `fashion/a.png` → `{ bucket: 'data', key: 'a.png' }`.
  * Returns undefined when no binding covers the object (the event is not for this app).
+ *
+ * A binding's path is a folder, as every bucket driver stores it: `s3://bkt/pre`
+ * means the prefix `pre/`, so `pre/x.png` is the key `x.png` and
+ * `prefix-other/z.png` is not the app's at all. When bindings overlap, the
+ * longest prefix wins. Every cloud adapter maps its events through here.
  */
 export function resolveProviderObject(
   bindings: Readonly<Record<string, BucketBinding>>,
   ref: ProviderObjectRef,
 ): { bucket: string; key: string } | undefined {
+  let best: { bucket: string; key: string; prefix: string } | undefined;
   for (const [logical, binding] of Object.entries(bindings)) {
     if (typeof binding !== 'string') continue;
-    let url: URL;
-    try {
-      url = new URL(binding);
-    } catch (err) {
-      throw new PolyfaasError('InvalidArgument', `Bucket binding for "${logical}" is not a URL: ${binding}`, { cause: err });
+    const location = bindingLocation(logical, binding);
+    if (location.scheme !== ref.scheme.toLowerCase() || location.bucket !== ref.bucket) continue;
+    if (!ref.key.startsWith(location.prefix)) continue;
+    if (!best || location.prefix.length > best.prefix.length) {
+      best = { bucket: logical, key: ref.key.slice(location.prefix.length), prefix: location.prefix };
     }
-    if (url.protocol.replace(/:$/, '') !== ref.scheme || url.hostname !== ref.bucket) continue;
-    const prefix = decodeURIComponent(url.pathname.replace(/^\//, ''));
-    if (!ref.key.startsWith(prefix)) continue;
-    return { bucket: logical, key: ref.key.slice(prefix.length) };
   }
-  return undefined;
+  return best && { bucket: best.bucket, key: best.key };
+}
+
+/** Scheme, bucket and folder prefix (empty or ending in `/`) of a binding URL. */
+export function bindingLocation(logical: string, binding: string): { scheme: string; bucket: string; prefix: string } {
+  let url: URL;
+  try {
+    url = new URL(binding);
+  } catch (err) {
+    throw new PolyfaasError('InvalidArgument', `Bucket binding for "${logical}" is not a URL: ${binding}`, { cause: err });
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch (err) {
+    throw new PolyfaasError('InvalidArgument', `Bucket binding for "${logical}" has a malformed path: ${binding}`, { cause: err });
+  }
+  const trimmed = path.replace(/^\/+/, '');
+  const prefix = trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+  return { scheme: url.protocol.replace(/:$/, '').toLowerCase(), bucket: url.hostname, prefix };
 }
