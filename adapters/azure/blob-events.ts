@@ -36,7 +36,7 @@ export function storageEventFromBlobTrigger(
   const path = meta.blobTrigger;
   if (typeof path !== 'string' || !path.includes('/')) return undefined;
   const slash = path.indexOf('/');
-  const ref = resolveProviderObject(withPrefixSlash(bindings), { scheme: 'azblob', bucket: path.slice(0, slash), key: path.slice(slash + 1) });
+  const ref = resolveProviderObject(bindings, { scheme: 'azblob', bucket: path.slice(0, slash), key: path.slice(slash + 1) });
   if (!ref) return undefined;
   const props = meta.properties ?? {};
   const etag = props.eTag ?? props.etag ?? '';
@@ -83,7 +83,7 @@ export function storageEventFromEventGrid(event: unknown, bindings: Readonly<Rec
   const kind = type === 'Microsoft.Storage.BlobCreated' ? 'created' : type === 'Microsoft.Storage.BlobDeleted' ? 'deleted' : undefined;
   const match = SUBJECT.exec(e.subject ?? '');
   if (!kind || !match) return undefined;
-  const ref = resolveProviderObject(withPrefixSlash(bindings), { scheme: 'azblob', bucket: match[1] as string, key: match[2] as string });
+  const ref = resolveProviderObject(bindings, { scheme: 'azblob', bucket: match[1] as string, key: match[2] as string });
   if (!ref) return undefined;
   const time = e.eventTime ?? e.time;
   return createStorageEvent({
@@ -97,13 +97,4 @@ export function storageEventFromEventGrid(event: unknown, bindings: Readonly<Rec
     ...(time ? { time: new Date(time) } : {}),
     raw: event,
   });
-}
-
-/** `azblob://c/prefix` means the folder `prefix/`, as `AzureBlobBucket` reads it; match events the same way. */
-function withPrefixSlash(bindings: Readonly<Record<string, BucketBinding>>): Record<string, BucketBinding> {
-  const out: Record<string, BucketBinding> = {};
-  for (const [name, binding] of Object.entries(bindings)) {
-    out[name] = typeof binding === 'string' && /^azblob:\/\/[^/]+\/.*[^/]$/.test(binding) ? `${binding}/` : binding;
-  }
-  return out;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from '@google-cloud/functions-framework';
 import * as functions from '@google-cloud/functions-framework';
 import type { Storage, StorageOptions } from '@google-cloud/storage';
-import type { AnyFunction, AppDefinition, BucketBinding, Logger, Trigger } from '../../src/index.js';
+import type { AnyFunction, AppDefinition, BucketBinding, EventInput, Logger, Trigger } from '../../src/index.js';
 import {
   AppRuntime,
   bucketBindingsFromEnv,
@@ -11,14 +11,17 @@ import {
   DEFAULT_TIMEOUT_MS,
   defineApp,
   errorResponse,
-  isPolyfaasError,
+  hostFailure,
+  isRetried,
+  lazy,
+  malformedEvent,
   PolyfaasError,
   registeredBucketSchemes,
+  WARMUP_EVENT,
 } from '../../src/index.js';
-import { AttemptCounter } from './attempts.js';
 import type { GcpCloudEvent } from './cloud-event.js';
 import { mapCloudEvent } from './cloud-event.js';
-import { normalisePrefix, registerSchemes } from './gcs-bucket.js';
+import { registerSchemes } from './gcs-bucket.js';
 import { readRequestBody, requestPath, toHttpRequest, writeHttpResponse } from './http-bridge.js';
 
 /** Options for {@link registerGcp}. */
@@ -57,9 +60,12 @@ export interface GcpTarget {
  *   bare function URL works. Errors are JSON bodies without stack traces.
  * - Events: GCS finalized/deleted and Pub/Sub messagePublished CloudEvents (binary or
  *   structured mode, and legacy background events, which the framework converts). Events
- *   outside the trigger's bucket, prefix or suffix are acknowledged and skipped. A failure
- *   or an unknown event type answers non-2xx so the platform retries (when the function
- *   is deployed with `--retry`); the response body carries `<Code>: <message>` only.
+ *   outside the trigger's bucket, prefix or suffix are acknowledged and skipped. Everything
+ *   after translation is `AppRuntime.handleEvent`. A handler failure answers non-2xx so the
+ *   platform retries (when the function is deployed with `--retry`); the response body
+ *   carries `<Code>: <message>` only. A failure no retry can fix (a malformed or unknown
+ *   event, an invalid object name) is logged as an error and acknowledged: Eventarc has no
+ *   "do not retry" answer, and with `--retry` it would redeliver it for up to a day.
  *
  * @example
  * ```ts
@@ -73,14 +79,13 @@ export function registerGcp(app: AppDefinition, options: RegisterGcpOptions = {}
   registerSchemes(options.storage ?? {});
   const log = options.log ?? createLogger({ fields: { app: app.name, provider: 'gcp' } });
   const bindings: Record<string, BucketBinding> = { ...app.buckets, ...bucketBindingsFromEnv(app, options.env ?? process.env), ...(options.buckets ?? {}) };
-  const eventBindings = normaliseGsBindings(bindings);
   return app.functions.map((fn) => {
     const runtime = lazyRuntime(app, fn, bindings, log);
     if ((fn.trigger as Trigger).type === 'http') {
       functions.http(fn.name, httpHandler(fn, runtime, log));
       return { name: fn.name, signature: 'http' as const };
     }
-    functions.cloudEvent<unknown>(fn.name, cloudEventHandler(fn, runtime, eventBindings, log));
+    functions.cloudEvent<unknown>(fn.name, cloudEventHandler(fn, runtime, bindings, log));
     return { name: fn.name, signature: 'cloudevent' as const };
   });
 }
@@ -90,20 +95,13 @@ type RuntimeFor = () => Promise<AppRuntime>;
 /** Event-driven 2nd gen functions run at most 9 minutes, whatever the definition asks for. */
 const MAX_EVENT_TIMEOUT_MS = 540_000;
 
-/** Build the function's runtime on first use; a failure is retried on the next request. */
+/** The function's runtime, built on first use; a failure is retried on the next request. */
 function lazyRuntime(app: AppDefinition, fn: AnyFunction, bindings: Record<string, BucketBinding>, log: Logger): RuntimeFor {
-  let pending: Promise<AppRuntime> | undefined;
-  return () => {
-    pending ??= (async () => {
-      checkBindings(bindings);
-      const single = defineApp({ name: app.name, functions: [fn], buckets: app.buckets });
-      return AppRuntime.create(single, { provider: 'gcp', log, buckets: bindings });
-    })().catch((err: unknown) => {
-      pending = undefined;
-      throw err;
-    });
-    return pending;
-  };
+  return lazy(async () => {
+    checkBindings(bindings);
+    const single = defineApp({ name: app.name, functions: [fn], buckets: app.buckets });
+    return AppRuntime.create(single, { provider: 'gcp', log, buckets: bindings });
+  });
 }
 
 /** Fail with a useful message when a bucket is still bound to a URL nothing here can open (e.g. `file://`). */
@@ -144,57 +142,40 @@ function cloudEventHandler(
   bindings: Record<string, BucketBinding>,
   log: Logger,
 ): functions.CloudEventFunction<unknown> {
-  const attempts = new AttemptCounter();
   return async (cloudEvent) => {
     const received = Date.now();
-    const event = cloudEvent as unknown as GcpCloudEvent;
-    const fnLog = log.child({ fn: fn.name, eventId: event?.id, eventType: event?.type });
+    const event = cloudEvent as unknown as GcpCloudEvent | undefined;
+    const id = typeof event?.id === 'string' ? event.id : undefined;
+    const fnLog = log.child({ fn: fn.name, eventId: id, eventType: typeof event?.type === 'string' ? event.type : undefined });
     try {
       const rt = await runtime();
-      const attempt = attempts.next(String(event?.id));
-      const mapped = mapCloudEvent(fn, event, bindings, attempt);
-      const instance = rt.instance(fn.name);
-      if (mapped.action === 'skip') {
-        fnLog.debug('event skipped', { reason: mapped.reason });
-        return;
+      let input: EventInput;
+      try {
+        const mapped = mapCloudEvent(fn, event as GcpCloudEvent, bindings);
+        if (mapped.action === 'skip') {
+          fnLog.debug('event skipped', { reason: mapped.reason });
+          return;
+        }
+        input = mapped.action === 'warmup' ? WARMUP_EVENT : mapped.event;
+      } catch (err) {
+        throw malformedEvent(err, 'CloudEvent');
       }
-      if (mapped.action === 'warmup') {
-        await instance.warmup();
-        return;
-      }
-      const timeoutMs = Math.min(fn.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_EVENT_TIMEOUT_MS);
-      await instance.invoke(mapped.event, { requestId: event.id, deadline: received + timeoutMs, attempt });
+      await rt.handleEvent(input, { function: fn.name, received, maxTimeoutMs: MAX_EVENT_TIMEOUT_MS, ...(id ? { requestId: id } : {}) });
     } catch (err) {
-      throw deliveryError(err, fnLog);
+      const failure = hostFailure(err, fnLog, { retried: isRetried(err) });
+      if (!isRetried(err)) return; // acknowledged: see registerGcp
+      throw frameworkError(failure);
     }
   };
 }
 
 /**
  * The error the framework answers with (500; the message is the body outside
- * production). Coded errors keep code and message; anything else becomes
- * `Internal: Internal error` so nothing internal leaks. The log keeps the rest.
+ * production): `<Code>: <message>`, already stripped of internals by `hostFailure`.
  */
-function deliveryError(err: unknown, log: Logger): Error {
-  const coded = isPolyfaasError(err) && err.code !== 'Internal';
-  log.error('event failed', { err: err instanceof Error ? err : String(err), stack: err instanceof Error ? err.stack : undefined });
-  const code = coded ? err.code : 'Internal';
-  const failure = new Error(`${code}: ${coded ? err.message : 'Internal error'}`);
-  failure.name = 'PolyfaasDeliveryError';
-  failure.stack = `${failure.name}: ${failure.message}`;
-  return failure;
-}
-
-/** `gs://bucket/prefix` bindings with the prefix ending in `/`, as `GcsBucket` stores keys. */
-function normaliseGsBindings(bindings: Record<string, BucketBinding>): Record<string, BucketBinding> {
-  const out: Record<string, BucketBinding> = {};
-  for (const [name, binding] of Object.entries(bindings)) {
-    if (typeof binding === 'string' && /^gs:\/\//i.test(binding)) {
-      const url = new URL(binding);
-      out[name] = `gs://${url.hostname}/${encodeURI(normalisePrefix(decodeURIComponent(url.pathname)))}`;
-    } else {
-      out[name] = binding;
-    }
-  }
-  return out;
+function frameworkError(failure: PolyfaasError): Error {
+  const err = new Error(`${failure.code}: ${failure.message}`);
+  err.name = 'PolyfaasDeliveryError';
+  err.stack = `${err.name}: ${err.message}`;
+  return err;
 }
