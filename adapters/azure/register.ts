@@ -1,24 +1,24 @@
 import type { HttpRequest as AzureHttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
-import type { AnyFunction, AppDefinition, AppRuntime, BucketBinding, Logger, StorageEvent, StorageTrigger, Trigger } from '../../src/index.js';
+import type { AnyFunction, AppDefinition, BucketBinding, DeliveryFacts, EventInput, Logger, Trigger } from '../../src/index.js';
 import {
+  AppRuntime,
   bucketBindingsFromEnv,
   bucketEnvName,
   createLogger,
   DEFAULT_RETRIES,
   errorResponse,
-  isWarmupEvent,
-  matchesStorageTrigger,
+  hostFailure,
+  isRetried,
+  lazy,
+  malformedEvent,
   PolyfaasError,
-  toPolyfaasError,
 } from '../../src/index.js';
-import { AttemptTracker } from './attempts.js';
 import type { AzureApp } from './azure-sdk.js';
 import { azure } from './azure-sdk.js';
 import type { AzureBlobBucketOptions } from './blob-bucket.js';
 import { AzureBlobBucket, CONNECTION_STRING_ENV, parseAzblobUrl, registerSchemes } from './blob-bucket.js';
 import { storageEventFromBlobTrigger, storageEventFromEventGrid } from './blob-events.js';
 import { fromAzureRequest, toAzureResponse } from './http-mapping.js';
-import { lazyRuntime } from './lazy-runtime.js';
 import { messageEventFromQueue, scheduleEventFromTimer } from './message-events.js';
 import { ALL_HTTP_METHODS, derivedFunctionName, toAzureMethods, toAzureRoute, toBlobPath, toNcrontab } from './trigger-options.js';
 
@@ -129,24 +129,37 @@ export function registerAzure(app: AppDefinition, options: RegisterAzureOptions 
   const overrides = { ...bucketBindingsFromEnv(app, env), ...(options.buckets ?? {}) };
   const bindings = { ...app.buckets, ...overrides };
   const containers = blobLocations(bindings);
-  const runtime = lazyRuntime(app, { provider: 'azure', log, buckets: overrides });
-  const attempts = new AttemptTracker();
+  // Azure loads the entry module synchronously to read registrations, while opening buckets is async.
+  const runtime = lazy(() => AppRuntime.create(app, { provider: 'azure', log, buckets: overrides }));
   const taken = new Set(app.functions.map((fn) => fn.name));
   const registered: RegisteredAzureFunction[] = [];
 
-  const deliver = async (fn: AnyFunction, event: unknown, context: InvocationContext, hostAttempt?: number): Promise<void> => {
-    const key = `${fn.name}\n${(event as { id?: string }).id ?? context.invocationId}`;
-    const attempt = hostAttempt ?? attempts.next(key);
+  /**
+   * Translate one trigger invocation and hand it to `AppRuntime.handleEvent`
+   * (targets, key checks, attempts, warm-up). `undefined` means the event is not
+   * this app's (a blob outside every binding). Any failure is rethrown, coded and
+   * without internals: that is what makes Azure retry, then poison-queue (queues,
+   * blobs) or dead-letter (Event Grid), including failures no retry can fix,
+   * which fail again before any handler runs until the host gives up on them.
+   */
+  const deliver = async (
+    fn: AnyFunction,
+    context: InvocationContext,
+    what: string,
+    translate: () => { input: EventInput; facts?: DeliveryFacts } | undefined,
+  ): Promise<void> => {
     try {
+      let translated: ReturnType<typeof translate>;
+      try {
+        translated = translate();
+      } catch (err) {
+        throw malformedEvent(err, what);
+      }
+      if (!translated) return;
       const rt = await runtime();
-      await rt.instance(fn.name).invoke(event, { requestId: context.invocationId, attempt });
-      attempts.succeeded(key);
+      await rt.handleEvent(translated.input, { ...translated.facts, function: fn.name, requestId: context.invocationId });
     } catch (err) {
-      attempts.failed(key);
-      const failure = toPolyfaasError(err, `${fn.name} failed`);
-      log.warn('invocation failed; the host retries it', { fn: fn.name, attempt, code: failure.code, message: failure.message });
-      // Rethrowing is what makes Azure retry, then poison-queue (queues, blobs) or dead-letter (Event Grid).
-      throw failure;
+      throw hostFailure(err, log, { fn: fn.name, retried: isRetried(err) });
     }
   };
 
@@ -185,22 +198,22 @@ export function registerAzure(app: AppDefinition, options: RegisterAzureOptions 
             path,
             connection,
             ...(options.blobSource === 'EventGrid' ? { source: 'EventGrid' as const } : {}),
-            handler: async (_blob: unknown, context: InvocationContext) => {
-              const event = storageEventFromBlobTrigger(context, containerUrls(containers));
-              if (!accepts(trigger, event)) return;
-              await deliver(fn, event, context);
-            },
+            handler: (_blob: unknown, context: InvocationContext) =>
+              deliver(fn, context, 'blob trigger invocation', () => {
+                const event = storageEventFromBlobTrigger(context, containerUrls(containers));
+                return event && { input: event };
+              }),
           });
           registered.push({ name: fn.name, function: fn.name, trigger: 'blob', target: path });
         }
         if (kinds.includes('deleted')) {
           const name = kinds.includes('created') ? derivedFunctionName(fn.name, 'deleted', taken) : fn.name;
           azureApp.eventGrid(name, {
-            handler: async (gridEvent: unknown, context: InvocationContext) => {
-              const event = storageEventFromEventGrid(gridEvent, containerUrls(containers));
-              if (!accepts(trigger, event)) return;
-              await deliver(fn, event, context);
-            },
+            handler: (gridEvent: unknown, context: InvocationContext) =>
+              deliver(fn, context, 'Event Grid event', () => {
+                const event = storageEventFromEventGrid(gridEvent, containerUrls(containers));
+                return event && { input: event };
+              }),
           });
           registered.push({ name, function: fn.name, trigger: 'eventGrid', target: 'Microsoft.Storage.BlobDeleted' });
         }
@@ -210,14 +223,12 @@ export function registerAzure(app: AppDefinition, options: RegisterAzureOptions 
         azureApp.storageQueue(fn.name, {
           queueName: trigger.queue,
           connection,
-          handler: async (message: unknown, context: InvocationContext) => {
-            if (isWarmupEvent(message)) {
-              await (await runtime()).instance(fn.name).warmup();
-              return;
-            }
-            const event = messageEventFromQueue(trigger.queue, message, context);
-            await deliver(fn, event, context, event.deliveryCount);
-          },
+          handler: (message: unknown, context: InvocationContext) =>
+            deliver(fn, context, 'queue message', () => {
+              // A `{ "polyfaas": "warmup" }` body is recognised by the runtime.
+              const event = messageEventFromQueue(trigger.queue, message, context);
+              return { input: event, facts: { attempt: event.deliveryCount } };
+            }),
         });
         registered.push({ name: fn.name, function: fn.name, trigger: 'queue', target: trigger.queue });
         break;
@@ -227,10 +238,11 @@ export function registerAzure(app: AppDefinition, options: RegisterAzureOptions 
         azureApp.timer(fn.name, {
           schedule,
           retry: { strategy: 'exponentialBackoff', maxRetryCount: fn.retries ?? DEFAULT_RETRIES, minimumInterval: 10_000, maximumInterval: 300_000 },
-          handler: async (timer: Timer, context: InvocationContext) => {
-            const attempt = (context.retryContext?.retryCount ?? 0) + 1;
-            await deliver(fn, scheduleEventFromTimer(fn.name, trigger.cron, timer), context, attempt);
-          },
+          handler: (timer: Timer, context: InvocationContext) =>
+            deliver(fn, context, 'timer tick', () => ({
+              input: scheduleEventFromTimer(fn.name, trigger.cron, timer),
+              facts: { attempt: (context.retryContext?.retryCount ?? 0) + 1 },
+            })),
         });
         registered.push({ name: fn.name, function: fn.name, trigger: 'timer', target: schedule });
         break;
@@ -247,10 +259,6 @@ export function registerAzure(app: AppDefinition, options: RegisterAzureOptions 
   }
   planner?.({ app, functions: registered, connection, blobSource: options.blobSource ?? 'LogsAndContainerScan' });
   return { functions: registered, runtime };
-}
-
-function accepts(trigger: StorageTrigger, event: StorageEvent | undefined): event is StorageEvent {
-  return event !== undefined && matchesStorageTrigger(trigger, event);
 }
 
 /** Container and prefix of every logical bucket bound to Blob Storage. */
