@@ -108,7 +108,8 @@ export class AppRuntime {
   eventTargets(input: EventInput, facts: Pick<DeliveryFacts, 'function' | 'rules'> = {}): string[] {
     if (isWarmupEvent(input)) return facts.function ? [this.instance(facts.function).fn.name] : [...this.instances.keys()];
     if (isDirectInvocation(input)) return [this.instance(input.function).fn.name];
-    return this.targetsOf(input, facts).map((i) => i.fn.name);
+    // Keys are checked on delivery, so a runtime can dead-letter the event rather than lose it here.
+    return this.targetsOf(input, facts, undefined, false).map((i) => i.fn.name);
   }
 
   /**
@@ -156,12 +157,12 @@ export class AppRuntime {
     };
   }
 
-  private targetsOf(input: EventInput, facts: Pick<DeliveryFacts, 'function' | 'rules'>, scope?: FunctionInstance): FunctionInstance[] {
+  private targetsOf(input: EventInput, facts: Pick<DeliveryFacts, 'function' | 'rules'>, scope?: FunctionInstance, checkKey = true): FunctionInstance[] {
     const kind = neutralKind(input);
     if (kind !== 'storage' && kind !== 'queue' && kind !== 'schedule') {
       throw rejectedEvent('InvalidArgument', `Not an event polyfaas can deliver: ${describeValue(input)}`);
     }
-    if (kind === 'storage') checkEventKey(input as StorageEvent);
+    if (kind === 'storage' && checkKey) checkEventKey(input as StorageEvent);
     const scoped = scope ?? (facts.function === undefined ? undefined : this.instanceFor(facts.function));
     return selectTargets([...this.instances.values()], input as NeutralEvent, kind, scoped, facts.rules);
   }

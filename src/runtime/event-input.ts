@@ -2,7 +2,7 @@ import type { MessageEvent } from '../events/message.js';
 import type { ScheduleEvent } from '../events/schedule.js';
 import type { StorageEvent } from '../events/storage.js';
 import type { WarmupResult } from './instance.js';
-import { WARMUP_EVENT } from './warmup.js';
+import type { WARMUP_EVENT } from './warmup.js';
 
 /** A neutral non-HTTP event, as an adapter translated it from the provider's shape. */
 export type NeutralEvent = StorageEvent | MessageEvent | ScheduleEvent;
