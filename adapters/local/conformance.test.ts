@@ -23,6 +23,10 @@ runRuntimeConformance('local (real HTTP)', {
     return {
       http: (init) => fetchHttp(server.url, init),
       bucket: (name) => server.bucket(name),
+      send: async (queue, body) => {
+        for (const one of typeof body === 'string' ? [body] : body) server.send(queue, one);
+      },
+      tick: async (name) => server.tick(name),
       idle: () => server.idle(),
       deadLetters: () => server.deadLetters,
       async close() {

@@ -9,6 +9,10 @@ runRuntimeConformance('memory runtime', {
     return {
       http: (request) => rt.http(request),
       bucket: (name) => rt.bucket(name),
+      send: async (queue, body) => {
+        for (const one of typeof body === 'string' ? [body] : body) rt.send(queue, one);
+      },
+      tick: async (name) => rt.tick(name),
       idle: () => rt.idle(),
       deadLetters: () => rt.deadLetters,
       close: () => rt.idle(),

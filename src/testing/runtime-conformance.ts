@@ -16,6 +16,15 @@ export interface RunningApp {
   http(request: HttpRequestInit): Promise<HttpResult>;
   /** A logical bucket; writes through it must fire the app's storage triggers. */
   bucket(name: string): Bucket;
+  /**
+   * Publish to a queue through the platform's own delivery (SQS records, a
+   * Pub/Sub push, a storage-queue trigger…), with its retries and dead letters.
+   * A list is one batch where the platform batches (SQS), else one message each.
+   * Resolves once published; {@link idle} waits for the deliveries.
+   */
+  send(queue: string, body: string | readonly string[]): Promise<void>;
+  /** Fire a schedule-triggered function the way its platform's scheduler does (EventBridge, Cloud Scheduler, timer). */
+  tick(functionName: string): Promise<void>;
   /** Resolve once all triggered work has settled. */
   idle(): Promise<void>;
   /** Events that exhausted their retries. */
@@ -34,13 +43,17 @@ export interface RuntimeHarness {
 
 /**
  * The runtime contract as a vitest suite: HTTP routing, storage triggers with
- * filters, duplicate delivery, retries and dead letters, error bodies that leak
- * nothing, `init` once per instance, warm-up pings and deadlines.
+ * filters, duplicate delivery, retries and dead letters, queue messages and
+ * schedules (delivery, retries, partial batch failure, attempt numbers), error
+ * bodies that leak nothing, `init` once per instance, warm-up pings and deadlines.
  *
  * @example
  * ```ts
  * runRuntimeConformance('memory', {
- *   start: async (app, opts) => { const rt = await createMemoryRuntime(app, opts); return { ...rt, deadLetters: () => rt.deadLetters, close: async () => {} }; },
+ *   start: async (app, opts) => {
+ *     const rt = await createMemoryRuntime(app, opts);
+ *     return { ...rt, send: async (q, b) => rt.send(q, String(b)), tick: async (n) => rt.tick(n), deadLetters: () => rt.deadLetters, close: async () => {} };
+ *   },
  * });
  * ```
  */
@@ -259,6 +272,100 @@ export function runRuntimeConformance(name: string, harness: RuntimeHarness, opt
       const letters = rt.deadLetters();
       expect(letters).toHaveLength(1);
       expect(letters[0]).toMatchObject({ function: 'always-fails', attempts: 3, error: { code: 'Unavailable' } });
+    });
+
+    it('delivers queue messages to the functions on that queue, with attempt 1 and deliveryCount 1', async () => {
+      const got: { fn: string; queue: string; body: unknown; attempt: number; deliveryCount: number; id: boolean }[] = [];
+      const app = defineApp({
+        functions: [
+          defineFunction({
+            name: 'worker',
+            trigger: { type: 'queue', queue: 'jobs' },
+            handler: (m, ctx) => void got.push({ fn: 'worker', queue: m.queue, body: m.json(), attempt: ctx.attempt, deliveryCount: m.deliveryCount, id: m.id.length > 0 }),
+          }),
+          defineFunction({ name: 'elsewhere', trigger: { type: 'queue', queue: 'other' }, handler: () => void got.push({ fn: 'elsewhere' } as never) }),
+        ],
+      });
+      const rt = await start(app);
+      await rt.send('jobs', JSON.stringify({ epochs: 3 }));
+      await rt.idle();
+      expect(got).toEqual([{ fn: 'worker', queue: 'jobs', body: { epochs: 3 }, attempt: 1, deliveryCount: 1, id: true }]);
+      expect(rt.deadLetters()).toEqual([]);
+    });
+
+    it('retries a failing message with rising attempt numbers, then dead-letters it', async () => {
+      const attempts: { attempt: number; deliveryCount: number }[] = [];
+      const app = defineApp({
+        functions: [
+          defineFunction({
+            name: 'flaky-worker',
+            trigger: { type: 'queue', queue: 'jobs' },
+            handler: (m, ctx) => {
+              attempts.push({ attempt: ctx.attempt, deliveryCount: m.deliveryCount });
+              throw new PolyfaasError('Unavailable', 'downstream is down');
+            },
+          }),
+        ],
+      });
+      const rt = await start(app, { retries: 2 });
+      await rt.send('jobs', 'x');
+      await rt.idle();
+      expect(attempts).toEqual([1, 2, 3].map((n) => ({ attempt: n, deliveryCount: n })));
+      expect(rt.deadLetters()).toHaveLength(1);
+      expect(rt.deadLetters()[0]).toMatchObject({ function: 'flaky-worker', attempts: 3, error: { code: 'Unavailable' } });
+    });
+
+    it('fails only the bad message of a batch: the others are handled once', async () => {
+      const calls: string[] = [];
+      const app = defineApp({
+        functions: [
+          defineFunction({
+            name: 'batch-worker',
+            trigger: { type: 'queue', queue: 'batch' },
+            handler: (m) => {
+              calls.push(m.text());
+              if (m.text() === 'bad') throw new PolyfaasError('InvalidArgument', 'cannot process this one');
+            },
+          }),
+        ],
+      });
+      const rt = await start(app, { retries: 1 });
+      await rt.send('batch', ['a', 'bad', 'c']);
+      await rt.idle();
+      expect(calls.filter((c) => c === 'a')).toHaveLength(1);
+      expect(calls.filter((c) => c === 'c')).toHaveLength(1);
+      expect(calls.filter((c) => c === 'bad')).toHaveLength(2);
+      expect(rt.deadLetters()).toHaveLength(1);
+      expect(rt.deadLetters()[0]).toMatchObject({ function: 'batch-worker', attempts: 2, error: { code: 'InvalidArgument' } });
+    });
+
+    it('fires schedules with their cron, retries failing ticks with rising attempts, then dead-letters them', async () => {
+      const seen: { fn: string; cron: string; attempt: number; scheduled: boolean }[] = [];
+      const app = defineApp({
+        functions: [
+          defineFunction({
+            name: 'nightly',
+            trigger: { type: 'schedule', cron: '0 3 * * *' },
+            handler: (e, ctx) => void seen.push({ fn: 'nightly', cron: e.cron, attempt: ctx.attempt, scheduled: e.scheduledTime instanceof Date && !Number.isNaN(e.scheduledTime.getTime()) }),
+          }),
+          defineFunction({
+            name: 'broken-report',
+            trigger: { type: 'schedule', cron: '*/5 * * * *' },
+            handler: (e, ctx) => {
+              seen.push({ fn: 'broken-report', cron: e.cron, attempt: ctx.attempt, scheduled: true });
+              throw new PolyfaasError('Unavailable', 'report store is down');
+            },
+          }),
+        ],
+      });
+      const rt = await start(app, { retries: 1 });
+      await rt.tick('nightly');
+      await rt.tick('broken-report');
+      await rt.idle();
+      expect(seen.filter((s) => s.fn === 'nightly')).toEqual([{ fn: 'nightly', cron: '0 3 * * *', attempt: 1, scheduled: true }]);
+      expect(seen.filter((s) => s.fn === 'broken-report').map((s) => `${s.cron}#${s.attempt}`)).toEqual(['*/5 * * * *#1', '*/5 * * * *#2']);
+      expect(rt.deadLetters()).toHaveLength(1);
+      expect(rt.deadLetters()[0]).toMatchObject({ function: 'broken-report', attempts: 2, error: { code: 'Unavailable' } });
     });
 
     it('runs init once per instance, reports cold then warm, and answers warm-up pings without the handler', async () => {

@@ -1,9 +1,10 @@
-import type { AppDefinition, DeadLetter, HttpRequestInit, HttpResult } from '../../src/index.js';
+import type { AppDefinition, DeadLetter, HttpRequestInit, HttpResult, LogRecord } from '../../src/index.js';
 import type { RunningApp } from '../../src/testing/index.js';
 import { createLogger, DEFAULT_RETRIES, PolyfaasError, toHttpResult } from '../../src/index.js';
 import { toLambda } from '../../adapters/aws/lambda/to-lambda.js';
 import { S3Bucket } from '../../adapters/aws/s3/s3-bucket.js';
 import { fakeLambdaContext } from './lambda-context.js';
+import { deliverSqsBatch, scheduledEvent } from './lambda-queues.js';
 import type { LocalS3, S3NotificationLike } from './s3-server.js';
 
 let apps = 0;
@@ -61,7 +62,11 @@ export function resultToHttp(result: unknown): HttpResult {
  * reports becomes an S3 notification (keys URL-encoded as S3 does) invoked
  * asynchronously on each storage function's own Lambda handler, with Lambda's
  * async semantics: a failed invocation is retried with the same request id,
- * then dead-lettered (Lambda's on-failure destination).
+ * then dead-lettered (Lambda's on-failure destination). Queue messages go
+ * through an emulated SQS event source mapping (batches, partial batch
+ * failures, receive counts, redrive to a DLQ; see `deliverSqsBatch`), ticks
+ * are EventBridge scheduled events from a rule named `<app>-<function>`,
+ * invoked asynchronously on the function's handler.
  */
 export async function startOnLambda(s3: LocalS3, app: AppDefinition, options: { deliverTwice?: boolean; retries?: number }): Promise<RunningApp> {
   const id = ++apps;
@@ -73,13 +78,14 @@ export async function startOnLambda(s3: LocalS3, app: AppDefinition, options: { 
     buckets[logical] = `s3://${name}`;
     names.set(name, logical);
   }
-  const log = createLogger({ level: 'silent' });
+  const failures: LogRecord[] = [];
+  const log = createLogger({ level: 'error', sink: (r) => failures.push(r) });
   const lambda = toLambda(app, { env: {}, buckets, s3: { client: s3.client }, log });
   const deadLetters: DeadLetter[] = [];
   const pending = new Set<Promise<void>>();
   let lastEvent = Date.now();
 
-  const invokeAsync = async (fn: string, event: S3NotificationLike) => {
+  const invokeAsync = async (fn: string, event: unknown) => {
     const handler = lambda.functions[fn];
     const maxAttempts = 1 + (options.retries ?? app.functions.find((f) => f.name === fn)?.retries ?? DEFAULT_RETRIES);
     const requestId = crypto.randomUUID();
@@ -97,6 +103,12 @@ export async function startOnLambda(s3: LocalS3, app: AppDefinition, options: { 
       }
     }
   };
+
+  const track = (work: Promise<void>) => {
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  };
+  const retriesOf = (fn: string) => options.retries ?? app.functions.find((f) => f.name === fn)?.retries ?? DEFAULT_RETRIES;
 
   const storageFunctions = app.functions.filter((f) => f.trigger.type === 'storage').map((f) => f.name);
   const unsubscribe = s3.onEvent((event) => {
@@ -130,6 +142,18 @@ export async function startOnLambda(s3: LocalS3, app: AppDefinition, options: { 
         await new Promise((r) => setTimeout(r, 100));
         if (pending.size === 0 && Date.now() - lastEvent >= 150) return;
       }
+    },
+    async send(queue, body) {
+      const listeners = app.functions.filter((f) => f.trigger.type === 'queue' && f.trigger.queue === queue);
+      if (listeners.length === 0) throw new PolyfaasError('NotFound', `No event source mapping for queue ${queue}`);
+      for (const fn of listeners) {
+        const handler = lambda.functions[fn.name] as NonNullable<(typeof lambda.functions)[string]>;
+        track(deliverSqsBatch(handler, fn.name, queue, typeof body === 'string' ? [body] : body, 1 + retriesOf(fn.name), deadLetters, () => failures));
+      }
+    },
+    async tick(name) {
+      const event = scheduledEvent(`${app.name}-${name}`);
+      track(invokeAsync(name, event));
     },
     deadLetters: () => deadLetters,
     async close() {
