@@ -31,11 +31,16 @@ runRuntimeConformance(
         service: azurite.service,
         containers: Object.values(containers),
         maxDequeueCount: maxDequeueCount(retried),
+        ...(opts.retries === undefined ? {} : { timerRetries: opts.retries }),
         ...(opts.deliverTwice ? { deliverTwice: true } : {}),
       });
       return {
         http: (init) => host.http(init),
         bucket: (name) => new AzureBlobBucket({ container: containers[name] as string, connectionString: azurite.connectionString }),
+        async send(queue, body) {
+          if (host.enqueue(queue, typeof body === 'string' ? [body] : body) === 0) throw new Error(`No queue trigger on ${queue}`);
+        },
+        tick: async (name) => host.fireTimer(name),
         idle: () => host.idle(),
         deadLetters: () => host.poison,
         close: async () => {

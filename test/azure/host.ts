@@ -115,6 +115,8 @@ export interface EmulatedHostOptions {
   deliverTwice?: boolean;
   /** Base delay between retries, ms (the real host uses its visibility timeout). */
   retryDelayMs?: number;
+  /** Retries of every timer function, instead of each one's registered `retry.maxRetryCount`. */
+  timerRetries?: number;
 }
 
 /**
@@ -122,7 +124,11 @@ export interface EmulatedHostOptions {
  * Azurite: HTTP routing by route template and method, the container-scanning
  * blob trigger (new or changed ETag → blob-trigger invocation with the
  * metadata the host sends), Event Grid `BlobDeleted` events for deletions, and
- * retries up to `maxDequeueCount` followed by poisoning.
+ * retries up to `maxDequeueCount` followed by poisoning. Storage-queue messages
+ * go to the queue triggers on their queue, one by one, with the `dequeueCount`
+ * the host reports rising on each redelivery, into `<queue>-poison` after
+ * `maxDequeueCount`; timer ticks are retried by the function's retry policy
+ * (`retryContext.retryCount`), then given up on (recorded in `poison` too).
  */
 export class EmulatedHost {
   readonly poison: PoisonMessage[] = [];
@@ -220,6 +226,20 @@ export class EmulatedHost {
     return changes;
   }
 
+  /** Put messages on a storage queue; every queue trigger on it receives each one. Returns how many triggers listen. */
+  enqueue(queue: string, bodies: readonly string[]): number {
+    const listeners = this.functions.filter((fn) => fn.trigger.type === 'queueTrigger' && fn.trigger.queueName === queue);
+    for (const fn of listeners) for (const body of bodies) this.track(this.deliverQueueMessage(fn, body));
+    return listeners.length;
+  }
+
+  /** Fire a timer function now, as its NCRONTAB schedule would. */
+  fireTimer(name: string): void {
+    const fn = this.functions.find((f) => f.name === name && f.trigger.type === 'timerTrigger');
+    if (!fn) throw new Error(`No timer function ${name}`);
+    this.track(this.deliverTick(fn));
+  }
+
   /** Scan and deliver until nothing changes and nothing is in flight. */
   async idle(): Promise<void> {
     for (;;) {
@@ -230,12 +250,64 @@ export class EmulatedHost {
   }
 
   private dispatch(fn: CapturedFunction, input: { data: RpcTypedData; triggerMetadata?: Record<string, RpcTypedData> }): void {
-    const task = (async () => {
-      await this.deliver(fn, input);
-      if (this.options.deliverTwice) await this.deliver(fn, input);
-    })();
+    this.track(
+      (async () => {
+        await this.deliver(fn, input);
+        if (this.options.deliverTwice) await this.deliver(fn, input);
+      })(),
+    );
+  }
+
+  private track(task: Promise<void>): void {
     this.pending.add(task);
     void task.finally(() => this.pending.delete(task));
+  }
+
+  private giveUp(fn: CapturedFunction, event: unknown, attempts: number, err: unknown): void {
+    const e = err as { code?: string; message?: string };
+    this.poison.push({ function: fn.name, event, attempts, error: { code: e.code ?? 'Internal', message: e.message ?? String(err) }, time: new Date() });
+  }
+
+  /** One storage-queue message: the host dequeues it again after each failure, with `dequeueCount` one higher. */
+  private async deliverQueueMessage(fn: CapturedFunction, body: string): Promise<void> {
+    const id = randomUUID();
+    const inserted = new Date();
+    for (let dequeueCount = 1; ; dequeueCount++) {
+      try {
+        await invokeCaptured(fn, {
+          data: { string: body },
+          triggerMetadata: {
+            QueueTrigger: { string: body },
+            DequeueCount: { int: dequeueCount },
+            Id: { string: id },
+            InsertionTime: { string: inserted.toISOString() },
+            ExpirationTime: { string: new Date(inserted.getTime() + 7 * 86_400_000).toISOString() },
+            NextVisibleTime: { string: new Date().toISOString() },
+            PopReceipt: { string: randomUUID() },
+          },
+        });
+        return;
+      } catch (err) {
+        if (dequeueCount >= this.options.maxDequeueCount) return this.giveUp(fn, { queue: fn.trigger.queueName, body }, dequeueCount, err);
+        await new Promise((r) => setTimeout(r, (this.options.retryDelayMs ?? 1) * 2 ** (dequeueCount - 1)));
+      }
+    }
+  }
+
+  /** One timer tick, retried per the function's retry policy (`retryContext.retryCount` counts retries). */
+  private async deliverTick(fn: CapturedFunction): Promise<void> {
+    const maxRetryCount = this.options.timerRetries ?? Number(fn.retryOptions?.maxRetryCount ?? 0);
+    const now = new Date();
+    const timer = { schedule: { adjustForDST: true }, scheduleStatus: { last: now.toISOString(), next: now.toISOString(), lastUpdated: now.toISOString() }, isPastDue: false };
+    for (let retryCount = 0; ; retryCount++) {
+      try {
+        await invokeCaptured(fn, { data: { json: JSON.stringify(timer) }, ...(retryCount > 0 ? { retryContext: { retryCount, maxRetryCount } } : {}) });
+        return;
+      } catch (err) {
+        if (retryCount >= maxRetryCount) return this.giveUp(fn, timer, retryCount + 1, err);
+        await new Promise((r) => setTimeout(r, (this.options.retryDelayMs ?? 1) * 2 ** retryCount));
+      }
+    }
   }
 
   private async deliver(fn: CapturedFunction, input: { data: RpcTypedData; triggerMetadata?: Record<string, RpcTypedData> }): Promise<void> {
@@ -244,11 +316,7 @@ export class EmulatedHost {
         await invokeCaptured(fn, input);
         return;
       } catch (err) {
-        if (attempt >= this.options.maxDequeueCount) {
-          const e = err as { code?: string; message?: string };
-          this.poison.push({ function: fn.name, event: input, attempts: attempt, error: { code: e.code ?? 'Internal', message: e.message ?? String(err) }, time: new Date() });
-          return;
-        }
+        if (attempt >= this.options.maxDequeueCount) return this.giveUp(fn, input, attempt, err);
         await new Promise((r) => setTimeout(r, (this.options.retryDelayMs ?? 1) * 2 ** (attempt - 1)));
       }
     }

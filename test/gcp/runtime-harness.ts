@@ -16,7 +16,9 @@ let appCounter = 0;
  * every object change is pushed by {@link EventarcStandIn} to the storage
  * functions as a binary-mode CloudEvent. HTTP requests go to the function whose
  * route matches, as a load balancer URL map (or the client) would pick a
- * function URL.
+ * function URL. Queue functions subscribe to the topic named after their
+ * queue; schedule functions to `polyfaas-schedule-<function>`, the topic their
+ * Cloud Scheduler job publishes to.
  *
  * The servers live in the test process because the conformance suite's
  * handlers are closures over the test's own variables.
@@ -48,6 +50,12 @@ export function gcpHarness(standIn: GcsStandIn): RuntimeHarness {
           retries: options.retries ?? fn.retries ?? DEFAULT_RETRIES,
         });
       }
+      const retriesOf = (fn: (typeof app.functions)[number]) => options.retries ?? fn.retries ?? DEFAULT_RETRIES;
+      for (const fn of app.functions) {
+        const trigger = fn.trigger as Trigger;
+        if (trigger.type === 'queue') eventarc.subscribeTopic({ topic: trigger.queue, function: fn.name, url: servers.url(fn.name), retries: retriesOf(fn) });
+        if (trigger.type === 'schedule') eventarc.subscribeTopic({ topic: scheduleTopic(fn.name), function: fn.name, url: servers.url(fn.name), retries: retriesOf(fn) });
+      }
       const unsubscribe = standIn.onChange((change) => eventarc.publish(change));
       const clients = new Map<string, GcsBucket>();
       return {
@@ -62,6 +70,16 @@ export function gcpHarness(standIn: GcsStandIn): RuntimeHarness {
           }
           return bucket;
         },
+        async send(queue, body) {
+          // Pub/Sub has no batches for functions: every message is its own push.
+          for (const one of typeof body === 'string' ? [body] : body) {
+            if (eventarc.publishMessage(queue, one) === 0) throw new Error(`No function subscribes to topic ${queue}`);
+          }
+        },
+        async tick(name) {
+          // What a Cloud Scheduler Pub/Sub job does: publish its (ignored) body to the function's topic.
+          if (eventarc.publishMessage(scheduleTopic(name), '{"polyfaas":"schedule"}') === 0) throw new Error(`${name} has no schedule topic`);
+        },
         idle: () => eventarc.idle(),
         deadLetters: () => eventarc.deadLetters,
         async close() {
@@ -72,6 +90,11 @@ export function gcpHarness(standIn: GcsStandIn): RuntimeHarness {
       };
     },
   };
+}
+
+/** The topic a schedule function's Cloud Scheduler job publishes to. */
+function scheduleTopic(fn: string): string {
+  return `polyfaas-schedule-${fn}`;
 }
 
 /**
