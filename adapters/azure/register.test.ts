@@ -173,4 +173,32 @@ describe('registerAzure: captured handlers called with real HttpRequest and Invo
     await deleted.callback(gridEvent('/blobServices/default/containers/other/blobs/pre/raw/a.png'), ctx());
     expect(seen).toEqual(['created:data:raw/a.png:3', 'deleted:data:raw/a.png:0']);
   });
+
+  it('never hands an invalid blob name to a handler: a coded failure, rethrown so the host poisons it', async () => {
+    const seen: string[] = [];
+    const app = defineApp({
+      buckets: { data: 'azblob://box/pre' },
+      functions: [defineFunction({ name: 'any', trigger: { type: 'storage', bucket: 'data' }, handler: (e) => void seen.push(e.key) })] as AnyFunction[],
+    });
+    // Never contacted: no handler touches the bucket.
+    const storage = { connectionString: 'UseDevelopmentStorage=true' };
+    const { functions } = captureRegistrations(() => registerAzure(app, { env: {}, log: silent, storage }));
+    const any = byName(functions, 'any');
+    const blob = (name: string) => ctx({ triggerMetadata: { blobTrigger: `box/${name}`, uri: `https://acct.blob.core.windows.net/box/${name}`, properties: { contentLength: 1, eTag: '"0x1"' } } });
+    for (const name of ['pre/../../etc/passwd', 'pre/a\u0000b', 'pre//abs', `pre/${'x'.repeat(1100)}`]) {
+      await expect(any.callback(Buffer.from('x'), blob(name))).rejects.toMatchObject({ code: 'InvalidArgument' });
+    }
+    await any.callback(Buffer.from('x'), blob('pre/fine.png'));
+    // A binding without a trailing slash is a folder: `prefix-other/…` is not this app's.
+    await any.callback(Buffer.from('x'), blob('prefix-other/z.png'));
+    expect(seen).toEqual(['fine.png']);
+  });
+
+  it('rethrows a failing timer handler as a coded failure without internals', async () => {
+    const app = defineApp({ functions: [defineFunction({ name: 'tick', trigger: { type: 'schedule', cron: '0 3 * * *' }, handler: () => Promise.reject(new Error('secret /srv/x.ts')) })] as AnyFunction[] });
+    const { functions } = captureRegistrations(() => registerAzure(app, { env: {}, log: silent }));
+    const err: unknown = await Promise.resolve(byName(functions, 'tick').callback({}, ctx())).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PolyfaasError);
+    expect(err).toMatchObject({ code: 'Internal', message: 'Internal error' });
+  });
 });

@@ -33,6 +33,28 @@ describe('createMemoryRuntime', () => {
     await expect(rt.invoke('missing', {})).rejects.toMatchObject({ code: 'NotFound' });
   });
 
+  it('says which event a function expects when invoked with something else', async () => {
+    const app = defineApp({
+      buckets: { data: 'mem://expects' },
+      functions: [defineFunction({ name: 'on-upload', trigger: { type: 'storage', bucket: 'data' }, handler: () => 'ran' })],
+    });
+    const rt = await createMemoryRuntime(app);
+    const err = await rt.invoke('on-upload', {}).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'InvalidArgument', details: { expected: expect.stringMatching(/StorageEvent/) } });
+    expect((err as Error).message).toMatch(/on-upload is storage-triggered: invoke it with a StorageEvent/);
+    const { createStorageEvent } = await import('../../src/index.js');
+    await expect(rt.invoke('on-upload', createStorageEvent({ kind: 'created', bucket: 'data', key: '../x' }))).rejects.toMatchObject({ code: 'InvalidArgument' });
+    await expect(rt.invoke('on-upload', createStorageEvent({ kind: 'created', bucket: 'data', key: 'x' }))).resolves.toBe('ran');
+  });
+
+  it('answers ctx.bucket("unknown") with 500, not 400', async () => {
+    const app = defineApp({ functions: [defineFunction({ name: 'm', trigger: { type: 'http', method: 'GET', path: '/m' }, handler: (_r, ctx) => json(ctx.bucket('unknown')) })] });
+    const rt = await createMemoryRuntime(app);
+    const res = await rt.http({ path: '/m' });
+    expect(res.status).toBe(500);
+    expect(rt.logs.some((r) => r.msg === 'misconfiguration: unknown bucket' && r.level === 'error')).toBe(true);
+  });
+
   it('keeps logs in memory with request ids, and never prints', async () => {
     const app = defineApp({
       functions: [defineFunction({ name: 'hi', trigger: { type: 'http', method: 'GET', path: '/' }, handler: (_r, ctx) => (ctx.log.info('hello', { n: 1 }), json({})) })],
@@ -50,6 +72,7 @@ describe('createMemoryRuntime', () => {
     await expect(rt.bucket('disk').exists('anything')).resolves.toBe(false);
     await expect(rt.bucket('shared').exists('seed')).resolves.toBe(true);
     expect(() => rt.bucket('nope')).toThrow(/Unknown bucket/);
+    expect(() => rt.bucket('nope')).toThrow(expect.objectContaining({ code: 'Internal' }));
   });
 
   it('opens mem:// URLs once registered, sharing buckets by name', async () => {

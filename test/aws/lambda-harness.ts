@@ -5,7 +5,7 @@ import { toLambda } from '../../adapters/aws/lambda/to-lambda.js';
 import { S3Bucket } from '../../adapters/aws/s3/s3-bucket.js';
 import { fakeLambdaContext } from './lambda-context.js';
 import { deliverSqsBatch, scheduledEvent } from './lambda-queues.js';
-import type { LocalS3, S3NotificationLike } from './s3-server.js';
+import type { LocalS3 } from './s3-server.js';
 
 let apps = 0;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { HttpRequest, MessageEvent, ScheduleEvent, StorageEvent } from '../../../src/index.js';
+import type { HttpRequest, LogRecord, MessageEvent, ScheduleEvent, StorageEvent } from '../../../src/index.js';
 import { createLogger, defineApp, defineFunction, json, PolyfaasError } from '../../../src/index.js';
 import { fakeLambdaContext } from '../../../test/aws/lambda-context.js';
 import { httpApiEvent } from '../../../test/aws/lambda-harness.js';
@@ -244,6 +244,107 @@ describe('Lambda events from AWS fixtures', () => {
     await own.handler(fixture('apigw-http-v2'), fakeLambdaContext({ timeoutMs: 2_000 }));
     expect(remaining).toBeGreaterThan(1_000);
     expect(remaining).toBeLessThanOrEqual(2_000);
+  });
+});
+
+describe('Lambda event dispatch: every record isolated, every failure coded', () => {
+  const got: string[] = [];
+  const logs: LogRecord[] = [];
+  const app2 = defineApp({
+    name: 'isolation',
+    buckets: { data: 's3://bkt/pre' },
+    functions: [
+      defineFunction({ name: 'on-object', trigger: { type: 'storage', bucket: 'data' }, handler: (e) => void got.push(e.key) }),
+      defineFunction({
+        name: 'worker',
+        trigger: { type: 'queue', queue: 'SQSQueue' },
+        handler: (m) => {
+          got.push(m.text());
+          if (m.text() === 'fail') throw new Error('internal detail /srv/app.ts');
+        },
+      }),
+    ],
+  });
+  const lambda = toLambda(app2, { env: {}, log: createLogger({ level: 'debug', sink: (r) => logs.push(r) }) });
+  const s3Record = (key: string) => {
+    const record = structuredClone((fixture('s3-put').Records as Record<string, unknown>[])[0]) as { s3: { bucket: { name: string }; object: { key: string; sequencer?: string } } };
+    record.s3.bucket.name = 'bkt';
+    record.s3.object.key = key;
+    record.s3.object.sequencer = key;
+    return record;
+  };
+  const sqsRecord = (messageId: string | undefined, body: string, extra: Record<string, unknown> = {}) => {
+    const record: Record<string, unknown> = { ...((fixture('sqs').Records as Record<string, unknown>[])[0] as Record<string, unknown>), body, ...extra };
+    if (messageId === undefined) delete record.messageId;
+    else record.messageId = messageId;
+    return record;
+  };
+  const reset = () => {
+    got.length = 0;
+    logs.length = 0;
+  };
+
+  it('maps a binding without a trailing slash as a folder and never delivers objects outside it', async () => {
+    reset();
+    const result = await lambda.handler({ Records: [s3Record('pre/x.png'), s3Record('prefix-unrelated/z.png'), s3Record('pre')] }, fakeLambdaContext());
+    expect(got).toEqual(['x.png']);
+    expect(result).toEqual({ processed: 1, skipped: 2, rejected: 0 });
+  });
+
+  it('never hands an invalid provider key to a handler: the record is rejected for good, the others are handled', async () => {
+    reset();
+    const bad = ['pre/..%2F..%2Fetc%2Fpasswd', 'pre/a%00b', 'pre//abs', `pre/${'k'.repeat(1100)}`];
+    const result = await lambda.handler({ Records: [s3Record('pre/ok-1'), ...bad.map(s3Record), s3Record('pre/ok-2')] }, fakeLambdaContext());
+    expect(got).toEqual(['ok-1', 'ok-2']);
+    expect(result).toEqual({ processed: 2, skipped: 0, rejected: 4 });
+    expect(logs.filter((r) => r.msg === 'event failed').map((r) => r.code)).toEqual(['InvalidArgument', 'InvalidArgument', 'InvalidArgument', 'InvalidArgument']);
+  });
+
+  it('an S3 record the translator cannot read fails only itself, with a code', async () => {
+    reset();
+    const broken = { ...s3Record('pre/x'), s3: null };
+    const result = await lambda.handler({ Records: [s3Record('pre/ok'), broken] }, fakeLambdaContext());
+    expect(got).toEqual(['ok']);
+    expect(result).toEqual({ processed: 1, skipped: 0, rejected: 1 });
+    expect(logs.find((r) => r.msg === 'event failed')).toMatchObject({ code: 'InvalidArgument', retried: false });
+  });
+
+  it('a failing handler fails the S3 invocation with a coded error that carries no internals, so Lambda retries it', async () => {
+    reset();
+    const failing = toLambda(
+      defineApp({ buckets: { data: 's3://bkt/pre/' }, functions: [defineFunction({ name: 'f', trigger: { type: 'storage', bucket: 'data' }, handler: () => Promise.reject(new Error('secret /srv/x.ts')) })] }),
+      { env: {}, log: createLogger({ level: 'silent' }) },
+    );
+    const err = await failing.handler({ Records: [s3Record('pre/a')] }, fakeLambdaContext()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PolyfaasError);
+    expect(err).toMatchObject({ code: 'Internal', message: 'Internal error' });
+    expect(String((err as Error).stack)).not.toMatch(/secret|\/srv|\.ts:\d+/);
+  });
+
+  it('SQS: a malformed record, a failing one and one without messageId each fail only themselves', async () => {
+    reset();
+    const batch = {
+      Records: [
+        sqsRecord('ok-1', 'one'),
+        sqsRecord('malformed', 'two', { messageAttributes: { a: null } }),
+        sqsRecord('failing', 'fail'),
+        sqsRecord(undefined, 'no-id'),
+        sqsRecord(undefined, 'fail'),
+        sqsRecord('ok-2', 'three'),
+      ],
+    };
+    const result = await lambda.handler(batch, fakeLambdaContext());
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'malformed' }, { itemIdentifier: 'failing' }] });
+    expect(got).toEqual(['one', 'fail', 'no-id', 'fail', 'three']);
+    const failures = logs.filter((r) => r.msg === 'event failed');
+    expect(failures.map((r) => r.code)).toEqual(['InvalidArgument', 'Internal', 'Internal']);
+    expect(logs.some((r) => r.msg.startsWith('SQS record without messageId'))).toBe(true);
+  });
+
+  it('a direct invocation of a storage function without a key says what it expected', async () => {
+    const err = await lambda.functions['on-object']?.({}, fakeLambdaContext()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'InvalidArgument' });
+    expect((err as Error).message).toMatch(/on-object is storage-triggered/);
   });
 });
 
