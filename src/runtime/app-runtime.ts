@@ -3,20 +3,19 @@ import { PolyfaasError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../events/http.js';
 import { json } from '../events/http.js';
 import type { MessageEvent } from '../events/message.js';
-import type { ScheduleEvent } from '../events/schedule.js';
 import type { StorageEvent } from '../events/storage.js';
 import type { AnyFunction, AppDefinition, BucketBinding, Trigger } from '../function.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from '../function.js';
 import type { Logger } from '../logger.js';
 import { createLogger } from '../logger.js';
 import type { Bucket } from '../storage/types.js';
-import { validateKey } from '../storage/keys.js';
 import { openBucket } from '../storage/url.js';
 import { AttemptCounter } from './attempts.js';
+import { asDelivered, checkedDirectEvent, checkEventKey, describeEvent, isWarmupBody } from './event-checks.js';
 import type { DeliveryFacts, EventInput, EventOutcome, NeutralEvent } from './event-input.js';
 import { describeValue, isDirectInvocation, neutralKind } from './event-input.js';
 import { rejectedEvent } from './event-failure.js';
-import { EXPECTED_EVENT, selectTargets } from './event-targets.js';
+import { selectTargets } from './event-targets.js';
 import type { ErrorBody } from './errors.js';
 import { errorResponse } from './errors.js';
 import type { InvocationOptions } from './instance.js';
@@ -225,54 +224,6 @@ export class AppRuntime {
   get functions(): readonly AnyFunction[] {
     return this.app.functions;
   }
-}
-
-/** Keys from provider events obey the same rules as keys handlers pass to a bucket. */
-function checkEventKey(event: StorageEvent): void {
-  try {
-    validateKey(event.key);
-  } catch (err) {
-    const reason = (err as PolyfaasError).details?.reason;
-    throw rejectedEvent('InvalidArgument', `Storage event for bucket "${event.bucket}" names an invalid key: ${String(reason ?? 'invalid')}`, {
-      key: event.key.slice(0, 200),
-      reason,
-    });
-  }
-}
-
-/** The event a direct invocation carries, if it is the kind the function's trigger delivers. */
-function checkedDirectEvent(fn: AnyFunction, event: unknown): unknown {
-  const expected = (fn.trigger as Trigger).type;
-  if (neutralKind(event) !== expected) {
-    throw rejectedEvent('InvalidArgument', `${fn.name} is ${expected}-triggered: invoke it with ${EXPECTED_EVENT[expected]}, not ${describeValue(event)}`, {
-      expected: EXPECTED_EVENT[expected],
-    });
-  }
-  if (expected === 'storage') checkEventKey(event as StorageEvent);
-  return event;
-}
-
-/** What the handler sees: a message's `deliveryCount` is its attempt, a tick names the cron of the trigger that fired. */
-function asDelivered(fn: AnyFunction, event: unknown, attempt: number): unknown {
-  const trigger = fn.trigger as Trigger;
-  if (trigger.type === 'queue' && neutralKind(event) === 'queue') return { ...(event as MessageEvent), deliveryCount: attempt };
-  if (trigger.type === 'schedule' && (event as ScheduleEvent).cron !== trigger.cron) return { ...(event as ScheduleEvent), cron: trigger.cron, subject: trigger.cron };
-  return event;
-}
-
-function isWarmupBody(message: MessageEvent): boolean {
-  // Only a tiny body can be the marker; never parse real payloads for it.
-  if (message.body.byteLength > 64) return false;
-  try {
-    return isWarmupEvent(JSON.parse(new TextDecoder().decode(message.body)));
-  } catch {
-    return false;
-  }
-}
-
-function describeEvent(event: unknown): string {
-  const e = event as { type?: string; subject?: string };
-  return `${e.type ?? 'event'}${e.subject ? ` ${e.subject}` : ''}`;
 }
 
 function withParams(request: HttpRequest, params: Record<string, string>): HttpRequest {
