@@ -140,7 +140,7 @@ describe('Fashion-MNIST bundle on serverless-offline (API Gateway + Lambda Invok
     record.s3.object = { key: s3EncodeKey(manifestKey), size: head.size, eTag: head.etag, sequencer: '0065A1B2C3D4E5F601' };
 
     const result = await invoke('preprocess', event);
-    expect(result).toEqual({ processed: 1, skipped: 0 });
+    expect(result).toEqual({ processed: 1, skipped: 0, rejected: 0 });
     const features = 'features/fashion-mnist/test/manifest.json';
     expect(await bucket.exists(features)).toBe(true);
     const manifest = JSON.parse(new TextDecoder().decode((await bucket.get(features)).body)) as unknown;

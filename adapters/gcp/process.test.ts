@@ -53,15 +53,19 @@ describe('functions-framework processes (--target per function)', () => {
     expect(standIn.objectNames('proc-bucket')).not.toContain('p/out/b.txt');
   });
 
-  it('answers an unknown CloudEvent type with a non-2xx coded error and no stack', async () => {
-    const res = await fetch(copy.url, {
+  it('acknowledges an unknown CloudEvent type (no retry can fix it) and answers a failing handler with a non-2xx coded error and no stack', async () => {
+    const unknown = await fetch(copy.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': 'x1', 'ce-source': '//example.com/x', 'ce-type': 'com.example.unknown' },
       body: '{}',
     });
+    expect(unknown.status).toBe(204);
+    // The object is gone, so the handler's read fails: a retryable, coded failure.
+    const event = storageCloudEvent({ kind: 'finalized', object: { bucket: 'proc-bucket', name: 'p/in/missing.txt', size: '1', generation: '1' } as ObjectChange['object'] }, 'evt-3');
+    const res = await fetch(copy.url, { method: 'POST', headers: event.headers, body: event.body });
     expect(res.status).toBe(500);
     const text = await res.text();
-    expect(text).toMatch(/^Unimplemented: /);
+    expect(text).toMatch(/^NotFound: /);
     expect(text).not.toMatch(/\n\s+at /);
   });
 
