@@ -51,7 +51,7 @@ export type {
   PutOptions,
 } from './storage/types.js';
 export { AppRuntime } from './runtime/app-runtime.js';
-export type { AppRuntimeOptions } from './runtime/app-runtime.js';
+export type { AppRuntimeOptions, HandleHttpOptions, HttpTarget } from './runtime/app-runtime.js';
 export { FunctionInstance } from './runtime/instance.js';
 export type { InstanceOptions, InvocationOptions, WarmupResult } from './runtime/instance.js';
 export { EventDelivery } from './runtime/delivery.js';
@@ -60,9 +60,15 @@ export { observeBucket } from './runtime/observed-bucket.js';
 export { matchesStorageTrigger } from './runtime/storage-match.js';
 export { errorResponse } from './runtime/errors.js';
 export type { ErrorBody } from './runtime/errors.js';
-export { WARMUP_HEADER, WARMUP_EVENT, isWarmupEvent } from './runtime/warmup.js';
-export { toHttpResult, responseToResult } from './runtime/http-result.js';
-export type { HttpResult } from './runtime/http-result.js';
+export { WARMUP_HEADER, WARMUP_EVENT, WARMUP_TOKEN_ENV, isWarmupEvent, isWarmupRequest, generateWarmupToken } from './runtime/warmup.js';
+export { toHttpResult, responseToResult, encodedToResult } from './runtime/http-result.js';
+export type { HttpResult, ResponseToResultOptions } from './runtime/http-result.js';
+export { encodeHttpResponse } from './runtime/http-encode.js';
+export type { EncodedHttpResponse, EncodeContext } from './runtime/http-encode.js';
+export { fromNodeRequest, nodeRequestPath, writeEncoded, writeNodeResponse } from './runtime/node-http.js';
+export type { NodeRequestOptions, NodeResponseOptions } from './runtime/node-http.js';
+export { readBodyWithLimit } from './runtime/node-body.js';
+export type { BodyRead } from './runtime/node-body.js';
 export { encodeCursor, decodeCursor } from './storage/cursor.js';
 export { bucketBindingsFromEnv, bucketEnvName, resolveProviderObject, BUCKET_ENV_PREFIX } from './runtime/bindings.js';
 export type { ProviderObjectRef } from './runtime/bindings.js';

@@ -128,8 +128,10 @@ class Scope {
       const request = toHttpRequest(event, http, raw);
       // The instance caps this at the function's own timeoutMs.
       const deadline = inv.platformDeadline;
-      const response = await rt.handleHttp(request, { requestId, ...(deadline ? { deadline } : {}) });
-      return toLambdaResult(response, http, event);
+      // A per-function Lambda was chosen by its gateway route: the runtime fits the request to that function only.
+      const target = this.only ? { target: { function: this.only.name } } : {};
+      const response = await rt.handleHttp(request, { requestId, ...(deadline ? { deadline } : {}), ...target });
+      return toLambdaResult(response, http, event, { method: request.method, requestId, log: rt.log });
     }
     if (isS3Event(event)) return this.s3(rt, event.Records, inv, raw);
     if (isSqsEvent(event)) return this.sqs(rt, event.Records, inv, raw);
@@ -232,8 +234,9 @@ class Scope {
     const event = directEvent(target.fn, payload, inv.requestId, raw);
     if ((target.fn.trigger as Trigger).type === 'http') {
       const deadline = inv.platformDeadline;
-      const response = await rt.handleHttp(event as Parameters<AppRuntime['handleHttp']>[0], { requestId: inv.requestId, ...(deadline ? { deadline } : {}) });
-      return toLambdaResult(response, 'apigw-v2', undefined);
+      const request = event as Parameters<AppRuntime['handleHttp']>[0];
+      const response = await rt.handleHttp(request, { requestId: inv.requestId, ...(deadline ? { deadline } : {}) });
+      return toLambdaResult(response, 'apigw-v2', undefined, { method: request.method, requestId: inv.requestId, log: rt.log });
     }
     return this.invokeOne(target, event, inv, inv.attempt());
   }
