@@ -59,6 +59,7 @@ export type { DeadLetter, DeliveryOptions } from './runtime/delivery.js';
 export { observeBucket } from './runtime/observed-bucket.js';
 export { matchesStorageTrigger } from './runtime/storage-match.js';
 export { errorResponse } from './runtime/errors.js';
+export { classifyRemoteError, codeForHttpStatus, codeForNetworkError } from './runtime/remote-errors.js';
 export type { ErrorBody } from './runtime/errors.js';
 export { WARMUP_HEADER, WARMUP_EVENT, WARMUP_TOKEN_ENV, isWarmupEvent, isWarmupRequest, generateWarmupToken } from './runtime/warmup.js';
 export { toHttpResult, responseToResult, encodedToResult } from './runtime/http-result.js';
