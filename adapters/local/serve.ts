@@ -50,6 +50,8 @@ export interface ServeOptions extends DeliveryOptions, HttpServerLimits {
   buckets?: Record<string, BucketBinding>;
   /** Fire schedule triggers on their cron while the server runs. Default true. */
   schedules?: boolean;
+  /** Token HTTP warm-up pings must carry (see `AppRuntimeOptions.warmupToken`). Default `POLYFAAS_WARMUP_TOKEN`. */
+  warmupToken?: string;
 }
 
 /**
@@ -111,6 +113,7 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
     provider: 'local',
     log,
     ...(options.buckets ? { buckets: options.buckets } : {}),
+    ...(options.warmupToken !== undefined ? { warmupToken: options.warmupToken } : {}),
     wrapBucket: (name, bucket) => observeBucket(name, bucket, emit),
   });
   const scheduler = new MinuteScheduler(scheduleJobs(rt, delivery));
