@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { InvocationContext, Timer } from '@azure/functions';
+import type { HttpResponse } from '../../src/index.js';
+import { createLogger, encodeHttpResponse } from '../../src/index.js';
 import { azure } from './azure-sdk.js';
 import { storageEventFromBlobTrigger, storageEventFromEventGrid } from './blob-events.js';
 import { fromAzureRequest, stripRoutePrefix, toAzureResponse } from './http-mapping.js';
@@ -8,6 +10,8 @@ import { messageEventFromQueue, scheduleEventFromTimer } from './message-events.
 
 const fixture = <T = Record<string, unknown>>(name: string): T =>
   JSON.parse(readFileSync(new URL(`../../test/fixtures/events/azure/${name}`, import.meta.url), 'utf8')) as T;
+
+const encode = (response: HttpResponse) => encodeHttpResponse(response, { method: 'GET', log: createLogger({ level: 'silent' }) });
 
 const context = (triggerMetadata: Record<string, unknown>): InvocationContext =>
   new azure.InvocationContext({ invocationId: 'inv-1', functionName: 'fn', triggerMetadata });
@@ -79,11 +83,11 @@ describe('Azure events → neutral events (fixtures)', () => {
 
   it('turns neutral responses into HttpResponseInit with byte bodies', async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 255]);
-    const init = toAzureResponse({ status: 200, headers: { 'Content-Type': 'image/png' }, body: png });
+    const init = toAzureResponse(encode({ status: 200, headers: { 'Content-Type': 'image/png' }, body: png }));
     const response = new azure.HttpResponse(init);
     expect(response.headers.get('content-type')).toBe('image/png');
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(png);
-    const json = new azure.HttpResponse(toAzureResponse({ status: 201, body: { a: 1 } }));
+    const json = new azure.HttpResponse(toAzureResponse(encode({ status: 201, body: { a: 1 } })));
     expect(json.status).toBe(201);
     expect(await json.json()).toEqual({ a: 1 });
     expect(json.headers.get('content-type')).toMatch(/^application\/json/);

@@ -1,6 +1,6 @@
-import type { HttpRequest as AzureHttpRequest, HttpResponseInit } from '@azure/functions';
-import type { HttpRequest, HttpResponse } from '../../src/index.js';
-import { createHttpRequest, encodeResponseBody } from '../../src/index.js';
+import type { HttpRequest as AzureHttpRequest, Cookie, HttpResponseInit } from '@azure/functions';
+import type { EncodedHttpResponse, HttpRequest } from '../../src/index.js';
+import { createHttpRequest } from '../../src/index.js';
 
 /**
  * An Azure `HttpRequest` as a neutral request. The path is the URL path with
@@ -36,13 +36,41 @@ export function stripRoutePrefix(pathname: string, routePrefix: string): string 
 }
 
 /**
- * A neutral response as Azure's `HttpResponseInit`. Bodies always go out as
+ * An encoded response as Azure's `HttpResponseInit`. Bodies always go out as
  * bytes, so binary responses (images, shards) are never re-encoded as text.
+ * The worker turns `headers` into a map (one value per name), so cookies travel
+ * in `cookies`, which the host writes as one `Set-Cookie` line each.
  */
-export function toAzureResponse(response: HttpResponse): HttpResponseInit {
-  const { body, contentType } = encodeResponseBody(response);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers ?? {})) headers[name.toLowerCase()] = value;
-  if (contentType) headers['content-type'] = contentType;
-  return { status: response.status, headers, body };
+export function toAzureResponse(encoded: EncodedHttpResponse): HttpResponseInit {
+  const headers: Record<string, string> = { ...encoded.headers };
+  const cookies = encoded.cookies.map(parseSetCookie).filter((c): c is Cookie => c !== undefined);
+  return { status: encoded.status, headers, body: encoded.body, ...(cookies.length > 0 ? { cookies } : {}) };
+}
+
+/**
+ * A `Set-Cookie` line as Azure's structured `Cookie`. Attributes Azure cannot
+ * express (`Partitioned`, `Priority`, extensions) are dropped; a line without
+ * `name=` is not a cookie and is skipped.
+ */
+export function parseSetCookie(line: string): Cookie | undefined {
+  const [pair = '', ...attributes] = line.split(';');
+  const eq = pair.indexOf('=');
+  if (eq <= 0) return undefined;
+  const cookie: Cookie = { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() };
+  for (const attribute of attributes) {
+    const [rawKey = '', ...rest] = attribute.split('=');
+    const key = rawKey.trim().toLowerCase();
+    const value = rest.join('=').trim();
+    if (key === 'domain') cookie.domain = value;
+    else if (key === 'path') cookie.path = value;
+    else if (key === 'secure') cookie.secure = true;
+    else if (key === 'httponly') cookie.httpOnly = true;
+    else if (key === 'max-age' && /^-?\d+$/.test(value)) cookie.maxAge = Number(value);
+    else if (key === 'expires' && !Number.isNaN(Date.parse(value))) cookie.expires = new Date(value);
+    else if (key === 'samesite') {
+      const same = value.toLowerCase();
+      if (same === 'strict' || same === 'lax' || same === 'none') cookie.sameSite = same === 'strict' ? 'Strict' : same === 'lax' ? 'Lax' : 'None';
+    }
+  }
+  return cookie;
 }

@@ -38,7 +38,7 @@ describe('registerAzure: what reaches the Functions host', () => {
         expect.objectContaining({ name: 'train', type: 'blobTrigger', path: 'fashion/prod/jobs/train/{name}.json' }),
         expect.objectContaining({ name: 'evaluate', type: 'blobTrigger', path: 'fashion/prod/models/fashion-mnist/versions/{name}/manifest.json' }),
         expect.objectContaining({ name: 'predict', type: 'httpTrigger', route: 'predict', methods: ['POST'], authLevel: 'anonymous' }),
-        expect.objectContaining({ name: 'model-info', type: 'httpTrigger', route: 'model', methods: ['GET'] }),
+        expect.objectContaining({ name: 'model-info', type: 'httpTrigger', route: 'model', methods: ['GET', 'HEAD'] }),
         expect.objectContaining({ name: FALLBACK_FUNCTION, type: 'httpTrigger', route: '{*path}' }),
       ]),
     );
@@ -66,7 +66,7 @@ describe('registerAzure: what reaches the Functions host', () => {
       ] as AnyFunction[],
     });
     const { functions, result } = captureRegistrations(() => registerAzure(app, { env: {}, blobSource: 'EventGrid', authLevel: 'function', connection: 'Storage', log: silent }));
-    expect(byName(functions, 'item').trigger).toMatchObject({ type: 'httpTrigger', route: 'items/{id}/parts/{part}', methods: ['GET'], authLevel: 'function' });
+    expect(byName(functions, 'item').trigger).toMatchObject({ type: 'httpTrigger', route: 'items/{id}/parts/{part}', methods: ['GET', 'HEAD'], authLevel: 'function' });
     expect(byName(functions, 'any').trigger.methods).toEqual(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
     expect(byName(functions, 'pngs').trigger).toMatchObject({ type: 'blobTrigger', path: 'box/pre/raw/{name}.png', source: 'EventGrid', connection: 'Storage' });
     expect(byName(functions, 'pngs-deleted').trigger.type).toBe('eventGridTrigger');

@@ -6,6 +6,7 @@ import {
   bucketEnvName,
   createLogger,
   DEFAULT_RETRIES,
+  encodeHttpResponse,
   errorResponse,
   hostFailure,
   isRetried,
@@ -94,8 +95,10 @@ export const FALLBACK_FUNCTION = 'polyfaas-fallback';
  * Register every function of an app with Azure Functions (Node.js v4 model).
  * Call it once from the entry module the `main` of package.json points at.
  *
- * - HTTP → `app.http` (methods, route `items/{id}`, auth level), plus a
- *   catch-all route answering neutral 404/405 errors.
+ * - HTTP → `app.http` (methods, route `items/{id}`, auth level): the host routes
+ *   each request to its function, which runs with the host's route parameters
+ *   (no second routing); a catch-all route answers neutral 404/405 errors
+ *   through the app's router. Cookies go out as Azure `cookies`.
  * - Storage `created` → `app.storageBlob` on `container/prefix<trigger prefix>{name}<suffix>`
  *   (polling or `source: 'EventGrid'`). Azure blob triggers never fire on
  *   deletion, so storage `deleted` → `app.eventGrid` function `<name>-deleted`
@@ -163,13 +166,19 @@ export function registerAzure(app: AppDefinition, options: RegisterAzureOptions 
     }
   };
 
-  const http = async (request: AzureHttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+  /** `fn` is the function the host's route table chose; absent for the catch-all route, which the runtime routes. */
+  const http = (fn?: AnyFunction) => async (request: AzureHttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const requestId = context.invocationId;
+    const reqLog = log.child({ requestId });
     try {
       const rt = await runtime();
-      const neutral = await fromAzureRequest(request, { routePrefix, requestId: context.invocationId });
-      return toAzureResponse(await rt.handleHttp(neutral, { requestId: context.invocationId }));
+      const neutral = await fromAzureRequest(request, { routePrefix, requestId });
+      // The host matched route and method; its route parameters are the function's.
+      const target = fn ? { function: fn.name, params: { ...request.params } } : undefined;
+      const response = await rt.handleHttp(neutral, { requestId, ...(target ? { target } : {}) });
+      return toAzureResponse(encodeHttpResponse(response, { method: request.method, requestId, log: reqLog }));
     } catch (err) {
-      return toAzureResponse(errorResponse(err, context.invocationId, log));
+      return toAzureResponse(encodeHttpResponse(errorResponse(err, requestId, reqLog), { method: request.method, requestId, log: reqLog }));
     }
   };
 
@@ -179,7 +188,7 @@ export function registerAzure(app: AppDefinition, options: RegisterAzureOptions 
       case 'http': {
         const route = toAzureRoute(trigger.path);
         const methods = toAzureMethods(trigger);
-        azureApp.http(fn.name, { methods, route, authLevel, handler: http });
+        azureApp.http(fn.name, { methods, route, authLevel, handler: http(fn) });
         registered.push({ name: fn.name, function: fn.name, trigger: 'http', target: route, methods });
         break;
       }
@@ -254,7 +263,7 @@ export function registerAzure(app: AppDefinition, options: RegisterAzureOptions 
   if (hasHttp && (options.fallbackRoute ?? true)) {
     if (taken.has(FALLBACK_FUNCTION)) throw new PolyfaasError('InvalidArgument', `"${FALLBACK_FUNCTION}" is reserved by the Azure adapter`);
     // Literal and parameter routes win over a catch-all in the host's router, so this only sees misses.
-    azureApp.http(FALLBACK_FUNCTION, { methods: [...ALL_HTTP_METHODS], route: '{*path}', authLevel, handler: http });
+    azureApp.http(FALLBACK_FUNCTION, { methods: [...ALL_HTTP_METHODS], route: '{*path}', authLevel, handler: http() });
     registered.push({ name: FALLBACK_FUNCTION, trigger: 'http', target: '{*path}', methods: [...ALL_HTTP_METHODS] });
   }
   planner?.({ app, functions: registered, connection, blobSource: options.blobSource ?? 'LogsAndContainerScan' });

@@ -16,9 +16,10 @@ export function toAzureRoute(path: string): string {
     .join('/');
 }
 
-/** The Azure methods of an HTTP trigger. */
+/** The Azure methods of an HTTP trigger; a GET route answers HEAD too, as on every adapter. */
 export function toAzureMethods(trigger: HttpTrigger): AzureHttpMethod[] {
-  return trigger.method === '*' ? [...ALL_HTTP_METHODS] : [trigger.method];
+  if (trigger.method === '*') return [...ALL_HTTP_METHODS];
+  return trigger.method === 'GET' ? ['GET', 'HEAD'] : [trigger.method];
 }
 
 /**

@@ -1,33 +1,18 @@
 import type { ErrorCode } from '../../src/index.js';
+import { classifyRemoteError } from '../../src/index.js';
 
-const BY_STATUS: Record<number, ErrorCode> = {
-  400: 'InvalidArgument',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  409: 'AlreadyExists',
-  412: 'PreconditionFailed',
-  413: 'PayloadTooLarge',
-  429: 'ResourceExhausted',
-  501: 'Unimplemented',
-  503: 'Unavailable',
-  504: 'DeadlineExceeded',
-};
-
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'EPIPE']);
+/** The client's own codes for a failed integrity check (crc32c/md5 of what was sent or received). */
+const INTEGRITY_CODES = new Set(['FILE_NO_UPLOAD', 'CONTENT_DOWNLOAD_MISMATCH', 'FILE_NO_UPLOAD_DELETE']);
 
 /**
  * Map a `@google-cloud/storage` failure to a polyfaas code. The client reports
- * HTTP failures as `ApiError` with a numeric `code`, network failures with a
- * Node error code, and failed integrity checks with its own string codes.
+ * HTTP failures as `ApiError` with a numeric `code` (the status), network
+ * failures with a Node error code, and failed integrity checks with its own
+ * string codes. Only those are GCS's own; the rest is the core table
+ * (`classifyRemoteError`), shared by every cloud.
  */
 export function classifyGcsError(err: unknown): ErrorCode | undefined {
   const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'number') return BY_STATUS[code] ?? (code >= 500 ? 'Unavailable' : undefined);
-  if (typeof code === 'string') {
-    if (NETWORK.has(code)) return 'Unavailable';
-    // The client compares crc32c/md5 of what it sent or received with what GCS reports.
-    if (code === 'FILE_NO_UPLOAD' || code === 'CONTENT_DOWNLOAD_MISMATCH' || code === 'FILE_NO_UPLOAD_DELETE') return 'DataLoss';
-  }
-  return undefined;
+  if (typeof code === 'string' && INTEGRITY_CODES.has(code)) return 'DataLoss';
+  return classifyRemoteError(err, typeof code === 'number' ? code : undefined);
 }

@@ -11,18 +11,21 @@ import {
   DEFAULT_TIMEOUT_MS,
   defineApp,
   errorResponse,
+  fromNodeRequest,
   hostFailure,
   isRetried,
   lazy,
   malformedEvent,
+  nodeRequestPath,
   PolyfaasError,
   registeredBucketSchemes,
   WARMUP_EVENT,
+  writeNodeResponse,
 } from '../../src/index.js';
 import type { GcpCloudEvent } from './cloud-event.js';
 import { mapCloudEvent } from './cloud-event.js';
 import { registerSchemes } from './gcs-bucket.js';
-import { readRequestBody, requestPath, toHttpRequest, writeHttpResponse } from './http-bridge.js';
+import { readRequestBody } from './raw-body.js';
 
 /** Options for {@link registerGcp}. */
 export interface RegisterGcpOptions {
@@ -55,9 +58,11 @@ export interface GcpTarget {
  *
  * - HTTP: the raw body (`req.rawBody`) is kept for binary uploads; the request id is the
  *   `function-execution-id` header; the deadline is now + the function's `timeoutMs`
- *   (Cloud Functions has no remaining-time API; deploy with the same timeout). A request
- *   to `/` reaches the function's own route when that route has no parameters, so the
- *   bare function URL works. Errors are JSON bodies without stack traces.
+ *   (Cloud Functions has no remaining-time API; deploy with the same timeout). The platform
+ *   routed the request to this function, so only its own route is matched (for path
+ *   parameters, 404 and 405); the bare function URL `/` reaches a route without parameters.
+ *   Responses go through the core encoder (the same Node bridge as the local server).
+ *   Errors are JSON bodies without stack traces.
  * - Events: GCS finalized/deleted and Pub/Sub messagePublished CloudEvents (binary or
  *   structured mode, and legacy background events, which the framework converts). Events
  *   outside the trigger's bucket, prefix or suffix are acknowledged and skipped. Everything
@@ -117,20 +122,21 @@ function checkBindings(bindings: Record<string, BucketBinding>): void {
 }
 
 function httpHandler(fn: AnyFunction, runtime: RuntimeFor, log: Logger): functions.HttpFunction {
-  const trigger = fn.trigger as Extract<Trigger, { type: 'http' }>;
+  const fnLog = log.child({ fn: fn.name });
   return async (req: Request, res: Response) => {
     const received = Date.now();
     const requestId = req.get('function-execution-id') ?? req.executionId ?? randomUUID();
+    const options = { requestId, log: fnLog };
     try {
       const rt = await runtime();
-      let path = requestPath(req);
-      if (path === '/' && trigger.path !== '/' && !trigger.path.includes(':')) path = trigger.path;
-      const body = await readRequestBody(req, rt.maxBodyBytesFor(req.method, path));
-      const request = toHttpRequest(req, body, requestId, path);
-      writeHttpResponse(res, await rt.handleHttp(request, { requestId, deadline: received + (fn.timeoutMs ?? DEFAULT_TIMEOUT_MS) }));
+      const body = await readRequestBody(req, rt.maxBodyBytesFor(req.method, nodeRequestPath(req)));
+      const request = fromNodeRequest(req, body, { requestId, source: 'polyfaas://gcp/http' });
+      // Cloud Functions already routed the request to this function: the runtime only fits it to its own route.
+      const response = await rt.handleHttp(request, { requestId, deadline: received + (fn.timeoutMs ?? DEFAULT_TIMEOUT_MS), target: { function: fn.name } });
+      writeNodeResponse(req, res, response, options);
     } catch (err) {
-      // Only a runtime that cannot start (or a broken response) gets here; answer like any other error.
-      if (!res.headersSent) writeHttpResponse(res, errorResponse(err, requestId, log.child({ fn: fn.name })));
+      // Only a runtime that cannot start gets here; answer like any other error.
+      if (!res.headersSent) writeNodeResponse(req, res, errorResponse(err, requestId, fnLog), options);
       else res.destroy();
     }
   };

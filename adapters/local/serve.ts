@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
   AppDefinition,
@@ -8,7 +6,7 @@ import type {
   BucketBinding,
   DeadLetter,
   DeliveryOptions,
-  HttpResponse,
+
   Logger,
   StorageEvent,
 } from '../../src/index.js';
@@ -17,15 +15,14 @@ import {
   createLogger,
   createMessageEvent,
   createScheduleEvent,
-  errorResponse,
   EventDelivery,
   observeBucket,
   PolyfaasError,
 } from '../../src/index.js';
 import { parseCron } from '../../src/index.js';
 import { registerSchemes } from './file-bucket.js';
-import { readBodyWithLimit } from './http-body.js';
-import { requestPath, toHttpRequest, writeHttpResponse } from './http-bridge.js';
+import type { HttpServerLimits } from './http-server.js';
+import { createHttpServer } from './http-server.js';
 import { MinuteScheduler } from './scheduler.js';
 
 /**
@@ -37,7 +34,7 @@ import { MinuteScheduler } from './scheduler.js';
  * const options: ServeOptions = { port: 8080, host: '0.0.0.0', deliverTwice: true, buckets: { data: 'file:///srv/data' } };
  * ```
  */
-export interface ServeOptions extends DeliveryOptions {
+export interface ServeOptions extends DeliveryOptions, HttpServerLimits {
   /** TCP port; 0 (the default) picks a free one, see {@link LocalServer.port}. */
   port?: number;
   /** Interface to listen on. Default `127.0.0.1` (not reachable from other machines). */
@@ -53,11 +50,8 @@ export interface ServeOptions extends DeliveryOptions {
   buckets?: Record<string, BucketBinding>;
   /** Fire schedule triggers on their cron while the server runs. Default true. */
   schedules?: boolean;
-  /**
-   * How long a client that sent an oversized body may keep sending after its
-   * 413 before the connection is cut. Default 2000 ms.
-   */
-  oversizeDrainMs?: number;
+  /** Token HTTP warm-up pings must carry (see `AppRuntimeOptions.warmupToken`). Default `POLYFAAS_WARMUP_TOKEN`. */
+  warmupToken?: string;
 }
 
 /**
@@ -117,6 +111,7 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
     provider: 'local',
     log,
     ...(options.buckets ? { buckets: options.buckets } : {}),
+    ...(options.warmupToken !== undefined ? { warmupToken: options.warmupToken } : {}),
     wrapBucket: (name, bucket) => observeBucket(name, bucket, emit),
   });
   const scheduler = new MinuteScheduler(scheduleJobs(rt, delivery));
@@ -128,27 +123,7 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
     inflight.add(work);
     void work.finally(() => inflight.delete(work));
   };
-  const handle = (req: IncomingMessage, res: ServerResponse) =>
-    track(
-      handleRequest(rt, req, res, log, options.oversizeDrainMs ?? 2000).catch((err: unknown) => {
-        // Last line of defence: a transport bug must cost one request, never the process.
-        log.error('request handling crashed', { err });
-        res.destroy();
-      }),
-    );
-  const server = createServer(handle);
-  // With this listener Node no longer answers `Expect: 100-continue` itself, so an
-  // oversized upload can be refused before the client sends a byte of it.
-  server.on('checkContinue', (req, res) => {
-    const limit = rt.maxBodyBytesFor(req.method ?? 'GET', requestPath(req));
-    if (Number(req.headers['content-length']) <= limit || req.headers['content-length'] === undefined) res.writeContinue();
-    handle(req, res);
-  });
-  server.on('clientError', (err, socket) => {
-    log.debug('malformed request', { err });
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+  const server = createHttpServer(rt, log, options, track);
   const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1', log);
   if (options.schedules ?? true) scheduler.start();
 
@@ -192,65 +167,6 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
   };
 }
 
-/** Answer one request: failures become JSON error responses or, once headers are out, a cut connection. */
-async function handleRequest(rt: AppRuntime, req: IncomingMessage, res: ServerResponse, log: Logger, drainMs: number): Promise<void> {
-  const started = Date.now();
-  const requestId = headerValue(req, 'x-request-id') ?? randomUUID();
-  const method = req.method ?? 'GET';
-  const path = requestPath(req);
-  const reqLog = log.child({ requestId, method, path });
-  // Errors on a dropped connection are expected; without listeners they would crash the process.
-  req.on('error', (err) => reqLog.debug('request stream error', { err }));
-  res.on('error', (err) => reqLog.debug('response stream error', { err }));
-  try {
-    const limit = rt.maxBodyBytesFor(method, path);
-    const read = await readBodyWithLimit(req, limit);
-    if (read.kind === 'aborted') {
-      reqLog.debug('client went away before sending the whole body');
-      return;
-    }
-    if (read.kind === 'too-large') {
-      const err = new PolyfaasError('PayloadTooLarge', `Body exceeds the ${limit}-byte limit for ${method} ${path}`, {
-        details: { limit },
-      });
-      refuseOversized(req, res, errorResponse(err, requestId, reqLog), requestId, drainMs);
-      return;
-    }
-    const response = await rt.handleHttp(toHttpRequest(req, read.body, requestId), { requestId });
-    if (res.destroyed || res.writableEnded) {
-      reqLog.debug('client went away before the response');
-      return;
-    }
-    try {
-      writeHttpResponse(res, response, { 'x-request-id': requestId });
-    } catch (err) {
-      // Invalid status or header from the handler: nothing was sent yet, so answer 500 instead.
-      const fallback = errorResponse(new PolyfaasError('Internal', 'Handler returned an invalid HTTP response', { cause: err }), requestId, reqLog);
-      writeHttpResponse(res, fallback, { 'x-request-id': requestId });
-    }
-    reqLog.info('request', { status: res.statusCode, ms: Date.now() - started });
-  } catch (err) {
-    reqLog.error('request failed in transport', { err });
-    if (!res.headersSent && !res.destroyed) writeHttpResponse(res, errorResponse(err, requestId, reqLog), { 'x-request-id': requestId });
-    else res.destroy();
-  }
-}
-
-/**
- * Answer 413 without reading the oversized body into memory. The rest of the
- * upload is discarded as it arrives (so the client, still writing, can read
- * the answer rather than hitting a reset), and the connection is cut if the
- * client keeps sending for longer than `drainMs`.
- */
-function refuseOversized(req: IncomingMessage, res: ServerResponse, response: HttpResponse, requestId: string, drainMs: number): void {
-  writeHttpResponse(res, response, { 'x-request-id': requestId, connection: 'close' });
-  if (req.complete) return;
-  const cut = setTimeout(() => req.socket.destroy(), drainMs);
-  cut.unref();
-  req.once('close', () => clearTimeout(cut));
-  req.resume();
-}
-
 function scheduleJobs(rt: AppRuntime, delivery: EventDelivery) {
   return rt.functions.flatMap((fn) => {
     const trigger = fn.trigger;
@@ -263,11 +179,6 @@ function scheduleJobs(rt: AppRuntime, delivery: EventDelivery) {
       },
     ];
   });
-}
-
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined;
 }
 
 function listen(server: Server, port: number, host: string, log: Logger): Promise<number> {

@@ -92,7 +92,7 @@ export async function createMemoryRuntime(app: AppDefinition, options: MemoryRun
   return {
     async http(request) {
       const req = 'text' in request ? request : createHttpRequest(request);
-      return responseToResult(await rt.handleHttp(req));
+      return responseToResult(await rt.handleHttp(req), { method: req.method, requestId: req.id, log: rt.log });
     },
     async invoke(name, event) {
       const outcome = await rt.handleEvent({ polyfaas: 'invoke', function: name, event });

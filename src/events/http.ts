@@ -23,10 +23,20 @@ export interface HttpRequest extends EventMeta {
   json<T = unknown>(): T;
 }
 
-/** What an HTTP handler returns. A plain object `body` is sent as JSON. */
+/**
+ * What an HTTP handler returns. A plain object `body` is sent as JSON.
+ *
+ * `status` is an integer from 200 to 599. A header may have several values
+ * (`'set-cookie': ['a=1; Path=/', 'b=2']`); each cookie is sent as its own
+ * `Set-Cookie` line on every adapter, other lists as one line joined with `, `.
+ * Names must be HTTP tokens and values may not contain CR, LF or NUL: a
+ * response breaking these rules is answered as a 500 `Internal` error (and
+ * logged). `content-length`, `transfer-encoding` and `connection` are the
+ * transport's; HEAD, 204 and 304 responses go out without a body.
+ */
 export interface HttpResponse {
   status: number;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | readonly string[]>;
   body?: string | Uint8Array | object | null;
 }
 
@@ -94,7 +104,7 @@ export function createHttpRequest(init: HttpRequestInit): HttpRequest {
  * return json({ id }, 201);
  * ```
  */
-export function json(body: unknown, status = 200, headers: Record<string, string> = {}): HttpResponse {
+export function json(body: unknown, status = 200, headers: Record<string, string | readonly string[]> = {}): HttpResponse {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
 }
 
@@ -108,7 +118,9 @@ export function text(body: string, status = 200, contentType = 'text/plain; char
  * defaults every adapter must agree on (objects are JSON, strings are text).
  */
 export function encodeResponseBody(res: HttpResponse): { body: Uint8Array; contentType: string | undefined } {
-  const headerType = Object.entries(res.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  const declared = Object.entries(res.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  if (declared !== undefined && typeof declared !== 'string') throw new TypeError('content-type must be a single string');
+  const headerType = declared;
   const { body } = res;
   if (body === undefined || body === null) return { body: new Uint8Array(), contentType: headerType };
   if (body instanceof Uint8Array) return { body, contentType: headerType ?? 'application/octet-stream' };

@@ -4,7 +4,7 @@ import type { HttpRequest, HttpResponse } from '../events/http.js';
 import { json } from '../events/http.js';
 import type { MessageEvent } from '../events/message.js';
 import type { StorageEvent } from '../events/storage.js';
-import type { AnyFunction, AppDefinition, BucketBinding, Trigger } from '../function.js';
+import type { AnyFunction, AppDefinition, BucketBinding, HttpTrigger, Trigger } from '../function.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from '../function.js';
 import type { Logger } from '../logger.js';
 import { createLogger } from '../logger.js';
@@ -21,7 +21,7 @@ import { errorResponse } from './errors.js';
 import type { InvocationOptions } from './instance.js';
 import { FunctionInstance } from './instance.js';
 import { HttpRouter } from './router.js';
-import { isWarmupEvent, WARMUP_HEADER } from './warmup.js';
+import { isWarmupEvent, isWarmupRequest, WARMUP_TOKEN_ENV } from './warmup.js';
 
 /** Options for {@link AppRuntime.create}. */
 export interface AppRuntimeOptions {
@@ -33,6 +33,35 @@ export interface AppRuntimeOptions {
   buckets?: Record<string, BucketBinding>;
   /** Decorate each opened bucket (runtimes use it to emit storage events). */
   wrapBucket?: (logicalName: string, bucket: Bucket) => Bucket;
+  /**
+   * The token an HTTP warm-up ping must carry in `x-polyfaas-warmup` to be
+   * answered without the handler. Default: `POLYFAAS_WARMUP_TOKEN`; with
+   * neither, the header is ignored and such requests are ordinary ones.
+   */
+  warmupToken?: string;
+}
+
+/**
+ * The function a platform already routed an HTTP request to (Azure's route
+ * table, a Cloud Function's own URL, a per-function Lambda), so the runtime
+ * does not route it a second time.
+ */
+export interface HttpTarget {
+  /** The polyfaas function's name. */
+  readonly function: string;
+  /**
+   * Path parameters the platform captured; the platform has then matched path
+   * and method. Without them the runtime matches the path against this one
+   * function's own route only (the bare function URL `/` reaches a route
+   * without parameters), answering 404/405 when it does not fit.
+   */
+  readonly params?: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link AppRuntime.handleHttp}. */
+export interface HandleHttpOptions extends InvocationOptions {
+  /** Set when the platform already chose the function; otherwise the app's router picks it. */
+  readonly target?: HttpTarget;
 }
 
 /**
@@ -44,6 +73,10 @@ export class AppRuntime {
   readonly instances = new Map<string, FunctionInstance>();
   private readonly router = new HttpRouter<FunctionInstance>();
   private readonly attempts = new AttemptCounter();
+  /** Each HTTP function's own route, for requests a platform already routed to it. */
+  private readonly ownRoutes = new Map<string, HttpRouter<FunctionInstance>>();
+  /** See {@link AppRuntimeOptions.warmupToken}. */
+  private readonly warmupToken: string | undefined;
 
   private constructor(
     readonly app: AppDefinition,
@@ -51,13 +84,20 @@ export class AppRuntime {
     readonly log: Logger,
     private readonly buckets: Map<string, Bucket>,
     concurrency: number,
+    warmupToken?: string,
   ) {
+    this.warmupToken = warmupToken || undefined;
     const bucket = (name: string): Bucket => this.bucket(name);
     for (const fn of app.functions) {
       const instance = new FunctionInstance(fn, { provider, bucket, log, concurrency });
       this.instances.set(fn.name, instance);
       const trigger = fn.trigger as Trigger;
-      if (trigger.type === 'http') this.router.add(trigger, instance);
+      if (trigger.type === 'http') {
+        this.router.add(trigger, instance);
+        const own = new HttpRouter<FunctionInstance>();
+        own.add(trigger, instance);
+        this.ownRoutes.set(fn.name, own);
+      }
     }
   }
 
@@ -70,7 +110,8 @@ export class AppRuntime {
       const opened = typeof binding === 'string' ? await openBucket(binding) : binding;
       buckets.set(name, options.wrapBucket ? options.wrapBucket(name, opened) : opened);
     }
-    return new AppRuntime(app, options.provider, log, buckets, options.concurrency ?? Infinity);
+    const warmupToken = options.warmupToken ?? process.env[WARMUP_TOKEN_ENV];
+    return new AppRuntime(app, options.provider, log, buckets, options.concurrency ?? Infinity, warmupToken);
   }
 
   /**
@@ -183,14 +224,16 @@ export class AppRuntime {
   }
 
   /**
-   * Answer one HTTP request: route it, enforce the body limit, answer warm-up
-   * pings without running the handler, and turn errors into JSON responses.
-   * Never throws.
+   * Answer one HTTP request: route it (unless `options.target` says the
+   * platform already did), enforce the body limit, answer warm-up pings that
+   * carry the configured token without running the handler, and turn errors
+   * into JSON responses. Never throws.
    */
-  async handleHttp(request: HttpRequest, options: InvocationOptions = {}): Promise<HttpResponse> {
-    const requestId = options.requestId ?? request.id;
+  async handleHttp(request: HttpRequest, options: HandleHttpOptions = {}): Promise<HttpResponse> {
+    const { target, ...invocation } = options;
+    const requestId = invocation.requestId ?? request.id;
     try {
-      const match = this.router.match(request.method, request.path);
+      const match = this.routeHttp(request, target);
       if (match === 'not-found') throw new PolyfaasError('NotFound', `No route for ${request.method} ${request.path}`);
       if (match === 'method-not-allowed') {
         // No error code means 405; the body still has the neutral error shape.
@@ -198,13 +241,13 @@ export class AppRuntime {
         return json(body, 405);
       }
       const instance = match.target;
-      if (request.headers[WARMUP_HEADER] !== undefined) return json(await instance.warmup());
+      if (isWarmupRequest(request.headers, this.warmupToken)) return json(await instance.warmup());
       const limit = instance.fn.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
       if (request.body.byteLength > limit) {
         throw new PolyfaasError('PayloadTooLarge', `Body of ${request.body.byteLength} bytes exceeds the ${limit}-byte limit`);
       }
       const routed = Object.keys(match.params).length ? withParams(request, match.params) : request;
-      const response = (await instance.invoke(routed, { ...options, requestId })) as HttpResponse;
+      const response = (await instance.invoke(routed, { ...invocation, requestId })) as HttpResponse;
       if (!response || typeof response.status !== 'number') {
         throw new PolyfaasError('Internal', `${instance.fn.name} returned something that is not an HttpResponse`);
       }
@@ -212,6 +255,19 @@ export class AppRuntime {
     } catch (err) {
       return errorResponse(err, requestId, this.log.child({ requestId }));
     }
+  }
+
+  /** The app's router, or only the target function's own route when the platform already chose it. */
+  private routeHttp(request: HttpRequest, target: HttpTarget | undefined): ReturnType<HttpRouter<FunctionInstance>['match']> {
+    if (!target) return this.router.match(request.method, request.path);
+    const own = this.ownRoutes.get(target.function);
+    if (!own) throw new PolyfaasError('Internal', `${target.function} is not an HTTP function of this app`);
+    if (target.params) return { target: this.instance(target.function), params: { ...target.params } };
+    const match = own.match(request.method, request.path);
+    if (match !== 'not-found' || request.path !== '/') return match;
+    // The bare function URL (`/`) reaches a route that needs no parameters; the request keeps its path.
+    const route = (this.instance(target.function).fn.trigger as HttpTrigger).path;
+    return route.includes(':') ? match : own.match(request.method, route);
   }
 
   /** The largest body any HTTP function accepts, for transports that must stop reading early. */

@@ -20,7 +20,10 @@ export async function fetchHttp(baseUrl: string, init: HttpRequestInit): Promise
     ...(init.headers ? { headers: init.headers } : {}),
     ...(init.body !== undefined ? { body: init.body } : {}),
   });
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | string[]> = {};
   res.headers.forEach((value, name) => (headers[name] = value));
+  // Headers joins nothing else but lists cookies apart: keep each one.
+  const cookies = res.headers.getSetCookie();
+  if (cookies.length > 0) headers['set-cookie'] = cookies;
   return toHttpResult(res.status, headers, new Uint8Array(await res.arrayBuffer()));
 }

@@ -7,7 +7,7 @@ import type { AppDefinition } from '../function.js';
 import { defineApp, defineFunction } from '../function.js';
 import type { DeadLetter } from '../runtime/delivery.js';
 import type { HttpResult } from '../runtime/http-result.js';
-import { WARMUP_HEADER } from '../runtime/warmup.js';
+import { WARMUP_HEADER, WARMUP_TOKEN_ENV } from '../runtime/warmup.js';
 import type { Bucket } from '../storage/types.js';
 
 /** An app started by a harness, seen from outside as a client would. */
@@ -167,6 +167,87 @@ export function runRuntimeConformance(name: string, harness: RuntimeHarness, opt
       const tooBig = await rt.http({ method: 'POST', path: '/small', body: new Uint8Array(64 * 1024) });
       expect(tooBig.status).toBe(413);
       expect(tooBig.json<{ error: { code: string } }>().error.code).toBe('PayloadTooLarge');
+    });
+
+    it('encodes responses identically: several cookies, binary bodies, HEAD, 204 and 304 without a body, unsafe headers refused', async () => {
+      const binary = Uint8Array.from({ length: 256 }, (_, i) => i);
+      const app = defineApp({
+        functions: [
+          defineFunction({
+            name: 'cookies',
+            trigger: { type: 'http', method: 'GET', path: '/cookies' },
+            handler: () => ({
+              status: 200,
+              headers: { 'Set-Cookie': ['a=1; Path=/; HttpOnly', 'b=2; Path=/'], 'x-multi': ['x', 'y'], 'cache-control': 'no-store' },
+              body: 'two cookies',
+            }),
+          }),
+          defineFunction({
+            name: 'binary',
+            trigger: { type: 'http', method: 'GET', path: '/binary' },
+            handler: () => ({ status: 200, headers: { 'content-type': 'application/octet-stream' }, body: binary }),
+          }),
+          defineFunction({
+            name: 'no-content',
+            trigger: { type: 'http', method: 'DELETE', path: '/thing' },
+            handler: () => ({ status: 204, headers: { 'content-type': 'text/plain', 'x-kept': '1' }, body: 'dropped' }),
+          }),
+          defineFunction({
+            name: 'not-modified',
+            trigger: { type: 'http', method: 'GET', path: '/cached' },
+            handler: () => ({ status: 304, headers: { etag: '"v1"' }, body: { dropped: true } }),
+          }),
+          defineFunction({
+            name: 'split',
+            trigger: { type: 'http', method: 'GET', path: '/split' },
+            handler: () => ({ status: 200, headers: { 'x-bad': 'a\r\nset-cookie: evil=1' }, body: 'never sent' }),
+          }),
+        ],
+      });
+      const rt = await start(app);
+      const lengthIs = (headers: Readonly<Record<string, string>>, bytes: number) => {
+        // Transports add content-length, in-process results may not; when present it is the GET body's.
+        if (headers['content-length'] !== undefined) expect(Number(headers['content-length'])).toBe(bytes);
+      };
+
+      const get = await rt.http({ method: 'GET', path: '/cookies' });
+      expect(get.status).toBe(200);
+      // Hosts may write cookie attributes in another case; names, values and attributes must all arrive, in order.
+      expect(get.cookies.map((c) => c.toLowerCase())).toEqual(['a=1; path=/; httponly', 'b=2; path=/']);
+      expect(get.headers['x-multi']).toBe('x, y');
+      expect(get.headers['cache-control']).toBe('no-store');
+      expect(get.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(get.text()).toBe('two cookies');
+      lengthIs(get.headers, 11);
+
+      const head = await rt.http({ method: 'HEAD', path: '/cookies' });
+      expect(head.status).toBe(200);
+      expect(head.body.byteLength).toBe(0);
+      expect(head.cookies.map((c) => c.toLowerCase())).toEqual(['a=1; path=/; httponly', 'b=2; path=/']);
+      expect(head.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(head.headers['x-multi']).toBe('x, y');
+      lengthIs(head.headers, 11);
+
+      const bytes = await rt.http({ method: 'GET', path: '/binary' });
+      expect(bytes.status).toBe(200);
+      expect(bytes.headers['content-type']).toBe('application/octet-stream');
+      expect(Array.from(bytes.body)).toEqual(Array.from(binary));
+      lengthIs(bytes.headers, 256);
+
+      for (const [method, path, status, kept] of [['DELETE', '/thing', 204, ['x-kept', '1']], ['GET', '/cached', 304, ['etag', '"v1"']]] as const) {
+        const res = await rt.http({ method, path });
+        expect(res.status, path).toBe(status);
+        expect(res.body.byteLength, path).toBe(0);
+        expect(res.headers['content-type'], path).toBeUndefined();
+        expect(res.headers['content-length'] ?? '0', path).toBe('0');
+        expect(res.headers[kept[0]], path).toBe(kept[1]);
+      }
+
+      const split = await rt.http({ method: 'GET', path: '/split' });
+      expect(split.status).toBe(500);
+      expect(split.json<{ error: { code: string } }>().error.code).toBe('Internal');
+      expect(split.cookies).toEqual([]);
+      expect(split.text()).not.toContain('never sent');
     });
 
     it('fires storage triggers honouring bucket, prefix, suffix and event kind', async () => {
@@ -368,41 +449,56 @@ export function runRuntimeConformance(name: string, harness: RuntimeHarness, opt
       expect(rt.deadLetters()[0]).toMatchObject({ function: 'broken-report', attempts: 2, error: { code: 'Unavailable' } });
     });
 
-    it('runs init once per instance, reports cold then warm, and answers warm-up pings without the handler', async () => {
-      let inits = 0;
-      let handled = 0;
-      const app = defineApp({
-        functions: [
-          defineFunction({
-            name: 'model',
-            trigger: { type: 'http', method: 'GET', path: '/model' },
-            init: async (ctx) => {
-              inits++;
-              await new Promise((r) => setTimeout(r, 20));
-              return { loadedAt: inits, concurrency: String(ctx.concurrency) };
-            },
-            handler: (_req, ctx) => {
-              handled++;
-              return json({ cold: ctx.coldStart, state: ctx.state, provider: ctx.provider, requestId: ctx.requestId, concurrency: String(ctx.concurrency) });
-            },
-          }),
-        ],
-      });
-      const rt = await start(app);
-      const ping = await rt.http({ method: 'GET', path: '/model', headers: { [WARMUP_HEADER]: '1' } });
-      expect(ping.status).toBe(200);
-      expect(ping.json()).toMatchObject({ warm: true, function: 'model' });
-      expect(handled).toBe(0);
-      const results = await Promise.all([1, 2, 3].map(() => rt.http({ method: 'GET', path: '/model' })));
-      const bodies = results.map((r) => r.json<{ cold: boolean; state: { concurrency: string }; requestId: string; provider: string; concurrency: string }>());
-      expect(inits).toBe(1);
-      expect(handled).toBe(3);
-      expect(bodies.filter((b) => b.cold)).toHaveLength(1);
-      expect(bodies.every((b) => JSON.stringify(b.state) === JSON.stringify({ loadedAt: 1, concurrency: b.concurrency }))).toBe(true);
-      // A platform fact: 1 (one event at a time) or more, the same in init and in handlers.
-      for (const b of bodies) expect(b.concurrency === 'Infinity' || Number(b.concurrency) >= 1).toBe(true);
-      expect(new Set(bodies.map((b) => b.requestId)).size).toBe(3);
-      expect(bodies[0]?.provider).toBeTruthy();
+    it('runs init once per instance, reports cold then warm, and answers warm-up pings carrying the token without the handler', async () => {
+      const token = `conformance-${Math.random().toString(36).slice(2)}`;
+      const previous = process.env[WARMUP_TOKEN_ENV];
+      process.env[WARMUP_TOKEN_ENV] = token;
+      try {
+        let inits = 0;
+        let handled = 0;
+        const app = defineApp({
+          functions: [
+            defineFunction({
+              name: 'model',
+              trigger: { type: 'http', method: 'GET', path: '/model' },
+              init: async (ctx) => {
+                inits++;
+                await new Promise((r) => setTimeout(r, 20));
+                return { loadedAt: inits, concurrency: String(ctx.concurrency) };
+              },
+              handler: (_req, ctx) => {
+                handled++;
+                return json({ cold: ctx.coldStart, state: ctx.state, provider: ctx.provider, requestId: ctx.requestId, concurrency: String(ctx.concurrency) });
+              },
+            }),
+          ],
+        });
+        const rt = await start(app);
+        const ping = await rt.http({ method: 'GET', path: '/model', headers: { [WARMUP_HEADER]: token } });
+        expect(ping.status).toBe(200);
+        expect(ping.json()).toMatchObject({ warm: true, function: 'model' });
+        expect(handled).toBe(0);
+        // Anyone may send the header; without the token it is an ordinary request that runs the handler.
+        const forged = await rt.http({ method: 'GET', path: '/model', headers: { [WARMUP_HEADER]: `${token}x` } });
+        expect(forged.json()).not.toMatchObject({ warm: true });
+        expect(handled).toBe(1);
+        handled = 0;
+        const results = await Promise.all([1, 2, 3].map(() => rt.http({ method: 'GET', path: '/model' })));
+        const bodies = results.map((r) => r.json<{ cold: boolean; state: { concurrency: string }; requestId: string; provider: string; concurrency: string }>());
+        expect(inits).toBe(1);
+        expect(handled).toBe(3);
+        // The forged ping was the first handled request, so it was the cold one.
+        expect(bodies.filter((b) => b.cold)).toHaveLength(0);
+        expect(forged.json()).toMatchObject({ cold: true });
+        expect(bodies.every((b) => JSON.stringify(b.state) === JSON.stringify({ loadedAt: 1, concurrency: b.concurrency }))).toBe(true);
+        // A platform fact: 1 (one event at a time) or more, the same in init and in handlers.
+        for (const b of bodies) expect(b.concurrency === 'Infinity' || Number(b.concurrency) >= 1).toBe(true);
+        expect(new Set(bodies.map((b) => b.requestId)).size).toBe(3);
+        expect(bodies[0]?.provider).toBeTruthy();
+      } finally {
+        if (previous === undefined) delete process.env[WARMUP_TOKEN_ENV];
+        else process.env[WARMUP_TOKEN_ENV] = previous;
+      }
     });
 
     it('lets handlers destructure their context: every member works without the context as `this`', async () => {

@@ -51,9 +51,10 @@ export function httpApiEvent(init: HttpRequestInit): Record<string, unknown> {
 
 /** A Lambda HTTP result as a client sees it through API Gateway. */
 export function resultToHttp(result: unknown): HttpResult {
-  const r = result as { statusCode: number; headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean };
+  const r = result as { statusCode: number; headers?: Record<string, string>; cookies?: string[]; body?: string; isBase64Encoded?: boolean };
   const bytes = r.body ? (r.isBase64Encoded ? Buffer.from(r.body, 'base64') : Buffer.from(r.body, 'utf8')) : Buffer.alloc(0);
-  return toHttpResult(r.statusCode, r.headers ?? {}, new Uint8Array(bytes));
+  // API Gateway sends each entry of `cookies` as its own Set-Cookie line.
+  return toHttpResult(r.statusCode, { ...(r.headers ?? {}), ...(r.cookies?.length ? { 'set-cookie': r.cookies } : {}) }, new Uint8Array(bytes));
 }
 
 /**

@@ -165,9 +165,10 @@ export class EmulatedHost {
       ...(body && body.byteLength > 0 ? { body: { bytes: body } } : {}),
     };
     const response = await invokeCaptured(best.fn, { data: { http } });
-    const out = (response.returnValue as { http?: { statusCode?: string; headers?: Record<string, string>; body?: RpcTypedData } } | undefined)?.http;
+    const out = (response.returnValue as { http?: { statusCode?: string; headers?: Record<string, string>; cookies?: RpcCookie[]; body?: RpcTypedData } } | undefined)?.http;
     const bytes = out?.body?.bytes ?? (out?.body?.string !== undefined ? new TextEncoder().encode(out.body.string) : new Uint8Array());
-    return toHttpResult(Number(out?.statusCode ?? 204), out?.headers ?? {}, new Uint8Array(bytes));
+    const cookies = (out?.cookies ?? []).map(setCookieLine);
+    return toHttpResult(Number(out?.statusCode ?? 204), { ...(out?.headers ?? {}), ...(cookies.length ? { 'set-cookie': cookies } : {}) }, new Uint8Array(bytes));
   }
 
   /**
@@ -321,6 +322,32 @@ export class EmulatedHost {
       }
     }
   }
+}
+
+/** `RpcHttpCookie`: a cookie as the worker hands it to the host. */
+type RpcCookie = {
+  name: string;
+  value: string;
+  domain?: { value: string };
+  path?: { value: string };
+  expires?: { value: { seconds: number } };
+  secure?: { value: boolean };
+  httpOnly?: { value: boolean };
+  sameSite?: string;
+  maxAge?: { value: number };
+};
+
+/** The `Set-Cookie` line the host writes for a worker's cookie. */
+function setCookieLine(c: RpcCookie): string {
+  const parts = [`${c.name}=${c.value}`];
+  if (c.domain) parts.push(`Domain=${c.domain.value}`);
+  if (c.path) parts.push(`Path=${c.path.value}`);
+  if (c.expires) parts.push(`Expires=${new Date(c.expires.value.seconds * 1000).toUTCString()}`);
+  if (c.maxAge) parts.push(`Max-Age=${c.maxAge.value}`);
+  if (c.secure?.value) parts.push('Secure');
+  if (c.httpOnly?.value) parts.push('HttpOnly');
+  if (c.sameSite && c.sameSite !== 'none') parts.push(`SameSite=${c.sameSite === 'explicitNone' ? 'None' : c.sameSite[0]?.toUpperCase() + c.sameSite.slice(1)}`);
+  return parts.join('; ');
 }
 
 /** A `Microsoft.Storage.BlobDeleted` event in the Event Grid schema, as Storage publishes it. */

@@ -24,7 +24,7 @@ const app = defineApp({
     defineFunction({
       name: 'alb-todos',
       trigger: { type: 'http', method: 'GET', path: '/todos' },
-      handler: () => ({ status: 201, headers: { 'content-type': 'image/png', 'set-cookie': 'a=1\nb=2' }, body: new Uint8Array([137, 80, 78, 71]) }),
+      handler: () => ({ status: 201, headers: { 'content-type': 'image/png', 'set-cookie': ['a=1', 'b=2'] }, body: new Uint8Array([137, 80, 78, 71]) }),
     }),
     defineFunction({
       name: 'on-upload',

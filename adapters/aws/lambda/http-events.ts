@@ -1,6 +1,6 @@
 import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { HttpRequest, HttpResponse } from '../../../src/index.js';
-import { createHttpRequest, encodeResponseBody } from '../../../src/index.js';
+import type { EncodeContext, EncodedHttpResponse, HttpRequest, HttpResponse } from '../../../src/index.js';
+import { createHttpRequest, encodeHttpResponse } from '../../../src/index.js';
 
 /** Which HTTP front door delivered an event; decides the response shape. */
 export type HttpEventKind = 'apigw-v1' | 'apigw-v2' | 'function-url' | 'alb';
@@ -132,25 +132,25 @@ export function isTextual(contentType: string | undefined): boolean {
 export type LambdaHttpResult = APIGatewayProxyResult | APIGatewayProxyStructuredResultV2 | ALBResult;
 
 /**
- * Shape a neutral response the way the front door expects: v2 and Function URLs
- * get `cookies`; v1 and ALB get `multiValueHeaders` when the request used them.
- * Binary bodies are base64 with `isBase64Encoded`. A `set-cookie` header holding
- * several cookies separates them with newlines.
+ * Shape a handler's response the way the front door expects, through the core
+ * encoder (validation, HEAD, 204/304): v2 and Function URLs get `cookies`; v1
+ * gets `multiValueHeaders['set-cookie']`; ALB gets `multiValueHeaders` when the
+ * target group has them on (the request used them), and otherwise can carry
+ * only one cookie (the last; the others are logged as dropped). Binary bodies
+ * are base64 with `isBase64Encoded`.
  */
-export function toLambdaResult(response: HttpResponse, kind: HttpEventKind, rawEvent: unknown): LambdaHttpResult {
-  const { body: encoded, contentType, base64 } = lambdaBody(response);
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(response.headers ?? {})) headers[k.toLowerCase()] = v;
-  if (contentType) headers['content-type'] = contentType;
-  const cookies = headers['set-cookie'] ? headers['set-cookie'].split('\n').filter(Boolean) : [];
-  delete headers['set-cookie'];
-  const text = !base64;
-  const base = { statusCode: response.status, body: encoded, isBase64Encoded: !text };
+export function toLambdaResult(response: HttpResponse, kind: HttpEventKind, rawEvent: unknown, context: EncodeContext): LambdaHttpResult {
+  const encoded = encodeHttpResponse(response, context);
+  const { body, base64 } = lambdaBody(encoded);
+  const headers = { ...encoded.headers };
+  const cookies = [...encoded.cookies];
+  const base = { statusCode: encoded.status, body, isBase64Encoded: base64 };
   if (kind === 'apigw-v2' || kind === 'function-url') return { ...base, headers, ...(cookies.length ? { cookies } : {}) };
   const multi = isObj(rawEvent) && isObj(rawEvent.multiValueHeaders);
   if (kind === 'alb') {
-    const statusDescription = `${response.status} ${STATUS_TEXT[response.status] ?? ''}`.trim();
+    const statusDescription = `${encoded.status} ${STATUS_TEXT[encoded.status] ?? ''}`.trim();
     if (multi) return { ...base, statusDescription, multiValueHeaders: toMulti(headers, cookies) };
+    if (cookies.length > 1) context.log.warn('ALB without multi-value headers sends one cookie; the others are dropped', { dropped: cookies.length - 1 });
     return { ...base, statusDescription, headers: cookies.length ? { ...headers, 'set-cookie': cookies[cookies.length - 1] as string } : headers };
   }
   return { ...base, headers, ...(cookies.length ? { multiValueHeaders: { 'set-cookie': cookies } } : {}) };
@@ -161,19 +161,10 @@ export function toLambdaResult(response: HttpResponse, kind: HttpEventKind, rawE
  * A string body with a textual type (what `json()` and `text()` return) is
  * passed through as is, without an encode/decode round trip.
  */
-function lambdaBody(response: HttpResponse): { body: string; contentType: string | undefined; base64: boolean } {
-  if (typeof response.body === 'string') {
-    const contentType = headerValue(response.headers, 'content-type') ?? 'text/plain; charset=utf-8';
-    if (isTextual(contentType)) return { body: response.body, contentType, base64: false };
-  }
-  const { body: bytes, contentType } = encodeResponseBody(response);
-  const text = bytes.byteLength === 0 || isTextual(contentType);
-  return { body: Buffer.from(bytes).toString(text ? 'utf8' : 'base64'), contentType, base64: !text };
-}
-
-function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
-  for (const key in headers) if (key.toLowerCase() === name) return headers[key];
-  return undefined;
+function lambdaBody(encoded: EncodedHttpResponse): { body: string; base64: boolean } {
+  const text = encoded.body.byteLength === 0 || isTextual(encoded.headers['content-type']);
+  if (text && encoded.text !== undefined) return { body: encoded.text, base64: false };
+  return { body: Buffer.from(encoded.body.buffer, encoded.body.byteOffset, encoded.body.byteLength).toString(text ? 'utf8' : 'base64'), base64: !text };
 }
 
 function toMulti(headers: Record<string, string>, cookies: string[]): Record<string, string[]> {

@@ -133,8 +133,10 @@ class Scope {
     if (http) {
       const request = toHttpRequest(event, http, raw);
       // The instance caps this at the function's own timeoutMs.
-      const response = await rt.handleHttp(request, { requestId, ...(deadline ? { deadline } : {}) });
-      return toLambdaResult(response, http, event);
+      // A per-function Lambda was chosen by its gateway route: the runtime fits the request to that function only.
+      const target = this.only ? { target: { function: this.only.name } } : {};
+      const response = await rt.handleHttp(request, { requestId, ...(deadline ? { deadline } : {}), ...target });
+      return toLambdaResult(response, http, event, { method: request.method, requestId, log: rt.log });
     }
     if (isSqsEvent(event)) return this.sqs(rt, event.Records, facts, raw);
     if (isS3Event(event)) return this.records(rt, event.Records, facts, 'S3 record', (r: S3EventRecord) => toStorageEvent(r, this.bindings, raw));
@@ -236,11 +238,13 @@ class Scope {
       throw malformedEvent(err, `direct invocation of ${name}`);
     }
     if (target.fn.trigger.type === 'http') {
-      const response = await rt.handleHttp(event as Parameters<AppRuntime['handleHttp']>[0], {
+      const request = event as Parameters<AppRuntime['handleHttp']>[0];
+      const response = await rt.handleHttp(request, {
         ...(facts.requestId ? { requestId: facts.requestId } : {}),
         ...(facts.deadline ? { deadline: facts.deadline } : {}),
+        target: { function: name },
       });
-      return toLambdaResult(response, 'apigw-v2', undefined);
+      return toLambdaResult(response, 'apigw-v2', undefined, { method: request.method, requestId: facts.requestId ?? '', log: rt.log });
     }
     try {
       const outcome = await rt.handleEvent({ polyfaas: 'invoke', function: name, event }, facts);

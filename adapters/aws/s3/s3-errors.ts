@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../../src/index.js';
+import { classifyRemoteError } from '../../../src/index.js';
 
 interface SdkErrorShape {
   name?: string;
@@ -14,12 +15,12 @@ export function httpStatusOf(err: unknown): number | undefined {
 /**
  * Map an AWS SDK v3 error to a polyfaas code. Works for S3 and Lambda errors
  * alike: the SDK puts the service's error name in `name` and the HTTP status
- * in `$metadata`.
+ * in `$metadata`. Only AWS's own names are listed here; statuses and network
+ * failures go through the core table (`classifyRemoteError`), shared by every cloud.
  */
 export function classifyAwsError(err: unknown): ErrorCode | undefined {
   const e = err as SdkErrorShape | undefined;
-  const name = e?.name ?? '';
-  switch (name) {
+  switch (e?.name ?? '') {
     case 'NoSuchKey':
     case 'NoSuchBucket':
     case 'NotFound':
@@ -52,22 +53,9 @@ export function classifyAwsError(err: unknown): ErrorCode | undefined {
     case 'InvalidRequest':
     case 'ValidationException':
       return 'InvalidArgument';
-    case 'TimeoutError':
+    // S3 answers 400 when the client stopped sending mid-request: a timeout, not a bad argument.
     case 'RequestTimeout':
       return 'DeadlineExceeded';
-    case 'AbortError':
-      return 'Unavailable';
   }
-  const status = httpStatusOf(err);
-  if (status === 404) return 'NotFound';
-  if (status === 412) return 'PreconditionFailed';
-  if (status === 409) return 'AlreadyExists';
-  if (status === 403) return 'Forbidden';
-  if (status === 401) return 'Unauthorized';
-  if (status === 429) return 'ResourceExhausted';
-  if (status === 400) return 'InvalidArgument';
-  if (status !== undefined && status >= 500) return 'Unavailable';
-  // Sockets that never answered (endpoint down, DNS): worth retrying, not a bug.
-  if (['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE'].includes(e?.code ?? '')) return 'Unavailable';
-  return undefined;
+  return classifyRemoteError(err, httpStatusOf(err));
 }

@@ -87,7 +87,12 @@ describe('polyfaas bundle azure', () => {
     const c = captureIo();
     expect(await bundleCommand([join(root, 'examples/fashion-mnist/azure.ts'), '--out', out, '--bucket', 'data=azblob://fashion/prod', '--app-name', 'fashion-fn', '--warmup', '5m'], c.io)).toBe(0);
     expect(c.out()).toMatch(/polyfaas-warmup\s+timer\s+0 \*\/5 \* \* \* \* \(added by --warmup\)/);
-    expect(c.out()).toMatch(/sends x-polyfaas-warmup to POST \/predict, GET \/model on https:\/\/\$WEBSITE_HOSTNAME/);
+    expect(c.out()).toMatch(/sends x-polyfaas-warmup with POLYFAAS_WARMUP_TOKEN \(app setting above\) to POST \/predict, GET \/model on https:\/\/\$WEBSITE_HOSTNAME/);
+    // One token per bundle, printed among the app settings and written to local.settings.json.
+    const token = /POLYFAAS_WARMUP_TOKEN=([\w-]{40,})/.exec(c.out())?.[1];
+    expect(token).toBeTruthy();
+    const local = JSON.parse(await readFile(join(out, 'local.settings.json'), 'utf8')) as { Values: Record<string, string> };
+    expect(local.Values.POLYFAAS_WARMUP_TOKEN).toBe(token);
     expect(c.out()).toContain('az functionapp update --resource-group <resource-group> --name fashion-fn --set siteConfig.minimumElasticInstanceCount=1');
     expect(c.out()).toContain('az functionapp scale config always-ready set --resource-group <resource-group> --name fashion-fn --settings http=1');
 
@@ -100,6 +105,7 @@ describe('polyfaas bundle azure', () => {
     process.env.POLYFAAS_BUCKET_DATA = 'azblob://fashion/prod';
     process.env.AZURE_STORAGE_CONNECTION_STRING = 'UseDevelopmentStorage=true';
     process.env.WEBSITE_HOSTNAME = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    process.env.POLYFAAS_WARMUP_TOKEN = token as string;
     try {
       const loaded = await captureRegistrationsAsync(() => import(join(out, 'index.mjs')));
       const names = loaded.functions.map((f) => `${f.name}:${f.trigger.type}`).sort();
@@ -111,13 +117,19 @@ describe('polyfaas bundle azure', () => {
       // What the host does every five minutes: run the timer, which calls the app's own routes.
       await invokeCaptured(timer as NonNullable<typeof timer>, { data: { json: JSON.stringify({ Schedule: { AdjustForDST: true }, ScheduleStatus: null, IsPastDue: false }) } });
       expect(seen.sort((a, b) => a.url.localeCompare(b.url))).toEqual([
-        { method: 'GET', url: '/model', warmup: '1' },
-        { method: 'POST', url: '/predict', warmup: '1' },
+        { method: 'GET', url: '/model', warmup: token },
+        { method: 'POST', url: '/predict', warmup: token },
       ]);
+      // Without the token set the timer pings nothing: the pings would be ordinary requests.
+      seen.length = 0;
+      delete process.env.POLYFAAS_WARMUP_TOKEN;
+      await invokeCaptured(timer as NonNullable<typeof timer>, { data: { json: JSON.stringify({ Schedule: { AdjustForDST: true }, ScheduleStatus: null, IsPastDue: false }) } });
+      expect(seen).toEqual([]);
     } finally {
       delete process.env.POLYFAAS_BUCKET_DATA;
       delete process.env.AZURE_STORAGE_CONNECTION_STRING;
       delete process.env.WEBSITE_HOSTNAME;
+      delete process.env.POLYFAAS_WARMUP_TOKEN;
       server.close();
     }
   }, 180_000);

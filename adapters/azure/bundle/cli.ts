@@ -5,7 +5,7 @@ import { bundleFunction, formatBytes, shortPath } from '../../../cli/bundle/esbu
 import { zipDirectory } from '../../../cli/bundle/zip.js';
 import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
 import type { Io } from '../../../cli/registry.js';
-import { bucketEnvName, PolyfaasError } from '../../../src/index.js';
+import { bucketEnvName, generateWarmupToken, PolyfaasError, WARMUP_TOKEN_ENV } from '../../../src/index.js';
 import { hostJson } from '../host-json.js';
 import { functionAppPackageJson, localSettings, requiredAppSettings } from './function-app.js';
 import { planEntry } from './plan.js';
@@ -28,8 +28,10 @@ Options:
   --warmup <rate>             add a timer function "${WARMUP_TIMER}" (1m-60m, e.g. 5m)
                               that keeps the app's instance loaded and sends each
                               HTTP route the x-polyfaas-warmup header via
-                              $WEBSITE_HOSTNAME: init runs, the handler does not
-                              (default: off). Prints the always-ready commands too
+                              $WEBSITE_HOSTNAME with the token generated for this
+                              bundle (app setting POLYFAAS_WARMUP_TOKEN): init
+                              runs, the handler does not (default: off). Prints
+                              the always-ready commands too
   --always-ready <n>          print the Premium / Flex Consumption commands that keep
                               n instances initialised (the stronger alternative)
   -h, --help                  show this help`;
@@ -92,7 +94,8 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
   const bundle = await bundleFunction({ entry: bundleEntry, outDir, outFile: main, external: ['@azure/functions', 'sharp'] }).finally(() =>
     warmupDir ? rm(warmupDir, { recursive: true, force: true }) : undefined,
   );
-  const settings = requiredAppSettings(plan, bindings);
+  // One warm-up token per bundle: the timer sends it, the runtime (same app, same settings) checks it.
+  const settings = { ...requiredAppSettings(plan, bindings), ...(warmupMinutes ? { [WARMUP_TOKEN_ENV]: generateWarmupToken() } : {}) };
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   await writeFile(join(outDir, 'host.json'), json(hostJson(plan.app)));
   await writeFile(join(outDir, 'package.json'), json(functionAppPackageJson(plan.app, main)));
@@ -125,7 +128,10 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
       `Warm-up (--warmup ${warmupMinutes}m): the timer ${WARMUP_TIMER} runs in this app every ${warmupMinutes} min. That keeps the app's`,
       '  instance loaded; its functions share one worker and one polyfaas runtime, so inits already done stay done.',
       ...(pinged
-        ? [`  Each run also sends x-polyfaas-warmup to ${pinged} on https://$WEBSITE_HOSTNAME,`, "  so their init runs (the handler does not). With authLevel 'function', set POLYFAAS_WARMUP_KEY=<function key>."]
+        ? [
+            `  Each run also sends x-polyfaas-warmup with ${WARMUP_TOKEN_ENV} (app setting above) to ${pinged} on https://$WEBSITE_HOSTNAME,`,
+            "  so their init runs (the handler does not). With authLevel 'function', set POLYFAAS_WARMUP_KEY=<function key>.",
+          ]
         : []),
       '  On Consumption keep the rate under ~20 min (idle instances are unloaded). One instance stays warm; scale-out starts cold.',
     );

@@ -1,4 +1,4 @@
-import { WARMUP_HEADER } from '../../../src/index.js';
+import { WARMUP_HEADER, WARMUP_TOKEN_ENV } from '../../../src/index.js';
 import type { AzurePlan } from '../register.js';
 
 export { parseCount, parseWarmupRate, WARMUP_MAX_MINUTES, WARMUP_MIN_MINUTES } from '../../../cli/bundle/warmup-flags.js';
@@ -37,8 +37,10 @@ export function warmupTargets(plan: AzurePlan): WarmupTarget[] {
  * functions) and adds one timer function to the same app. `registerAzure`
  * registers only what the app defines, so the timer lives here. Each run keeps
  * the host loaded and sends every HTTP route a warm-up request
- * (`x-polyfaas-warmup`) through the app's own host name, so `init` runs
- * without the handler. `POLYFAAS_WARMUP_KEY` (a function key) is sent as
+ * (`x-polyfaas-warmup` set to the app setting `POLYFAAS_WARMUP_TOKEN`, which the
+ * runtime of the same app checks) through the app's own host name, so `init`
+ * runs without the handler; without the setting it sends nothing, as the pings
+ * would be ordinary requests. `POLYFAAS_WARMUP_KEY` (a function key) is sent as
  * `x-functions-key` for apps registered with `authLevel: 'function'`.
  * Failures are logged, never thrown: a missed ping is not worth a timer retry.
  */
@@ -53,10 +55,15 @@ app.timer(${JSON.stringify(WARMUP_TIMER)}, {
   schedule: ${JSON.stringify(everyMinutesNcrontab(minutes))},
   handler: async (_timer, context) => {
     const host = process.env.WEBSITE_HOSTNAME;
+    const token = process.env[${JSON.stringify(WARMUP_TOKEN_ENV)}];
     if (!host || targets.length === 0) return;
+    if (!token) {
+      context.log('polyfaas warm-up: ${WARMUP_TOKEN_ENV} is not set; only the instance is kept loaded');
+      return;
+    }
     const base = (/^(localhost|127\\.0\\.0\\.1)(:|$)/.test(host) ? 'http://' : 'https://') + host;
     const key = process.env.POLYFAAS_WARMUP_KEY;
-    const headers = { ${JSON.stringify(WARMUP_HEADER)}: '1', ...(key ? { 'x-functions-key': key } : {}) };
+    const headers = { ${JSON.stringify(WARMUP_HEADER)}: token, ...(key ? { 'x-functions-key': key } : {}) };
     const results = await Promise.all(targets.map(async (t) => {
       try {
         const res = await fetch(base + t.path, { method: t.method, headers, signal: AbortSignal.timeout(120000) });

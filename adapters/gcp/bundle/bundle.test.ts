@@ -72,7 +72,11 @@ describe('polyfaas bundle gcp', () => {
     expect(preprocess).toContain('--trigger-event-filters=bucket=fashion-models');
     // warmupMinutes: a Cloud Scheduler job per HTTP function, none for event functions.
     expect(Object.values(byName).filter((p) => p.warmup.length > 0).map((p) => p.function).sort()).toEqual(['model-info', 'predict']);
-    expect(byName.predict?.warmup.join('\n')).toMatch(/gcloud scheduler jobs create http polyfaas-warmup-predict[\s\S]*--schedule='\*\/5 \* \* \* \*'[\s\S]*--http-method=post[\s\S]*--headers=x-polyfaas-warmup=1/);
+    expect(byName.predict?.warmup.join('\n')).toMatch(/gcloud scheduler jobs create http polyfaas-warmup-predict[\s\S]*--schedule='\*\/5 \* \* \* \*'[\s\S]*--http-method=post[\s\S]*--headers=x-polyfaas-warmup=[\w-]{40,}/);
+    // One token per bundle, in each warmed function's environment and in its job.
+    const token = /--headers=x-polyfaas-warmup=([\w-]+)/.exec(byName.predict?.warmup.join('\n') ?? '')?.[1];
+    expect(byName.predict?.command).toContain(`POLYFAAS_WARMUP_TOKEN=${token}`);
+    expect(byName['model-info']?.warmup.join('\n')).toContain(`x-polyfaas-warmup=${token}`);
   });
 
   it('serves a prediction from the bundled folder through the real functions-framework binary', async () => {
@@ -85,6 +89,7 @@ describe('polyfaas bundle gcp', () => {
         GOOGLE_CLOUD_PROJECT: 'test',
         NODE_ENV: 'production',
         POLYFAAS_LOG_LEVEL: 'warn',
+        POLYFAAS_WARMUP_TOKEN: 'e2e-warmup-token',
       },
     });
     const png = await testImagePng(await loadFixtureData(), 0);
@@ -97,10 +102,13 @@ describe('polyfaas bundle gcp', () => {
     expect(body.predictions[0]?.probability).toBeGreaterThan(0);
     // The bare function URL reaches the function's own route too.
     expect((await fetch(predict.url, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png })).status).toBe(200);
-    // What the --warmup Cloud Scheduler job sends: POST to the bare URL with the header, no body; init ran already.
-    const warm = await fetch(predict.url, { method: 'POST', headers: { 'x-polyfaas-warmup': '1' } });
+    // What the --warmup Cloud Scheduler job sends: POST to the bare URL with the token, no body; init ran already.
+    const warm = await fetch(predict.url, { method: 'POST', headers: { 'x-polyfaas-warmup': 'e2e-warmup-token' } });
     expect(warm.status).toBe(200);
     expect(await warm.json()).toEqual({ warm: true, function: 'predict', initialized: false });
+    // Without the token the header is just a header: the handler runs (and rejects the empty body).
+    const forged = await fetch(predict.url, { method: 'POST', headers: { 'x-polyfaas-warmup': '1' } });
+    expect(await forged.json()).not.toMatchObject({ warm: true });
   }, 120_000);
 
   it('prints usage for --help and the commands for a bundle', async () => {

@@ -23,8 +23,10 @@ Options:
   --export <name>         named export holding the app (default: app, then default)
   --warmup <rate>         also print, per HTTP function, a Cloud Scheduler job
                           (1m-60m, e.g. 5m) calling its URL with the
-                          x-polyfaas-warmup header: init runs, the handler does
-                          not. Keeps one instance warm (default: off)
+                          x-polyfaas-warmup header set to a token generated for
+                          this bundle (also set as POLYFAAS_WARMUP_TOKEN on the
+                          function): init runs, the handler does not. Keeps
+                          one instance warm (default: off)
   --warmup-sa <email>     service account the warm-up jobs sign OIDC tokens as
                           (default: a placeholder to fill in)
   --min-instances <n>     deploy HTTP functions with --min-instances=n: n

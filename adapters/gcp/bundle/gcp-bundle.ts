@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { BundleResult } from '../../../cli/bundle/esbuild-bundle.js';
 import { bundleFunction } from '../../../cli/bundle/esbuild-bundle.js';
 import type { AnyFunction, AppDefinition, Trigger } from '../../../src/index.js';
-import { bucketEnvName, DEFAULT_TIMEOUT_MS, PolyfaasError, WARMUP_HEADER } from '../../../src/index.js';
+import { bucketEnvName, DEFAULT_TIMEOUT_MS, generateWarmupToken, PolyfaasError, WARMUP_HEADER, WARMUP_TOKEN_ENV } from '../../../src/index.js';
 import { everyMinutesCron } from './warmup.js';
 
 /**
@@ -33,9 +33,15 @@ export interface GcpBundleOptions {
   minify?: boolean;
   /**
    * Print, per HTTP function, a Cloud Scheduler job that sends it a warm-up ping
-   * (the `x-polyfaas-warmup` header) every this many minutes: `init` runs, the handler does not.
+   * (the `x-polyfaas-warmup` header carrying the bundle's warm-up token) every
+   * this many minutes: `init` runs, the handler does not.
    */
   warmupMinutes?: number;
+  /**
+   * The token warm-up pings carry, set on HTTP functions as `POLYFAAS_WARMUP_TOKEN`
+   * when `warmupMinutes` is given. Default: a fresh random token per bundle.
+   */
+  warmupToken?: string;
   /** Service account the warm-up jobs sign their OIDC token as. Default: a placeholder to fill in. */
   warmupServiceAccount?: string;
   /** `--min-instances` for HTTP functions: instances kept initialised (billed while idle). */
@@ -105,12 +111,14 @@ export async function bundleGcpApp(options: GcpBundleOptions): Promise<GcpBundle
     dependencies: Object.fromEntries(GCP_EXTERNALS.map((name) => [name, installedVersion(name)])),
   };
   await writeFile(join(sourceDir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
-  const plans = app.functions.map((fn) => deployPlan(app, fn, sourceDir, options));
+  // One token per bundle: every function's environment and every Scheduler job agree on it.
+  const warmupToken = options.warmupMinutes ? (options.warmupToken ?? generateWarmupToken()) : undefined;
+  const plans = app.functions.map((fn) => deployPlan(app, fn, sourceDir, { ...options, ...(warmupToken ? { warmupToken } : {}) }));
   return { sourceDir, bundle, packageJson, plans };
 }
 
 /** The `gcloud` command that deploys one function from the source folder. */
-export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: string, options: Pick<GcpBundleOptions, 'region' | 'runtime' | 'buckets' | 'warmupMinutes' | 'warmupServiceAccount' | 'minInstances'>,
+export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: string, options: Pick<GcpBundleOptions, 'region' | 'runtime' | 'buckets' | 'warmupMinutes' | 'warmupToken' | 'warmupServiceAccount' | 'minInstances'>,
 ): GcpDeployPlan {
   const trigger = fn.trigger as Trigger;
   const region = options.region ?? 'us-central1';
@@ -119,6 +127,9 @@ export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: strin
   const wanted = Math.ceil((fn.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000);
   const timeoutSeconds = trigger.type === 'http' ? Math.min(wanted, 3600) : Math.min(wanted, MAX_EVENT_TIMEOUT_S);
   const env = ['NODE_ENV=production', ...Object.entries(buckets).filter(([, url]) => url.startsWith('gs://')).map(([name, url]) => `${bucketEnvName(name)}=${url}`)];
+  const warmupToken = trigger.type === 'http' && options.warmupMinutes ? (options.warmupToken ?? generateWarmupToken()) : undefined;
+  // Without the token in its environment the function treats the pings as ordinary requests.
+  if (warmupToken) env.push(`${WARMUP_TOKEN_ENV}=${warmupToken}`);
   const setup: string[] = [];
   const warmup: string[] = [];
   const flags = [
@@ -138,7 +149,7 @@ export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: strin
       flags.push('--trigger-http', '--allow-unauthenticated');
       if (options.minInstances) flags.push(`--min-instances=${options.minInstances}`);
       description = `HTTP ${trigger.method} ${trigger.path}`;
-      if (options.warmupMinutes) warmup.push(...warmupJob(fn.name, trigger, region, options.warmupMinutes, options.warmupServiceAccount));
+      if (options.warmupMinutes && warmupToken) warmup.push(...warmupJob(fn.name, trigger, region, options.warmupMinutes, warmupToken, options.warmupServiceAccount));
       break;
     case 'storage': {
       const url = buckets[trigger.bucket];
@@ -179,11 +190,12 @@ export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: strin
 /**
  * The Cloud Scheduler job that keeps an HTTP function warm: it calls the
  * function's URL (looked up after the deploy) with the route's own method and
- * the `x-polyfaas-warmup` header, which the runtime answers with `{ warm: true }`
- * after running `init`, before the body limit or the handler. A route with
+ * the `x-polyfaas-warmup` header set to the function's warm-up token, which the
+ * runtime answers with `{ warm: true }` after running `init`, before the body
+ * limit or the handler (a ping without the token is an ordinary request). A route with
  * `:params` gets `warmup` as each value (the bare URL only reaches parameterless routes).
  */
-function warmupJob(name: string, trigger: Extract<Trigger, { type: 'http' }>, region: string, minutes: number, serviceAccount = WARMUP_SA_PLACEHOLDER): string[] {
+function warmupJob(name: string, trigger: Extract<Trigger, { type: 'http' }>, region: string, minutes: number, token: string, serviceAccount = WARMUP_SA_PLACEHOLDER): string[] {
   const path = trigger.path.includes(':') ? trigger.path.replace(/:[A-Za-z0-9_]+/g, 'warmup') : '';
   const method = (trigger.method === '*' ? 'POST' : trigger.method).toLowerCase();
   const flags = [
@@ -193,7 +205,7 @@ function warmupJob(name: string, trigger: Extract<Trigger, { type: 'http' }>, re
     '--time-zone=Etc/UTC',
     `--uri="$URL"${path ? shellQuote(path) : ''}`,
     `--http-method=${method}`,
-    `--headers=${WARMUP_HEADER}=1`,
+    `--headers=${WARMUP_HEADER}=${token}`,
     `--oidc-service-account-email=${shellQuote(serviceAccount)}`,
     '--oidc-token-audience="$URL"',
   ];

@@ -18,7 +18,7 @@ const plans = (options: Parameters<typeof deployPlan>[3]) => Object.fromEntries(
 
 describe('--warmup and --min-instances in the gcloud commands', () => {
   it('prints, per HTTP function, a Cloud Scheduler job calling its URL with the warm-up header and the route method', () => {
-    const byName = plans({ warmupMinutes: 5 });
+    const byName = plans({ warmupMinutes: 5, warmupToken: 'tok-123' });
     expect(byName.predict?.warmup).toEqual([
       "URL=$(gcloud functions describe predict --gen2 --region=europe-west1 --format='value(serviceConfig.uri)')",
       [
@@ -28,11 +28,15 @@ describe('--warmup and --min-instances in the gcloud commands', () => {
         '--time-zone=Etc/UTC',
         '--uri="$URL"',
         '--http-method=post',
-        '--headers=x-polyfaas-warmup=1',
+        '--headers=x-polyfaas-warmup=tok-123',
         `--oidc-service-account-email='${WARMUP_SA_PLACEHOLDER}'`,
         '--oidc-token-audience="$URL"',
       ].join(' \\\n    '),
     ]);
+    // The function gets the token the job sends; event functions get none.
+    expect(byName.predict?.command).toContain('POLYFAAS_WARMUP_TOKEN=tok-123');
+    expect(byName.train?.command).not.toContain('POLYFAAS_WARMUP_TOKEN');
+    expect(plans({}).predict?.command).not.toContain('POLYFAAS_WARMUP_TOKEN');
     // A GET route is pinged with GET (another method would be a 405 before the warm-up check); :params get a value.
     expect(byName['model-info']?.warmup[1]).toContain('--http-method=get');
     expect(byName.item?.warmup[1]).toContain('--uri="$URL"/items/warmup');

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readBodyWithLimit } from './http-body.js';
+import { readBodyWithLimit } from './node-body.js';
 
 /** A fake request whose body is produced on demand, counting what was pulled. */
 function fakeRequest(totalBytes: number, headers: Record<string, string> = {}) {
