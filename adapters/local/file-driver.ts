@@ -237,7 +237,7 @@ export class FileDriver implements BucketDriver {
     };
     const sidecar: Sidecar = { v: 1, key, current: entry, ...(current ? { previous: current.entry } : {}) };
     // Sidecar first, bytes second: until the bytes land, `previous` still describes what is on disk.
-    await lock.publish(metaPath, this.layout.tempPath('meta'), JSON.stringify(sidecar), this.durable);
+    await lock.publish(metaPath, this.layout.tempPath('meta'), { ...sidecar }, this.durable);
     try {
       this.renameConfined(key, temp.path, target);
     } catch (err) {

@@ -27,6 +27,12 @@ export interface Sidecar {
   key: string;
   current: MetaEntry;
   previous?: MetaEntry;
+  /**
+   * The process that committed this version: the sidecar was its lock file
+   * (see `HeldLock.publish`), and keeps naming it so that a writer killed
+   * between publishing and releasing is recognised as dead at once.
+   */
+  holder?: unknown;
 }
 
 /**
