@@ -394,7 +394,11 @@ export class FileDriver implements BucketDriver {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof PolyfaasError) throw err;
+      if (err instanceof PolyfaasError) {
+        // Errors from the lock layer know no key; name it (their messages carry no path).
+        if (err.details?.key !== undefined) throw err;
+        throw new PolyfaasError(err.code, `${LABEL}: ${op} ${key}: ${err.message}`, { details: { ...err.details, key }, cause: err });
+      }
       if (isLinkRefused(err)) throw this.forbidden(op, key, err);
       const code = classifyFsError(err) ?? 'Internal';
       throw new PolyfaasError(code, `${LABEL}: ${op} ${key} failed (${errno(err) ?? 'error'})`, { details: { key }, cause: err });

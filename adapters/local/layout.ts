@@ -22,7 +22,7 @@ export function isReservedKey(key: string): boolean {
 /** Throw `InvalidArgument` for keys a file bucket keeps for itself. */
 export function assertUserKey(key: string): void {
   if (isReservedKey(key)) {
-    throw new PolyfaasError('InvalidArgument', `Key segments named "${RESERVED_DIR}" are reserved by file buckets for metadata`, {
+    throw new PolyfaasError('InvalidArgument', `Invalid key ${key.slice(0, 200)}: segments named "${RESERVED_DIR}" are reserved by file buckets for metadata`, {
       details: { key: key.slice(0, 200) },
     });
   }
