@@ -369,20 +369,25 @@ export class FileDriver implements BucketDriver {
     return now && sameVersion(now, stats) ? synthesizeEntry(stats) : undefined;
   }
 
-  /** Remove temp files left by crashed writers, once per driver, in the background. */
+  /**
+   * Remove temp files and lock drafts (see key-lock.ts) left by crashed
+   * writers, once per driver, in the background.
+   */
   private sweepAbandonedTemps(): void {
     if (this.sweptTemps) return;
     this.sweptTemps = true;
-    const dir = this.layout.tmpDir;
-    void (async () => {
+    const sweep = async (dirs: readonly string[], wanted: (name: string) => boolean) => {
       // Never sweep through a planted link: that would delete old files wherever it points.
-      if (!this.confine.dirsAreReal(this.layout.tmpDirs)) return;
-      for (const name of await readdir(dir)) {
+      if (!this.confine.dirsAreReal(dirs)) return;
+      const dir = path.join(this.layout.root, ...dirs);
+      for (const name of (await readdir(dir)).filter(wanted)) {
         const file = path.join(dir, name);
         const stats = await lstat(file).catch(() => undefined);
         if (stats?.isFile() && Date.now() - stats.mtimeMs > ABANDONED_TEMP_MS) await unlink(file).catch(() => undefined);
       }
-    })().catch(() => undefined);
+    };
+    void sweep(this.layout.tmpDirs, () => true).catch(() => undefined);
+    void sweep(this.layout.lockDirs, (name) => name.endsWith('.new')).catch(() => undefined);
   }
 
   /**

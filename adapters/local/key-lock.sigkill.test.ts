@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,22 @@ describe('withKeyLock after its holder is SIGKILLed', () => {
     expect(new TextDecoder().decode((await bucket.get('hot')).body)).toBe('after');
     expect((await readdir(layout.lockDir)).filter((f) => f.endsWith('.lock'))).toEqual([]);
   }, 30_000);
+});
+
+describe('FileBucket crash leftovers in the lock directory', () => {
+  it('sweeps lock drafts abandoned by a crash (older than an hour), never fresh drafts or locks', async () => {
+    const root = path.join(dir, 'bucket');
+    const layout = new FileLayout(root);
+    await mkdir(layout.lockDir, { recursive: true });
+    const names = ['x.lock.dead-0.new', 'y.lock.live-0.new', 'z.lock'];
+    for (const name of names) await writeFile(path.join(layout.lockDir, name), '{}');
+    const old = new Date(Date.now() - 2 * 3600_000);
+    for (const name of ['x.lock.dead-0.new', 'z.lock']) await utimes(path.join(layout.lockDir, name), old, old);
+    const bucket = new DriverBucket(new FileDriver(root, 'file://test', false));
+    await bucket.put('k', 'v'); // the first put starts the background sweep
+    for (let i = 0; i < 100 && (await readdir(layout.lockDir)).includes('x.lock.dead-0.new'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await readdir(layout.lockDir)).sort()).toEqual(['y.lock.live-0.new', 'z.lock']);
+  });
 });
 
 describe('withKeyLock holder identity', () => {
