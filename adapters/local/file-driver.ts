@@ -196,10 +196,10 @@ export class FileDriver implements BucketDriver {
     await withKeyLock(
       this.layout.lockPath(key),
       async () => {
-        // Re-checked under the lock, right before each unlink (neither follows a final link, both follow parents).
+        // Re-checked under the lock, and each unlink goes through a checked descriptor of its directory.
         // Bytes first: once they are gone the object is gone, whatever happens to the sidecar.
-        if (ownFile()) await unlinkQuietly(target);
-        if (hasSidecar()) await unlinkQuietly(metaPath);
+        if (ownFile()) this.confine.inDir(dirs, (d) => unlinkQuietlySync(path.join(d, lastSegment(key))));
+        if (hasSidecar()) this.confine.inDir(this.layout.metaDirs(key), (d) => unlinkQuietlySync(path.join(d, path.basename(metaPath))));
       },
       this.lockOptions,
     );
@@ -239,7 +239,7 @@ export class FileDriver implements BucketDriver {
     // Sidecar first, bytes second: until the bytes land, `previous` still describes what is on disk.
     await lock.publish(metaPath, this.layout.tempPath('meta'), { ...sidecar }, this.durable);
     try {
-      this.renameConfined(key, temp.path, target);
+      this.renameConfined(key, temp.path);
     } catch (err) {
       // Nothing was at the key: drop the sidecar that now describes no file (with
       // an object in place, `previous` keeps describing it and the sidecar stays valid).
@@ -257,11 +257,14 @@ export class FileDriver implements BucketDriver {
    * but {@link locateLocked} already refused that case. Retries when a
    * concurrent delete prunes a directory in between.
    */
-  private renameConfined(key: string, from: string, to: string): void {
+  private renameConfined(key: string, from: string): void {
+    const dirs = this.layout.objectDirs(key);
+    const name = lastSegment(key);
     for (let attempt = 1; ; attempt++) {
-      this.confine.makeRealDirs(this.layout.objectDirs(key));
+      this.confine.makeRealDirs(dirs);
       try {
-        renameSync(from, to);
+        // Through a checked descriptor of the directory: a link swapped in after the checks cannot redirect it.
+        this.confine.inDir(dirs, (dir) => renameSync(from, path.join(dir, name)));
         return;
       } catch (err) {
         if (errno(err) !== 'ENOENT' || attempt >= 5) throw err;
@@ -437,6 +440,10 @@ export class FileDriver implements BucketDriver {
       { details: { key }, cause },
     );
   }
+}
+
+function lastSegment(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
 }
 
 async function lstatQuietly(file: string): Promise<BigIntStats | undefined> {

@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import { constants, existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -39,10 +39,13 @@ export function isLinkRefused(err: unknown): boolean {
  * path segment, made right before the operation they guard.
  *
  * Node has no `openat`, so a check and the operation after it are two path
- * walks: an attacker who can write inside the root and swaps a directory for
- * a link in the microseconds between them could still redirect a mutation.
- * Reads close that gap on Linux: the opened descriptor's real path is checked
- * after the open ({@link openForRead}).
+ * walks, and an attacker who can write inside the root could swap a
+ * directory for a link in between. On Linux that gap is closed where it
+ * matters: reads check the opened descriptor's real path after the open
+ * ({@link openForRead}), and renames and unlinks go through a descriptor of
+ * the directory, checked the same way ({@link inDir}). Creating new files
+ * (temp bodies, lock drafts) is only lstat-checked; `O_EXCL` keeps those from
+ * ever replacing an existing file.
  */
 export class Confinement {
   private realRoot: string | undefined;
@@ -86,6 +89,37 @@ export class Confinement {
   }
 
   /**
+   * Run `fn` with a path that names the directory at `segments` (relative to
+   * the root) itself, whatever happens to the path afterwards: on Linux
+   * `/proc/self/fd/<n>` of a descriptor opened without following a final link
+   * and whose real path was checked to lie under the root, so a rename or
+   * unlink through it cannot land outside. Elsewhere, the directory's path
+   * after the lstat checks of {@link dirsAreReal}. Throws {@link linkRefused}
+   * when the directory is or lies under a link; ENOENT when it is missing.
+   */
+  inDir<T>(segments: readonly string[], fn: (dir: string) => T): T {
+    const dir = path.join(this.root, ...segments);
+    if (!PROC_FD) {
+      if (!this.dirsAreReal(segments)) throw Object.assign(new Error('directory missing'), { code: 'ENOENT' });
+      return fn(dir);
+    }
+    let fd: number;
+    try {
+      fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | (constants.O_NOFOLLOW ?? 0));
+    } catch (err) {
+      // Linux answers ENOTDIR, not ELOOP, for a link opened with O_DIRECTORY | O_NOFOLLOW.
+      if (errno(err) === 'ENOTDIR' && lstatQuietlySync(dir)?.isSymbolicLink()) throw linkRefused();
+      throw err;
+    }
+    try {
+      this.assertUnderRoot(fd, true);
+      return fn(`${PROC_FD}/${fd}`);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
    * Open `file` (under the root, its directories already checked) for
    * reading without following a link, then make sure the opened file really
    * lies under the root: closes the gap between the directory checks and the
@@ -94,16 +128,20 @@ export class Confinement {
   async openForRead(file: string): Promise<FileHandle> {
     const handle = await open(file, NO_FOLLOW_READ);
     try {
-      if (PROC_FD) {
-        const real = readlinkSync(`${PROC_FD}/${handle.fd}`);
-        this.realRoot ??= realpathSync(this.root);
-        if (!real.startsWith(this.realRoot + path.sep)) throw linkRefused();
-      }
+      this.assertUnderRoot(handle.fd, false);
       return handle;
     } catch (err) {
       await handle.close();
       throw err;
     }
+  }
+
+  /** Throw {@link linkRefused} unless the open descriptor's real path lies under the root (or is it, if `rootOk`). */
+  private assertUnderRoot(fd: number, rootOk: boolean): void {
+    if (!PROC_FD) return;
+    const real = readlinkSync(`${PROC_FD}/${fd}`);
+    this.realRoot ??= realpathSync(this.root);
+    if (!real.startsWith(this.realRoot + path.sep) && !(rootOk && real === this.realRoot)) throw linkRefused();
   }
 }
 
