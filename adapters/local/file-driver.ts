@@ -99,6 +99,7 @@ export class FileDriver implements BucketDriver {
 
   async put(key: string, body: Uint8Array | Readable, options: DriverPutOptions): Promise<ObjectInfo> {
     assertUserKey(key);
+    // A refused or failed put never leaves the caller's stream half-read and open.
     try {
       return await this.guard('put', key, () => this.putConfined(key, body, options));
     } catch (err) {
@@ -110,14 +111,9 @@ export class FileDriver implements BucketDriver {
   private async putConfined(key: string, body: Uint8Array | Readable, options: DriverPutOptions): Promise<ObjectInfo> {
     // A link in the key's path is refused before a byte of the body is read.
     this.confine.dirsAreReal(this.layout.objectDirs(key));
-    // Fail fast, before streaming a body that could never be committed; re-checked under the lock.
+    // Fail fast, before streaming a body that could never be committed (put destroys it); re-checked under the lock.
     if (options.ifNoneMatch !== undefined || options.ifMatch !== undefined) {
-      try {
-        this.checkPreconditions(key, await this.locate(key), options);
-      } catch (err) {
-        if (!(body instanceof Uint8Array)) body.destroy();
-        throw err;
-      }
+      this.checkPreconditions(key, await this.locate(key), options);
     }
     this.sweepAbandonedTemps();
     this.confine.makeRealDirs(this.layout.tmpDirs);
