@@ -29,7 +29,13 @@ export interface FileBucketOptions {
  *   stream never leaves a half-written object;
  * - streamed bodies go straight to disk, never buffered whole;
  * - `ifNoneMatch: '*'` and `ifMatch` are race-free, also between processes
- *   sharing the directory.
+ *   sharing the directory; a writer killed while holding a key's lock does
+ *   not stall the next writer (a dead holder on this host is seen at once).
+ *
+ * Confinement: no operation touches a path outside the root. Symbolic links
+ * below the root (in a key's path or in `.polyfaas`) are never followed: such
+ * keys answer `Forbidden`, and listings skip linked files and directories.
+ * Error messages name keys only, never the root's path.
  *
  * Differences from object stores: keys with a `.polyfaas` segment are
  * rejected (`InvalidArgument`) because `<root>/.polyfaas/` holds metadata,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { statSync } from 'node:fs';
-import { open, readdir, stat, unlink } from 'node:fs/promises';
+import { renameSync } from 'node:fs';
+import { lstat, readdir, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -9,7 +9,8 @@ import type { BucketDriver, BucketObject, BucketObjectStream, DriverPutOptions, 
 import { decodeCursor, encodeCursor, mapLimit, PolyfaasError } from '../../src/index.js';
 import { classifyFsError, errno, isMissing } from './fs-errors.js';
 import { DirSyncer } from './dir-sync.js';
-import { removeEmptyParents, renameCreatingParentSync, unlinkQuietly } from './fs-util.js';
+import { Confinement, isLinkRefused, linkRefused, lstatQuietlySync } from './fs-confine.js';
+import { removeEmptyParents, unlinkQuietly } from './fs-util.js';
 import type { HeldLock } from './held-lock.js';
 import { withKeyLock } from './key-lock.js';
 import type { KeyLockOptions } from './key-lock.js';
@@ -27,6 +28,9 @@ const MAX_LOOKS = 10;
 /** Temp files untouched this long belong to a crashed writer and are swept. */
 const ABANDONED_TEMP_MS = 60 * 60 * 1000;
 
+/** How error messages name the bucket: never by its path, which is the server's business, not the caller's. */
+const LABEL = 'file bucket';
+
 /** An object's bytes on disk and the metadata entry that describes them. */
 interface Located {
   stats: BigIntStats;
@@ -39,10 +43,16 @@ interface Located {
  * readers and crashes only ever see whole objects. Writers of one key take a
  * lock that is exclusive within the process and across processes, which makes
  * `ifNoneMatch` and `ifMatch` race-free.
+ *
+ * Confinement: no symbolic link below the root is ever followed, whether in a
+ * key's path or in the `.polyfaas` metadata area (see {@link Confinement});
+ * such keys answer `Forbidden` and listings skip them. Error messages name the
+ * key only: the root's path stays in the error's `cause`, for the log.
  */
 export class FileDriver implements BucketDriver {
   readonly name: string;
   private readonly layout: FileLayout;
+  private readonly confine: Confinement;
   private readonly dirSyncer = new DirSyncer();
   private sweptTemps = false;
 
@@ -54,47 +64,63 @@ export class FileDriver implements BucketDriver {
     private readonly lockOptions: KeyLockOptions = {},
   ) {
     this.layout = new FileLayout(root);
+    this.confine = new Confinement(root);
     this.name = name;
   }
 
   async head(key: string): Promise<ObjectInfo> {
     assertUserKey(key);
-    const found = await this.locate(key);
-    if (!found) throw this.notFound(key);
-    return toObjectInfo(key, found.entry);
+    return this.guard('head', key, async () => {
+      const found = await this.locate(key);
+      if (!found) throw this.notFound(key);
+      return toObjectInfo(key, found.entry);
+    });
   }
 
   async get(key: string): Promise<BucketObject> {
-    const { handle, entry } = await this.openObject(key);
-    try {
-      const bytes = await handle.readFile();
-      return { ...toObjectInfo(key, entry), body: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
-    } finally {
-      await handle.close();
-    }
+    return this.guard('get', key, async () => {
+      const { handle, entry } = await this.openObject(key);
+      try {
+        const bytes = await handle.readFile();
+        return { ...toObjectInfo(key, entry), body: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+      } finally {
+        await handle.close();
+      }
+    });
   }
 
   async getStream(key: string): Promise<BucketObjectStream> {
-    const { handle, entry } = await this.openObject(key);
-    // The open handle pins the version we described until the stream closes.
-    return { ...toObjectInfo(key, entry), body: handle.createReadStream() };
+    return this.guard('getStream', key, async () => {
+      const { handle, entry } = await this.openObject(key);
+      // The open handle pins the version we described until the stream closes.
+      return { ...toObjectInfo(key, entry), body: handle.createReadStream() };
+    });
   }
 
   async put(key: string, body: Uint8Array | Readable, options: DriverPutOptions): Promise<ObjectInfo> {
     assertUserKey(key);
-    // Fail fast, before streaming a body that could never be committed; re-checked under the lock.
+    // A refused or failed put never leaves the caller's stream half-read and open.
+    try {
+      return await this.guard('put', key, () => this.putConfined(key, body, options));
+    } catch (err) {
+      if (!(body instanceof Uint8Array) && !body.destroyed) body.destroy();
+      throw err;
+    }
+  }
+
+  private async putConfined(key: string, body: Uint8Array | Readable, options: DriverPutOptions): Promise<ObjectInfo> {
+    // A link in the key's path is refused before a byte of the body is read.
+    this.confine.dirsAreReal(this.layout.objectDirs(key));
+    // Fail fast, before streaming a body that could never be committed (put destroys it); re-checked under the lock.
     if (options.ifNoneMatch !== undefined || options.ifMatch !== undefined) {
-      try {
-        this.checkPreconditions(key, await this.locate(key), options);
-      } catch (err) {
-        if (!(body instanceof Uint8Array)) body.destroy();
-        throw err;
-      }
+      this.checkPreconditions(key, await this.locate(key), options);
     }
     this.sweepAbandonedTemps();
+    this.confine.makeRealDirs(this.layout.tmpDirs);
     const temp = await writeTempBody(this.layout.tempPath('body'), body, this.durable);
     let info: ObjectInfo;
     try {
+      this.confine.makeRealDirs(this.layout.lockDirs);
       info = await withKeyLock(this.layout.lockPath(key), (lock) => this.commit(key, temp, options, lock), this.lockOptions);
     } catch (err) {
       await unlinkQuietly(temp.path).catch(() => undefined);
@@ -112,6 +138,10 @@ export class FileDriver implements BucketDriver {
   }
 
   async listPage(options: { prefix: string; pageSize: number; cursor?: string }): Promise<ListPage> {
+    return this.guard('list', options.prefix, () => this.listConfined(options));
+  }
+
+  private async listConfined(options: { prefix: string; pageSize: number; cursor?: string }): Promise<ListPage> {
     const after = options.cursor ? decodeCursor(options.cursor) : '';
     const files: { key: string }[] = [];
     let more = false;
@@ -124,7 +154,14 @@ export class FileDriver implements BucketDriver {
     }
     // Files deleted since the directory was read are skipped, not reported as errors.
     const located = await mapLimit(files, 16, async (f) => {
-      const found = await this.locate(f.key);
+      let found: Located | undefined;
+      try {
+        found = await this.locate(f.key);
+      } catch (err) {
+        // Became a link (or moved under one) since the directory was read: not an object.
+        if (isLinkRefused(err)) return undefined;
+        throw err;
+      }
       return found ? toObjectInfo(f.key, found.entry) : undefined;
     });
     const objects = located.filter((info): info is ObjectInfo => info !== undefined);
@@ -134,17 +171,31 @@ export class FileDriver implements BucketDriver {
 
   async delete(key: string): Promise<void> {
     assertUserKey(key);
+    return this.guard('delete', key, () => this.deleteConfined(key));
+  }
+
+  private async deleteConfined(key: string): Promise<void> {
     const target = this.layout.objectPath(key);
     const metaPath = this.layout.metaPath(key);
+    const dirs = this.layout.objectDirs(key);
+    /** The key's own file, only if it is a regular file reached through real directories. */
+    const ownFile = () => {
+      if (!this.confine.dirsAreReal(dirs)) return undefined;
+      const stats = lstatQuietlySync(target);
+      if (stats?.isSymbolicLink()) throw linkRefused();
+      return stats?.isFile() ? stats : undefined;
+    };
+    const hasSidecar = () => this.confine.dirsAreReal(this.layout.metaDirs(key)) && lstatQuietlySync(metaPath) !== undefined;
     // Nothing to delete: skip the lock (and creating lock dirs in a bucket that may not exist yet).
-    if (!(await statQuietly(target))?.isFile() && !(await statQuietly(metaPath))) return;
+    if (!ownFile() && !hasSidecar()) return;
+    this.confine.makeRealDirs(this.layout.lockDirs);
     await withKeyLock(
       this.layout.lockPath(key),
       async () => {
-        const stats = await statQuietly(target);
+        // Re-checked under the lock, and each unlink goes through a checked descriptor of its directory.
         // Bytes first: once they are gone the object is gone, whatever happens to the sidecar.
-        if (stats?.isFile()) await unlinkQuietly(target);
-        await unlinkQuietly(metaPath);
+        if (ownFile()) this.confine.inDir(dirs, (d) => unlinkQuietlySync(path.join(d, lastSegment(key))));
+        if (hasSidecar()) this.confine.inDir(this.layout.metaDirs(key), (d) => unlinkQuietlySync(path.join(d, path.basename(metaPath))));
       },
       this.lockOptions,
     );
@@ -170,6 +221,7 @@ export class FileDriver implements BucketDriver {
     const metaPath = this.layout.metaPath(key);
     const current = this.locateLocked(key, target);
     this.checkPreconditions(key, current, options);
+    this.confine.makeRealDirs(this.layout.metaDirs(key));
     const entry: MetaEntry = {
       ino: temp.stats.ino.toString(),
       // Content hash plus a per-write nonce: rewriting identical bytes still yields a new etag.
@@ -181,11 +233,9 @@ export class FileDriver implements BucketDriver {
     };
     const sidecar: Sidecar = { v: 1, key, current: entry, ...(current ? { previous: current.entry } : {}) };
     // Sidecar first, bytes second: until the bytes land, `previous` still describes what is on disk.
-    await lock.publish(metaPath, this.layout.tempPath('meta'), JSON.stringify(sidecar), this.durable);
+    await lock.publish(metaPath, this.layout.tempPath('meta'), { ...sidecar }, this.durable);
     try {
-      // Parent directories are created only when the rename reports them
-      // missing, which costs nothing for the 2nd..nth object of a directory.
-      renameCreatingParentSync(temp.path, target);
+      this.renameConfined(key, temp.path);
     } catch (err) {
       // Nothing was at the key: drop the sidecar that now describes no file (with
       // an object in place, `previous` keeps describing it and the sidecar stays valid).
@@ -197,6 +247,28 @@ export class FileDriver implements BucketDriver {
   }
 
   /**
+   * Rename `from` to the object path of `key` after making sure every
+   * directory on the way is real (created one level at a time when missing).
+   * The rename itself replaces a link at the target rather than following it,
+   * but {@link locateLocked} already refused that case. Retries when a
+   * concurrent delete prunes a directory in between.
+   */
+  private renameConfined(key: string, from: string): void {
+    const dirs = this.layout.objectDirs(key);
+    const name = lastSegment(key);
+    for (let attempt = 1; ; attempt++) {
+      this.confine.makeRealDirs(dirs);
+      try {
+        // Through a checked descriptor of the directory: a link swapped in after the checks cannot redirect it.
+        this.confine.inDir(dirs, (dir) => renameSync(from, path.join(dir, name)));
+        return;
+      } catch (err) {
+        if (errno(err) !== 'ENOENT' || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  /**
    * The object at `key` as {@link locate} finds it, in one synchronous attempt:
    * under the key's lock no writer can commit between the stat and the sidecar
    * read, so the retry {@link locate} needs is unnecessary. Throws the
@@ -204,12 +276,9 @@ export class FileDriver implements BucketDriver {
    * exists), before anything is written.
    */
   private locateLocked(key: string, target: string): Located | undefined {
-    let stats: BigIntStats | undefined;
-    try {
-      stats = statSync(target, { bigint: true, throwIfNoEntry: false });
-    } catch (err) {
-      if (!isMissing(err)) throw err;
-    }
+    if (!this.confine.dirsAreReal(this.layout.objectDirs(key))) return undefined;
+    const stats = lstatQuietlySync(target);
+    if (stats?.isSymbolicLink()) throw linkRefused();
     if (stats?.isDirectory()) throw this.clash(key);
     if (!stats?.isFile()) return undefined;
     const entry = matchEntry(readSidecarSync(this.layout.metaPath(key), key), stats);
@@ -230,7 +299,9 @@ export class FileDriver implements BucketDriver {
   private async locate(key: string): Promise<Located | undefined> {
     const target = this.layout.objectPath(key);
     for (let attempt = 1; attempt <= MAX_LOOKS; attempt++) {
-      const stats = await statQuietly(target);
+      if (!this.confine.dirsAreReal(this.layout.objectDirs(key))) return undefined;
+      const stats = await lstatQuietly(target);
+      if (stats?.isSymbolicLink()) throw linkRefused();
       if (!stats?.isFile()) return undefined;
       const entry = await this.describe(key, target, stats);
       if (entry) return { stats, entry };
@@ -254,7 +325,8 @@ export class FileDriver implements BucketDriver {
     for (let attempt = 1; attempt <= MAX_LOOKS; attempt++) {
       let handle: FileHandle;
       try {
-        handle = await open(file, 'r');
+        if (!this.confine.dirsAreReal(this.layout.objectDirs(key))) throw this.notFound(key);
+        handle = await this.confine.openForRead(file);
       } catch (err) {
         if (isMissing(err) || errno(err) === 'EISDIR') throw this.notFound(key);
         throw err;
@@ -292,48 +364,87 @@ export class FileDriver implements BucketDriver {
     const entry = matchEntry(sidecar, stats);
     if (entry) return entry;
     if (!sidecar) return synthesizeEntry(stats);
-    const now = await statQuietly(file);
+    const now = await lstatQuietly(file);
     return now && sameVersion(now, stats) ? synthesizeEntry(stats) : undefined;
   }
 
-  /** Remove temp files left by crashed writers, once per driver, in the background. */
+  /**
+   * Remove temp files and lock drafts (see key-lock.ts) left by crashed
+   * writers, once per driver, in the background.
+   */
   private sweepAbandonedTemps(): void {
     if (this.sweptTemps) return;
     this.sweptTemps = true;
-    const dir = this.layout.tmpDir;
-    void (async () => {
-      for (const name of await readdir(dir)) {
+    const sweep = async (dirs: readonly string[], wanted: (name: string) => boolean) => {
+      // Never sweep through a planted link: that would delete old files wherever it points.
+      if (!this.confine.dirsAreReal(dirs)) return;
+      const dir = path.join(this.layout.root, ...dirs);
+      for (const name of (await readdir(dir)).filter(wanted)) {
         const file = path.join(dir, name);
-        const stats = await stat(file).catch(() => undefined);
-        if (stats && Date.now() - stats.mtimeMs > ABANDONED_TEMP_MS) await unlink(file).catch(() => undefined);
+        const stats = await lstat(file).catch(() => undefined);
+        if (stats?.isFile() && Date.now() - stats.mtimeMs > ABANDONED_TEMP_MS) await unlink(file).catch(() => undefined);
       }
-    })().catch(() => undefined);
+    };
+    void sweep(this.layout.tmpDirs, () => true).catch(() => undefined);
+    void sweep(this.layout.lockDirs, (name) => name.endsWith('.new')).catch(() => undefined);
+  }
+
+  /**
+   * Run one operation on `key` (or a listing prefix), turning whatever the
+   * file system throws into a coded error whose message names the key only:
+   * Node's own messages carry absolute paths, which stay in `cause`.
+   */
+  private async guard<T>(op: string, key: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof PolyfaasError) {
+        // Errors from the lock layer know no key; name it (their messages carry no path).
+        if (err.details?.key !== undefined) throw err;
+        throw new PolyfaasError(err.code, `${LABEL}: ${op} ${key}: ${err.message}`, { details: { ...err.details, key }, cause: err });
+      }
+      if (isLinkRefused(err)) throw this.forbidden(op, key, err);
+      const code = classifyFsError(err) ?? 'Internal';
+      throw new PolyfaasError(code, `${LABEL}: ${op} ${key} failed (${errno(err) ?? 'error'})`, { details: { key }, cause: err });
+    }
+  }
+
+  private forbidden(op: string, key: string, cause: unknown): PolyfaasError {
+    return new PolyfaasError(
+      'Forbidden',
+      `${LABEL}: refusing to ${op} ${key}: a symbolic link lies on its path (file buckets never follow links)`,
+      { details: { key }, cause },
+    );
   }
 
   private keptChanging(key: string): PolyfaasError {
-    return new PolyfaasError('Unavailable', `${this.name}: ${key} kept changing while being read; try again`, { details: { key } });
+    return new PolyfaasError('Unavailable', `${LABEL}: ${key} kept changing while being read; try again`, { details: { key } });
   }
 
   private notFound(key: string): PolyfaasError {
-    return new PolyfaasError('NotFound', `${this.name}: no object ${key}`, { details: { key } });
+    return new PolyfaasError('NotFound', `${LABEL}: no object ${key}`, { details: { key } });
   }
 
   private preconditionFailed(key: string, why: string): PolyfaasError {
-    return new PolyfaasError('PreconditionFailed', `${this.name}: not writing ${key}: ${why}`, { details: { key } });
+    return new PolyfaasError('PreconditionFailed', `${LABEL}: not writing ${key}: ${why}`, { details: { key } });
   }
 
   private clash(key: string, cause?: unknown): PolyfaasError {
     return new PolyfaasError(
       'AlreadyExists',
-      `${this.name}: cannot store ${key}: a file bucket cannot hold a key that is also a prefix of another key ("a" and "a/b")`,
+      `${LABEL}: cannot store ${key}: a file bucket cannot hold a key that is also a prefix of another key ("a" and "a/b")`,
       { details: { key }, cause },
     );
   }
 }
 
-async function statQuietly(file: string): Promise<BigIntStats | undefined> {
+function lastSegment(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
+}
+
+async function lstatQuietly(file: string): Promise<BigIntStats | undefined> {
   try {
-    return await stat(file, { bigint: true });
+    return await lstat(file, { bigint: true });
   } catch (err) {
     if (isMissing(err)) return undefined;
     throw err;

@@ -2,6 +2,7 @@ import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { validateKey } from '../../src/index.js';
+import { Confinement, isLinkRefused } from './fs-confine.js';
 import { isMissing } from './fs-errors.js';
 import { isReservedKey, RESERVED_DIR } from './layout.js';
 
@@ -18,7 +19,8 @@ export interface WalkedFile {
  * unread, so deep pages and narrow prefixes stay cheap.
  *
  * Reserved directories (at any depth), symlinks and names that are not valid
- * keys are never yielded.
+ * keys are never yielded, and linked directories are never entered (not even
+ * the one a prefix names: `evil/` lists nothing when `evil` is a link).
  */
 export async function* walkKeys(root: string, prefix: string, after: string): AsyncGenerator<WalkedFile> {
   // A prefix whose complete segments include a reserved one can only match reserved keys.
@@ -27,6 +29,12 @@ export async function* walkKeys(root: string, prefix: string, after: string): As
   // Start in the deepest directory the prefix names: `a/b/c` can only match inside `a/b/`.
   const slash = prefix.lastIndexOf('/');
   const startKey = slash < 0 ? '' : prefix.slice(0, slash + 1);
+  try {
+    if (!new Confinement(root).dirsAreReal(startKey.split('/').slice(0, -1))) return;
+  } catch (err) {
+    if (isLinkRefused(err)) return;
+    throw err;
+  }
   yield* walkDir(root, startKey, prefix, after);
 }
 

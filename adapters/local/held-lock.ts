@@ -2,6 +2,7 @@ import { closeSync, ftruncateSync, linkSync, mkdirSync, writeSync } from 'node:f
 import path from 'node:path';
 import { PolyfaasError } from '../../src/index.js';
 import { errno } from './fs-errors.js';
+import type { LockHolder } from './lock-holder.js';
 import { renameCreatingParentSync } from './fs-util.js';
 import { fsyncFd, unlinkQuietlySync } from './small-file.js';
 
@@ -17,7 +18,9 @@ import { fsyncFd, unlinkQuietlySync } from './small-file.js';
  *
  * Safety: the content is written before the link, so the target path only
  * ever names a complete file (linking, like rename, is atomic). The lock keeps
- * working until release: its name still exists and is unlinked last.
+ * working until release: its name still exists and is unlinked last, and it
+ * still names its holder (the content carries the record as `holder`), so a
+ * writer killed between publishing and releasing is still recognised as dead.
  */
 export class HeldLock {
   private published = false;
@@ -27,18 +30,21 @@ export class HeldLock {
     /** Path of the lock file. */
     readonly path: string,
     private readonly fd: number,
+    /** Who holds it, as recorded in the file. */
+    readonly holder: LockHolder,
   ) {}
 
   /**
-   * Replace the lock file's content with `data` (fsynced when `sync`) and make
-   * `target` name it, atomically replacing any file there (via `tempPath`
-   * when `target` exists). Creates `target`'s directory if missing. At most
-   * once per lock: after this the file belongs to `target`.
+   * Replace the lock file's content with `record` as JSON plus the lock's
+   * `holder` (fsynced when `sync`) and make `target` name it, atomically
+   * replacing any file there (via `tempPath` when `target` exists). Creates
+   * `target`'s directory if missing. At most once per lock: after this the
+   * file belongs to `target`.
    */
-  async publish(target: string, tempPath: string, data: string, sync: boolean): Promise<void> {
-    if (this.published) throw new Error(`lock ${this.path} was already published`);
+  async publish(target: string, tempPath: string, record: Record<string, unknown>, sync: boolean): Promise<void> {
+    if (this.published) throw new Error('the lock was already published');
     this.published = true;
-    const bytes = Buffer.from(data, 'utf8');
+    const bytes = Buffer.from(JSON.stringify({ ...record, holder: this.holder }), 'utf8');
     for (let offset = 0; offset < bytes.byteLength; ) offset += writeSync(this.fd, bytes, offset, bytes.byteLength - offset, offset);
     ftruncateSync(this.fd, bytes.byteLength);
     if (sync) await fsyncFd(this.fd);
@@ -71,7 +77,7 @@ function linkReplacing(from: string, to: string, tempPath: string): void {
         linkSync(from, to);
       } catch (retryErr) {
         if (errno(retryErr) !== 'ENOENT') throw retryErr;
-        throw new PolyfaasError('Unavailable', `Write lock ${from} was broken as stale while held; try again`, { cause: retryErr });
+        throw new PolyfaasError('Unavailable', 'The write lock was broken as stale while held; try again', { cause: retryErr });
       }
       return;
     }

@@ -59,12 +59,13 @@ describe('withKeyLock', () => {
     const target = path.join(dir, 'meta', 'ab', 'k.json');
     const temp = path.join(dir, 'tmp', 't1');
     await withKeyLock(lock, async (held) => {
-      await held.publish(target, temp, '{"v":1}', false);
+      await held.publish(target, temp, { v: 1 }, false);
       // The target is the lock's inode, and the lock name still exists: another process's O_EXCL create fails.
       expect((await stat(lock)).ino).toBe((await stat(target)).ino);
       await expect(open(lock, 'wx')).rejects.toMatchObject({ code: 'EEXIST' });
     });
-    expect(await readFile(target, 'utf8')).toBe('{"v":1}');
+    // The published file keeps naming the holder, so a writer killed before releasing is still recognised.
+    expect(JSON.parse(await readFile(target, 'utf8'))).toEqual({ v: 1, holder: expect.objectContaining({ pid: process.pid, host: hostname() }) });
     expect(await readdir(path.dirname(lock))).toEqual([]);
   });
 
@@ -73,10 +74,10 @@ describe('withKeyLock', () => {
     const temp = path.join(dir, 'tmp', 't2');
     await writeFile(target, 'old content that is longer than the new one');
     await withKeyLock(lock, async (held) => {
-      await held.publish(target, temp, 'new', true);
-      await expect(held.publish(target, temp, 'again', false)).rejects.toThrow(/already published/);
+      await held.publish(target, temp, { n: 'new' }, true);
+      await expect(held.publish(target, temp, { n: 'again' }, false)).rejects.toThrow(/already published/);
     });
-    expect(await readFile(target, 'utf8')).toBe('new');
+    expect(JSON.parse(await readFile(target, 'utf8'))).toMatchObject({ n: 'new' });
     expect(await readdir(path.join(dir, 'tmp'))).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ export function isReservedKey(key: string): boolean {
 /** Throw `InvalidArgument` for keys a file bucket keeps for itself. */
 export function assertUserKey(key: string): void {
   if (isReservedKey(key)) {
-    throw new PolyfaasError('InvalidArgument', `Key segments named "${RESERVED_DIR}" are reserved by file buckets for metadata`, {
+    throw new PolyfaasError('InvalidArgument', `Invalid key ${key.slice(0, 200)}: segments named "${RESERVED_DIR}" are reserved by file buckets for metadata`, {
       details: { key: key.slice(0, 200) },
     });
   }
@@ -60,10 +60,26 @@ export class FileLayout {
     return path.join(this.root, ...key.split('/'));
   }
 
+  /** The directories (relative to the root, one segment each) holding `key`'s bytes: `a/b/c` → `['a', 'b']`. */
+  objectDirs(key: string): string[] {
+    return key.split('/').slice(0, -1);
+  }
+
   metaPath(key: string): string {
     const h = hashKey(key);
     return path.join(this.metaDir, h.slice(0, 2), `${h}.json`);
   }
+
+  /** The directories (relative to the root) holding `key`'s sidecar. */
+  metaDirs(key: string): string[] {
+    return [RESERVED_DIR, 'meta', hashKey(key).slice(0, 2)];
+  }
+
+  /** The directories (relative to the root) holding lock files. */
+  readonly lockDirs: readonly string[] = [RESERVED_DIR, 'locks'];
+
+  /** The directories (relative to the root) holding temp files. */
+  readonly tmpDirs: readonly string[] = [RESERVED_DIR, 'tmp'];
 
   lockPath(key: string): string {
     return path.join(this.lockDir, `${hashKey(key)}.lock`);

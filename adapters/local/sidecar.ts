@@ -1,7 +1,8 @@
 import type { BigIntStats } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ObjectInfo } from '../../src/index.js';
+import { NO_FOLLOW_READ, isLinkRefused } from './fs-confine.js';
 import { isMissing } from './fs-errors.js';
 
 /** One version of an object's metadata, tied to the inode of the file holding its bytes. */
@@ -26,15 +27,24 @@ export interface Sidecar {
   key: string;
   current: MetaEntry;
   previous?: MetaEntry;
+  /**
+   * The process that committed this version: the sidecar was its lock file
+   * (see `HeldLock.publish`), and keeps naming it so that a writer killed
+   * between publishing and releasing is recognised as dead at once.
+   */
+  holder?: unknown;
 }
 
-/** Read a sidecar; missing, unreadable or foreign (hash-colliding) sidecars count as absent. */
+/**
+ * Read a sidecar; missing, unreadable or foreign (hash-colliding) sidecars
+ * count as absent, and so does a link planted in its place (never followed).
+ */
 export async function readSidecar(file: string, key: string): Promise<Sidecar | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(file, { encoding: 'utf8', flag: NO_FOLLOW_READ });
   } catch (err) {
-    if (isMissing(err)) return undefined;
+    if (isMissing(err) || isLinkRefused(err)) return undefined;
     throw err;
   }
   return parseSidecar(text, key);
@@ -44,9 +54,15 @@ export async function readSidecar(file: string, key: string): Promise<Sidecar | 
 export function readSidecarSync(file: string, key: string): Sidecar | undefined {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // readFileSync's types take string flags only, so open the descriptor ourselves.
+    const fd = openSync(file, NO_FOLLOW_READ);
+    try {
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
-    if (isMissing(err)) return undefined;
+    if (isMissing(err) || isLinkRefused(err)) return undefined;
     throw err;
   }
   return parseSidecar(text, key);

@@ -1,6 +1,7 @@
 import type SharpModule from 'sharp';
 import { PolyfaasError, isPolyfaasError } from '../../src/index.js';
 import type { FastPngPixels } from './png-fast.js';
+import { readImageSize } from './image-size.js';
 import { decodePngFast, tooManyPixels } from './png-fast.js';
 
 let sharpModule: Promise<typeof SharpModule> | undefined;
@@ -25,7 +26,11 @@ export interface ModelInputSpec {
 
 /** Options for {@link decodeImage}. */
 export interface DecodeOptions extends ModelInputSpec {
-  /** Refuse images with more pixels than this before decoding them. Default {@link DEFAULT_MAX_PIXELS}. */
+  /**
+   * Refuse images with more pixels than this, judged from the header before
+   * anything is decoded or inflated. Default {@link defaultMaxPixels} of the
+   * model input: 256 × its pixel count, at least 1 MP, at most 25 MP.
+   */
   readonly maxPixels?: number;
   /** How to resize when the image is not already `width`×`height`. Default `'fill'` (stretch). */
   readonly fit?: 'fill' | 'cover' | 'contain';
@@ -47,16 +52,47 @@ export interface NormalizeOptions {
   readonly std?: readonly number[];
 }
 
-/** 25 megapixels: any real photo fits, a decompression bomb does not. */
+/** 25 megapixels: the ceiling of {@link defaultMaxPixels}. Any real photo fits, a decompression bomb does not. */
 export const DEFAULT_MAX_PIXELS = 25_000_000;
+
+/** The floor of {@link defaultMaxPixels}: 1 MP, so a phone screenshot or a scan of a digit still decodes for a tiny model. */
+export const MIN_DEFAULT_MAX_PIXELS = 1_000_000;
+
+/** How many times the model's own pixel count an image may have by default (16× per side). */
+export const MAX_PIXELS_PER_INPUT_PIXEL = 256;
+
+/**
+ * The pixel limit used when none is given: 256 × the model input's pixel
+ * count, clamped to [1 MP, 25 MP].
+ *
+ * Why derived from the model: decoding costs memory and CPU in proportion to
+ * the image's pixels, while the model only ever sees `width`×`height`. With a
+ * fixed 25 MP default, a ~100 KB PNG of 5000×5000 cost ~0.4 s of CPU and
+ * ~150 MB to classify as 28×28. 16× the input per side is more detail than any
+ * resize to the input can use; the 1 MP floor keeps ordinary small uploads
+ * working for tiny models (28×28 → 1 MP: ~4 MB and a few ms to decode), and the
+ * ceiling keeps the old bound for large models (224×224 → 12.8 MP, 384×384 and
+ * up → 25 MP).
+ *
+ * @example
+ * ```ts
+ * defaultMaxPixels({ width: 28, height: 28 });   // 1_000_000
+ * defaultMaxPixels({ width: 224, height: 224 }); // 12_845_056
+ * ```
+ */
+export function defaultMaxPixels(input: Pick<ModelInputSpec, 'width' | 'height'>): number {
+  return Math.min(DEFAULT_MAX_PIXELS, Math.max(MIN_DEFAULT_MAX_PIXELS, MAX_PIXELS_PER_INPUT_PIXEL * input.width * input.height));
+}
 
 /**
  * Decode PNG, JPEG or WebP bytes into 8-bit model input of exactly the shape
  * asked for (converting colour space and resizing as needed).
  *
- * Plain 8-bit PNGs already at the target size take a pure-JS fast path
+ * The size the PNG, JPEG or WebP header declares is checked against
+ * `maxPixels` first, before any decoder runs or any byte is inflated. Plain
+ * 8-bit PNGs already at the target size then take a pure-JS fast path
  * (results are byte-identical to sharp's); everything else goes through sharp
- * with `limitInputPixels`.
+ * with `limitInputPixels` (which also covers formats whose header is not read here).
  *
  * @throws PolyfaasError `PayloadTooLarge` (over `maxPixels`), `UnsupportedMediaType`
  *   (not an image format sharp knows) or `InvalidArgument` (corrupt or truncated data),
@@ -70,7 +106,9 @@ export const DEFAULT_MAX_PIXELS = 25_000_000;
  */
 export async function decodeImage(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
   validateSpec(options);
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const maxPixels = options.maxPixels ?? defaultMaxPixels(options);
+  const declared = readImageSize(bytes);
+  if (declared && declared.width * declared.height > maxPixels) throw tooManyPixels(declared.width, declared.height, maxPixels);
   const fast = decodePngFast(bytes, maxPixels);
   if (fast && fast.width === options.width && fast.height === options.height) {
     const pixels = convertChannels(fast, options.channels);

@@ -11,7 +11,7 @@ export type { BatchSummary, PreprocessPrefixOptions } from './preprocess-batch.j
 export { preprocessImage } from './preprocess-image.js';
 export type { ImageSummary, PreprocessImageOptions } from './preprocess-image.js';
 export type { PreprocessSettings } from './settings.js';
-export { decodeImage, normalize, imageToInput, DEFAULT_MAX_PIXELS } from './image.js';
+export { decodeImage, normalize, imageToInput, DEFAULT_MAX_PIXELS, defaultMaxPixels } from './image.js';
 export type { DecodeOptions, DecodedImage, ModelInputSpec, NormalizeOptions } from './image.js';
 export { augmentImage, augmentBatch, mulberry32, mixSeed } from './augment.js';
 export type { AugmentOptions, ImageShape, Random } from './augment.js';

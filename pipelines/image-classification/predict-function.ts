@@ -2,7 +2,7 @@ import type { FunctionDefinition, HttpTrigger } from '../../src/index.js';
 import { defineFunction, isPolyfaasError, json, PolyfaasError } from '../../src/index.js';
 import { ModelStore, Predictor } from '../../src/model/index.js';
 import { initBackend } from '../../src/tf/index.js';
-import { DEFAULT_MAX_PIXELS } from './image.js';
+import { defaultMaxPixels } from './image.js';
 import { MicroBatcher } from './micro-batcher.js';
 import type { PixelScaling } from './predict-input.js';
 import { requestToInput } from './predict-input.js';
@@ -16,7 +16,7 @@ export interface PredictFunctionOptions {
   alias?: string;
   /** Largest request body. Default 2 MiB. */
   maxBodyBytes?: number;
-  /** Largest image accepted, in pixels (before resizing). Default 25 MP. */
+  /** Largest image accepted, in pixels (before resizing). Default derived from the model's input: see {@link defaultMaxPixels}. */
   maxPixels?: number;
   /**
    * Micro-batching: at most this many requests per model call. Default 32.
@@ -104,7 +104,7 @@ export function createPredictFunction(options: PredictFunctionOptions): Function
       const info = predictor.info;
       const [height, width, channels] = (predictor.inputShape ?? []) as number[];
       if (!info || !height || !width || (channels !== 1 && channels !== 3)) throw new PolyfaasError('Unavailable', 'No production model to serve yet');
-      const input = await requestToInput(req, { height, width, channels }, scalingOf(info.metadata), options.maxPixels ?? DEFAULT_MAX_PIXELS);
+      const input = await requestToInput(req, { height, width, channels }, scalingOf(info.metadata), options.maxPixels ?? defaultMaxPixels({ height, width }));
       const { probabilities, version } = await batcher.submit(input);
       const labels = predictor.labels ?? [];
       const ranked = Array.from(probabilities, (probability, classId) => ({ label: labels[classId] ?? String(classId), classId, probability }))

@@ -1,6 +1,6 @@
 import type { HttpRequest } from '../../src/index.js';
 import { isPolyfaasError, PolyfaasError } from '../../src/index.js';
-import { decodeImage } from './image.js';
+import { decodeImage, defaultMaxPixels } from './image.js';
 import type { ModelInputSpec } from './image.js';
 
 /** How serving turns 8-bit pixels into model floats: the same as training did. */
@@ -22,10 +22,18 @@ export const RAW_PIXELS_TYPE = 'application/octet-stream';
  * bytes (`application/octet-stream`, for clients that decode and resize
  * themselves: the cheapest form to accept).
  *
+ * @param maxPixels largest image accepted, judged from its header before
+ *   decoding; default {@link defaultMaxPixels} of `input`.
  * @throws `UnsupportedMediaType` (415) for other content types, `InvalidArgument`
- *   (400) for undecodable images, bad base64 or the wrong number of pixels.
+ *   (400) for undecodable images, bad base64 or the wrong number of pixels,
+ *   `PayloadTooLarge` (413) for an image over `maxPixels`.
  */
-export async function requestToInput(req: HttpRequest, input: ModelInputSpec, scaling: PixelScaling, maxPixels: number): Promise<Float32Array> {
+export async function requestToInput(
+  req: HttpRequest,
+  input: ModelInputSpec,
+  scaling: PixelScaling,
+  maxPixels: number = defaultMaxPixels(input),
+): Promise<Float32Array> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (IMAGE_TYPES.has(type)) return scale(await decode(req.body, input, maxPixels), input.channels, scaling);
   if (type === RAW_PIXELS_TYPE) return scale(rawPixels(req.body, input), input.channels, scaling);

@@ -1,7 +1,7 @@
 import { PolyfaasError } from '../../src/index.js';
 import type { AugmentOptions } from './augment.js';
 import type { DecodeOptions, ModelInputSpec, NormalizeOptions } from './image.js';
-import { DEFAULT_MAX_PIXELS } from './image.js';
+import { defaultMaxPixels } from './image.js';
 import type { Layout } from './layout.js';
 import { DEFAULT_LAYOUT } from './layout.js';
 
@@ -11,7 +11,7 @@ export interface PreprocessSettings {
   readonly input: ModelInputSpec;
   /** Recorded in the features manifest for the training step; stored features stay 8-bit. */
   readonly normalize?: NormalizeOptions;
-  /** Pixel limit per image. Default {@link DEFAULT_MAX_PIXELS}. */
+  /** Pixel limit per image. Default {@link defaultMaxPixels} of the input. */
   readonly maxPixels?: number;
   /** Resize mode for images not already at the input size. Default `'fill'`. */
   readonly fit?: DecodeOptions['fit'];
@@ -68,7 +68,7 @@ export function resolveSettings(settings: PreprocessSettings): ResolvedSettings 
     if (!prefix.endsWith('/')) throw new PolyfaasError('InvalidArgument', `layout.${name} must end with "/", got ${JSON.stringify(prefix)}`);
   }
   return {
-    decode: { ...input, maxPixels: settings.maxPixels ?? DEFAULT_MAX_PIXELS, ...(settings.fit ? { fit: settings.fit } : {}) },
+    decode: { ...input, maxPixels: settings.maxPixels ?? defaultMaxPixels(input), ...(settings.fit ? { fit: settings.fit } : {}) },
     ...(settings.normalize ? { normalize: settings.normalize } : {}),
     classes: settings.classes ?? [],
     layout,

@@ -30,6 +30,10 @@ describe('validateKey', () => {
     ['a\rb', 'control'],
     ['x'.repeat(1025), 'longer than 1024'],
     ['€'.repeat(342), 'longer than 1024'],
+    ['a/\ud800', 'lone surrogate'],
+    ['a/\udfff', 'lone surrogate'],
+    ['\udc00\ud83d', 'lone surrogate'],
+    ['x\ud83d', 'lone surrogate'],
   ])('rejects %j (%s)', (key, reason) => {
     expect(() => validateKey(key)).toThrow(reason);
     expect(codeOf(() => validateKey(key))).toBe('InvalidArgument');
@@ -56,6 +60,12 @@ describe('validatePrefix', () => {
     expect(codeOf(() => validatePrefix('../x'))).toBe('InvalidArgument');
     expect(codeOf(() => validatePrefix('a//'))).toBe('InvalidArgument');
     expect(codeOf(() => validatePrefix('a\\'))).toBe('InvalidArgument');
+  });
+  it('rejects prefixes that are not well-formed UTF-16, even a trailing high surrogate', () => {
+    for (const prefix of ['a/\ud800', '\udfff/', 'x\ud83d', 'a/\udc00b/']) {
+      expect(codeOf(() => validatePrefix(prefix)), JSON.stringify(prefix)).toBe('InvalidArgument');
+    }
+    expect(codeOf(() => validatePrefix('emoji/\ud83d\ude00'))).toBeUndefined();
   });
 });
 

@@ -7,8 +7,11 @@ export const MAX_KEY_BYTES = 1024;
  * Throw `InvalidArgument` unless `key` is safe on every provider and on a file system.
  *
  * Rejected: empty keys, absolute paths (`/a`), `.` or `..` segments, empty
- * segments (`a//b`), backslashes, NUL and other control characters, and keys
- * longer than {@link MAX_KEY_BYTES} bytes of UTF-8.
+ * segments (`a//b`), backslashes, NUL and other control characters, keys
+ * that are not well-formed UTF-16 (a lone surrogate such as `\ud800` has no
+ * UTF-8 encoding, so each provider and file system would store a different,
+ * lossy replacement and `a/\ud800` and `a/\udfff` could name one object), and
+ * keys longer than {@link MAX_KEY_BYTES} bytes of UTF-8.
  *
  * @example
  * ```ts
@@ -28,7 +31,9 @@ export function validateKey(key: unknown): asserts key is string {
 /**
  * Like {@link validateKey} but for a listing prefix, which may be empty, end
  * with `/`, or end part-way through a segment (`images/ca`, `.`): only the
- * segments it completes must be valid.
+ * segments it completes must be valid. The whole prefix must be well-formed
+ * UTF-16 (no lone surrogate, not even a trailing high one: no provider can
+ * match a prefix it cannot encode).
  */
 export function validatePrefix(prefix: unknown): asserts prefix is string {
   if (prefix === '') return;
@@ -38,9 +43,14 @@ export function validatePrefix(prefix: unknown): asserts prefix is string {
   validateKey(cut === -1 ? `${prefix}x` : `${prefix.slice(0, cut)}/${prefix.slice(cut + 1)}x`);
 }
 
+/** With the `u` flag a paired surrogate is one code point, so only lone ones match `\p{Cs}`. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 function keyProblem(key: unknown): string | undefined {
   if (typeof key !== 'string') return 'key must be a string';
   if (key.length === 0) return 'key is empty';
+  // Before the byte count: Buffer.byteLength silently counts a lone surrogate as U+FFFD.
+  if (LONE_SURROGATE.test(key)) return 'key is not well-formed UTF-16 (it contains a lone surrogate)';
   if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return `key is longer than ${MAX_KEY_BYTES} bytes`;
   if (key.startsWith('/')) return 'key is an absolute path';
   if (key.includes('\\')) return 'key contains a backslash';

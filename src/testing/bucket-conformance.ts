@@ -27,6 +27,10 @@ export const INVALID_KEYS: readonly string[] = [
   'tab\tkey',
   'x'.repeat(1025),
   'é'.repeat(513),
+  // Lone surrogates: not well-formed UTF-16, so no provider can store them faithfully.
+  'a/\ud800',
+  'a/\udfff',
+  'x\ud83d',
 ];
 
 /**
@@ -240,6 +244,20 @@ export function runBucketConformance(
       const keys: string[] = [];
       for await (const obj of bucket.list()) keys.push(obj.key);
       expect(keys).toEqual(['safe']);
+    });
+
+    it('keeps keys with lone surrogates apart from each other and from U+FFFD: all rejected, nothing stored', async () => {
+      // Each of these encodes to the same UTF-8 bytes (EF BF BD) if a driver lets it through.
+      for (const key of ['lone/\ud800', 'lone/\udfff']) {
+        await expectCode(bucket.put(key, key), 'InvalidArgument', key);
+      }
+      await expectCode(bucket.listPage({ prefix: 'lone/\ud800' }), 'InvalidArgument', 'prefix');
+      await expectCode(bucket.listPage({ prefix: 'lone/\ud83d' }), 'InvalidArgument', 'prefix');
+      await bucket.put('lone/\ufffd', 'replacement character is a real character');
+      await bucket.put('pair/\ud83d\ude00', 'a well-formed pair');
+      const keys: string[] = [];
+      for await (const obj of bucket.list()) keys.push(obj.key);
+      expect(keys).toEqual(['lone/\ufffd', 'pair/\ud83d\ude00']);
     });
 
     it('accepts a key of exactly 1024 bytes', async () => {
