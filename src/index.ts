@@ -6,6 +6,19 @@
 export { PolyfaasError, isPolyfaasError, toPolyfaasError, httpStatusFor, ErrorCodes } from './errors.js';
 export type { ErrorCode, PolyfaasErrorOptions } from './errors.js';
 export type { EventMeta } from './events/meta.js';
+export {
+  countField,
+  flagField,
+  idField,
+  isRecord,
+  objectField,
+  sizeField,
+  stringField,
+  stringListField,
+  stringListMapField,
+  stringMapField,
+  timeField,
+} from './events/provider-fields.js';
 export { createHttpRequest, json, text, encodeResponseBody } from './events/http.js';
 export type { HttpMethod, HttpRequest, HttpRequestInit, HttpResponse } from './events/http.js';
 export { createStorageEvent } from './events/storage.js';
@@ -59,6 +72,7 @@ export type { DeadLetter, DeliveryOptions } from './runtime/delivery.js';
 export { observeBucket } from './runtime/observed-bucket.js';
 export { matchesStorageTrigger } from './runtime/storage-match.js';
 export { errorResponse } from './runtime/errors.js';
+export { platformError } from './runtime/platform-error.js';
 export type { ErrorBody } from './runtime/errors.js';
 export { WARMUP_HEADER, WARMUP_EVENT, isWarmupEvent } from './runtime/warmup.js';
 export { toHttpResult, responseToResult } from './runtime/http-result.js';

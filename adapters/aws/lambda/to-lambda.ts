@@ -3,9 +3,11 @@ import type { AnyFunction, AppDefinition, BucketBinding, FunctionInstance, Logge
 import {
   AppRuntime,
   bucketBindingsFromEnv,
+  createLogger,
   createScheduleEvent,
   defineApp,
   isWarmupEvent,
+  platformError,
   PolyfaasError,
 } from '../../../src/index.js';
 import type { S3BucketOptions } from '../s3/s3-bucket.js';
@@ -14,7 +16,7 @@ import { directEvent, isInvokeEnvelope } from './direct-invoke.js';
 import { httpEventKind, toHttpRequest, toLambdaResult } from './http-events.js';
 import type { LambdaContextLike } from './lambda-context.js';
 import { AttemptTracker, platformDeadline } from './lambda-context.js';
-import { arnName, isSnsEvent, isSqsEvent, snsToMessage, sqsToMessage } from './message-events.js';
+import { arnName, batchItemId, isSnsEvent, isSqsEvent, snsToMessage, sqsToMessage } from './message-events.js';
 import { isS3Event, toStorageEvent } from './s3-events.js';
 import { isEventBridgeEvent, isScheduledEvent, ruleNames } from './schedule-events.js';
 
@@ -111,7 +113,16 @@ class Scope {
     return this.runtimePromise;
   }
 
+  /** What Lambda gets back on failure is only what {@link platformError} lets through. */
   async handle(event: unknown, context: LambdaContextLike | undefined): Promise<unknown> {
+    try {
+      return await this.dispatch(event, context);
+    } catch (err) {
+      throw platformError(err, this.log ?? createLogger({ fields: { provider: 'aws' } }), { fn: this.only?.name });
+    }
+  }
+
+  private async dispatch(event: unknown, context: LambdaContextLike | undefined): Promise<unknown> {
     // Warm instances keep timers (model refresh); Lambda must not wait for them to return.
     if (context && 'callbackWaitsForEmptyEventLoop' in context) context.callbackWaitsForEmptyEventLoop = false;
     const requestId = context?.awsRequestId ?? crypto.randomUUID();
@@ -197,12 +208,15 @@ class Scope {
   private async sqs(rt: AppRuntime, records: Parameters<typeof sqsToMessage>[0][], inv: Invocation, raw: unknown): Promise<SQSBatchResponse> {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of records) {
-      const message = sqsToMessage(record, raw);
       try {
+        const message = sqsToMessage(record, raw);
         await this.invokeAll(this.queueTargets(rt, message.queue), message, inv, message.deliveryCount);
       } catch (err) {
-        rt.log.warn('SQS message failed; it returns to the queue', { messageId: record.messageId, err: err instanceof Error ? err.message : String(err) });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
+        const id = batchItemId(record);
+        // Without a messageId the record cannot be listed: failing the batch is the only way to return it.
+        if (id === undefined) throw err;
+        rt.log.warn('SQS message failed; it returns to the queue', { messageId: id, err: err instanceof Error ? err.message : String(err) });
+        batchItemFailures.push({ itemIdentifier: id });
       }
     }
     return { batchItemFailures };
