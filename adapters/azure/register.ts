@@ -8,8 +8,8 @@ import {
   errorResponse,
   isWarmupEvent,
   matchesStorageTrigger,
+  platformError,
   PolyfaasError,
-  toPolyfaasError,
 } from '../../src/index.js';
 import { AttemptTracker } from './attempts.js';
 import type { AzureApp } from './azure-sdk.js';
@@ -143,10 +143,9 @@ export function registerAzure(app: AppDefinition, options: RegisterAzureOptions 
       attempts.succeeded(key);
     } catch (err) {
       attempts.failed(key);
-      const failure = toPolyfaasError(err, `${fn.name} failed`);
-      log.warn('invocation failed; the host retries it', { fn: fn.name, attempt, code: failure.code, message: failure.message });
-      // Rethrowing is what makes Azure retry, then poison-queue (queues, blobs) or dead-letter (Event Grid).
-      throw failure;
+      // Rethrowing is what makes Azure retry, then poison-queue (queues, blobs) or dead-letter (Event Grid);
+      // the host logs what is thrown, so only a coded message (or "Internal error") goes there.
+      throw platformError(err, log, { fn: fn.name, attempt, retried: 'by the host' });
     }
   };
 
