@@ -12,6 +12,7 @@ export {
   idField,
   isRecord,
   objectField,
+  requestTarget,
   sizeField,
   stringField,
   stringListField,

@@ -1,6 +1,6 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import type { HttpRequest, HttpResponse } from '../../src/index.js';
-import { createHttpRequest, encodeResponseBody } from '../../src/index.js';
+import { createHttpRequest, encodeResponseBody, requestTarget } from '../../src/index.js';
 
 /** Headers the transport computes itself; a handler's values for them are ignored. */
 const TRANSPORT_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'content-type']);
@@ -26,7 +26,7 @@ export async function readRequestBody(req: Request, limit: number): Promise<Uint
 
 /** An Express request from the Functions Framework as a neutral {@link HttpRequest}. */
 export function toHttpRequest(req: Request, body: Uint8Array, requestId: string, path: string): HttpRequest {
-  const url = new URL(req.originalUrl || req.url || '/', 'http://localhost');
+  const url = requestTarget(req.originalUrl || req.url);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -43,9 +43,9 @@ export function toHttpRequest(req: Request, body: Uint8Array, requestId: string,
   });
 }
 
-/** The undecoded path of a request, as the router expects it. */
+/** The undecoded path of a request, as the router expects it (`//a/b` is a path, not a host). */
 export function requestPath(req: Request): string {
-  return new URL(req.originalUrl || req.url || '/', 'http://localhost').pathname;
+  return requestTarget(req.originalUrl || req.url).pathname;
 }
 
 /** Send a handler's response through Express, bytes untouched. */

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpRequest, HttpResponse } from '../../src/index.js';
-import { createHttpRequest, encodeResponseBody } from '../../src/index.js';
+import { createHttpRequest, encodeResponseBody, requestTarget } from '../../src/index.js';
 
 /** Headers the transport computes itself; a handler's values for them are ignored. */
 const TRANSPORT_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'content-type']);
 
 /** Turn a Node request and its fully read body into a neutral {@link HttpRequest}. */
 export function toHttpRequest(req: IncomingMessage, body: Uint8Array, requestId: string): HttpRequest {
-  const url = requestUrl(req);
+  const url = requestTarget(req.url);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -27,24 +27,7 @@ export function toHttpRequest(req: IncomingMessage, body: Uint8Array, requestId:
 
 /** The path of a Node request, without its query string. */
 export function requestPath(req: IncomingMessage): string {
-  return requestUrl(req).pathname;
-}
-
-/**
- * The request target as a URL, never throwing. A target starting with `//` is
- * a path here, not a host: a bare `new URL` reads `//a/b` as host `a` (routing
- * `/b`) and throws on `//`, which cut the connection. An absolute-form target
- * that does not parse is taken as a path too.
- */
-function requestUrl(req: IncomingMessage): URL {
-  const target = req.url ?? '/';
-  const base = 'http://localhost';
-  if (target.startsWith('//')) return new URL(`/.${target}`, base);
-  try {
-    return new URL(target, base);
-  } catch {
-    return new URL(`/./${target}`, base);
-  }
+  return requestTarget(req.url).pathname;
 }
 
 /**

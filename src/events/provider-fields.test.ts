@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countField, idField, sizeField, stringListMapField, stringMapField, timeField } from './provider-fields.js';
+import { countField, idField, requestTarget, sizeField, stringListMapField, stringMapField, timeField } from './provider-fields.js';
 import { createMessageEvent } from './message.js';
 import { createScheduleEvent } from './schedule.js';
 import { createStorageEvent } from './storage.js';
@@ -51,5 +51,17 @@ describe('event constructors refuse malformed metadata', () => {
     expect(() => createMessageEvent({ queue: 'q', body: '', deliveryCount: 1.5 })).toThrow(invalid);
     expect(() => createMessageEvent({ queue: 'q', body: '', attributes: { a: 1 as unknown as string } })).toThrow(invalid);
     expect(() => createMessageEvent({ queue: '', body: '' })).toThrow(invalid);
+  });
+});
+
+describe('requestTarget', () => {
+  it('reads //a/b as a path, never as a host, and never throws', () => {
+    expect(requestTarget('//').pathname).toBe('//');
+    expect(requestTarget('//evil.com/x?y=1').pathname).toBe('//evil.com/x');
+    expect(requestTarget('//evil.com/x?y=1').searchParams.get('y')).toBe('1');
+    expect(requestTarget('/a/../b').pathname).toBe('/b');
+    expect(requestTarget('http://example.com/items/1').pathname).toBe('/items/1');
+    expect(requestTarget('http://[').pathname).toBe('/http://[');
+    expect(requestTarget(undefined).pathname).toBe('/');
   });
 });

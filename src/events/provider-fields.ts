@@ -100,3 +100,20 @@ export function timeField(value: unknown, what: string): Date | undefined {
   else if (typeof value === 'string') time = /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
   return time && Number.isFinite(time.getTime()) ? time : malformed(what, 'a timestamp');
 }
+
+/**
+ * An HTTP request target (`/path?query`, as a Node or Express request gives it)
+ * as a URL, never throwing. A target starting with `//` is a path, not a host: a
+ * bare `new URL(target, base)` reads `//a/b` as host `a` (routing `/b`) and throws
+ * on `//`. An absolute-form target that does not parse is taken as a path too.
+ */
+export function requestTarget(target: string | undefined): URL {
+  const base = 'http://localhost';
+  const raw = target || '/';
+  if (raw.startsWith('//')) return new URL(`/.${raw}`, base);
+  try {
+    return new URL(raw, base);
+  } catch {
+    return new URL(`/./${raw}`, base);
+  }
+}

@@ -135,6 +135,36 @@ describe('fuzz: GCP CloudEvent functions registered by registerGcp', () => {
     );
   });
 
+  it('the HTTP function: odd methods, paths, headers and bodies answer the neutral JSON error with a code', async () => {
+    const request = fc.record({
+      method: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
+      path: fc.oneof(fc.constantFrom('/', '/upload', '/upload/', '//upload', '/%', '/%zz', '/upload%00', `/${'x'.repeat(5000)}`), fc.webPath()),
+      type: fc.constantFrom('application/json', 'text/plain', 'application/octet-stream', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16'),
+      body: fc.oneof(fc.constant(undefined), fc.constantFrom('{', '{"a":1}', 'a=1&a=2', '--x\r\n'), fc.string({ maxLength: 100 }), fc.uint8Array({ maxLength: 6000 })),
+    });
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        counter.hit('gcp');
+        const sent = asText(r);
+        const withBody = r.method !== 'GET' && r.method !== 'HEAD' && r.body !== undefined;
+        const res = await fetch(`${servers.url('upload')}${r.path}`, { method: r.method, headers: { 'content-type': r.type }, ...(withBody ? { body: r.body } : {}) });
+        const text = await res.text();
+        if (res.status >= 400 && !res.headers.get('content-type')?.startsWith('application/json')) {
+          // Refused by the framework's own body parser (e.g. malformed JSON) before the function ran: see httpProblem.
+          counter.hit('gcp-refused-by-framework');
+          return;
+        }
+        expect(leaksIn(text + asText([...res.headers]), sent)).toEqual([]);
+        if (res.status >= 400 && r.method !== 'HEAD') {
+          const code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+          expect(code).toMatch(/^[A-Z][A-Za-z]+$/);
+          expect(code).not.toBe('Internal');
+        }
+      }),
+      fuzzParams(Math.ceil(FUZZ_RUNS / 2)),
+    );
+  });
+
   it('stays healthy: no uncaught errors, a real event still succeeds', async () => {
     expect(watch.problems).toEqual([]);
     expect(counter.get('gcp')).toBeGreaterThanOrEqual(FUZZ_RUNS);
