@@ -20,12 +20,17 @@ const fixtures: Record<string, Json> = Object.fromEntries(
 );
 
 const problems: string[] = [];
-const recorder = (kind: 'storage' | 'queue' | 'schedule') => (event: unknown) => void problems.push(...eventProblems(kind, event).map((p) => `${kind}: ${p}`));
+const recorder = (kind: 'storage' | 'queue' | 'schedule') => (event: unknown) => {
+  // How many cases got through translation to a handler, for the summary line.
+  counter.hit(`aws-reached-handler`);
+  problems.push(...eventProblems(kind, event).map((p) => `${kind}: ${p}`));
+};
 const http = (name: string, method: 'GET' | 'POST' | '*', path: string) =>
   defineFunction({
     name,
     trigger: { type: 'http', method, path },
     handler: (req) => {
+      counter.hit('aws-reached-handler');
       problems.push(...eventProblems('http', req).map((p) => `http: ${p}`));
       return json({ ok: true });
     },

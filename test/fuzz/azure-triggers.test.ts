@@ -26,7 +26,11 @@ import { ProcessWatch } from './process-watch.js';
 const fixture = (name: string): Json => JSON.parse(readFileSync(new URL(`../fixtures/events/azure/${name}`, import.meta.url), 'utf8')) as Json;
 
 const problems: string[] = [];
-const recorder = (kind: 'storage' | 'queue' | 'schedule') => (event: unknown) => void problems.push(...eventProblems(kind, event).map((p) => `${kind}: ${p}`));
+const recorder = (kind: 'storage' | 'queue' | 'schedule') => (event: unknown) => {
+  // How many cases got through translation to a handler, for the summary line.
+  counter.hit(`azure-reached-handler`);
+  problems.push(...eventProblems(kind, event).map((p) => `${kind}: ${p}`));
+};
 const app = defineApp({
   name: 'fuzz-azure',
   buckets: { data: 'azblob://placeholder' },

@@ -23,11 +23,11 @@ afterAll(() => {
   console.log(`[fuzz] memory HTTP cases: ${counter.summary()}`);
 });
 
-export const method = fc.oneof(
+const method = fc.oneof(
   fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'get', 'Post', 'TRACE', 'CONNECT', 'PROPFIND', 'X'),
   fc.stringMatching(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,12}$/),
 );
-export const pathArb = fc.oneof(fc.constantFrom(...ODD_PATHS), fc.webPath(), fc.string({ maxLength: 30 }).map((s) => `/items/${encodeURIComponent(s)}`));
+const pathArb = fc.oneof(fc.constantFrom(...ODD_PATHS), fc.webPath(), fc.string({ maxLength: 30 }).map((s) => `/items/${encodeURIComponent(s)}`));
 const requestArb: fc.Arbitrary<HttpRequestInit> = fc.record({
   method,
   path: fc.oneof({ weight: 4, arbitrary: pathArb }, { weight: 1, arbitrary: oddString }),

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 
+/** A JSON document, as provider events arrive. */
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = (string | number)[];
 
