@@ -5,7 +5,7 @@ import type { AnyFunction } from '../../src/index.js';
 import { createLogger, defineApp, defineFunction, json } from '../../src/index.js';
 import { toLambda } from '../../adapters/aws/index.js';
 import type { LambdaContextLike } from '../../adapters/aws/lambda/lambda-context.js';
-import { CaseCounter, FUZZ_RUNS, fuzzParams } from './fuzz-config.js';
+import { CaseCounter, FUZZ_RUNS, FUZZ_TIMEOUT_MS, fuzzParams } from './fuzz-config.js';
 import { eventProblems } from './event-invariants.js';
 import { asText, badFailure, leaksIn, visibleError } from './leaks.js';
 import type { Json } from './mutate.js';
@@ -117,7 +117,7 @@ const recordsOf = fc.constantFrom('aws:s3', 'aws:sqs', 'aws:sns').chain((source)
 );
 const arbitraryEvent = fc.oneof(fc.jsonValue({ maxDepth: 3 }), recordsOf, fc.record({ requestContext: oddValue, version: fc.constantFrom('2.0', '1.0'), httpMethod: oddValue, path: oddValue, rawPath: oddValue }, { requiredKeys: ['requestContext'] }));
 
-describe('fuzz: AWS Lambda events into toLambda(app).handler', () => {
+describe('fuzz: AWS Lambda events into toLambda(app).handler', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('real events with fields dropped, nulled, retyped or made huge: coded failures only, no leaks', async () => {
     await fc.assert(
       fc.asyncProperty(fixtureEvent, context, async (event, ctx) => {

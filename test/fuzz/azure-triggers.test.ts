@@ -9,7 +9,7 @@ import { azure } from '../../adapters/azure/azure-sdk.js';
 import { AzureBlobBucket, FALLBACK_FUNCTION, registerAzure } from '../../adapters/azure/index.js';
 import { installFunctionsCoreStub } from '../azure/functions-core-stub.js';
 import { eventProblems } from './event-invariants.js';
-import { CaseCounter, FUZZ_RUNS, fuzzParams } from './fuzz-config.js';
+import { CaseCounter, FUZZ_RUNS, FUZZ_TIMEOUT_MS, fuzzParams } from './fuzz-config.js';
 import { asText, badFailure, leaksIn } from './leaks.js';
 import type { Json } from './mutate.js';
 import { mutated, oddString, oddValue } from './mutate.js';
@@ -96,7 +96,7 @@ const blobMetadata = fc.constantFrom(fixture('blob-trigger-metadata.json'), fixt
 }));
 const gridEvents = fc.constantFrom(fixture('eventgrid-blob-created.json'), fixture('eventgrid-blob-deleted.json'), fixture('cloudevent-blob-deleted.json'));
 
-describe('fuzz: Azure triggers registered by registerAzure', () => {
+describe('fuzz: Azure triggers registered by registerAzure', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('blob triggers: edited metadata and odd blob contents', async () => {
     await fc.assert(
       fc.asyncProperty(oddValue, contextArb(fc.oneof(blobMetadata.chain((m) => mutated(m)), oddValue)), async (blob, c) => {

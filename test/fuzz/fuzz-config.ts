@@ -9,6 +9,8 @@ export const FUZZ_SEED = envInt('FUZZ_SEED', 12_012);
 /** Cases per property; `FUZZ_RUNS=20000 npx vitest run test/fuzz` explores further. */
 export const FUZZ_RUNS = envInt('FUZZ_RUNS', 500);
 const FUZZ_PATH = process.env.FUZZ_PATH;
+/** Per-test timeout: the default 30 s, or more when `FUZZ_RUNS` asks for a long exploration (~10 ms a case). */
+export const FUZZ_TIMEOUT_MS = Math.max(30_000, FUZZ_RUNS * 10);
 
 function envInt(name: string, fallback: number): number {
   const raw = process.env[name];

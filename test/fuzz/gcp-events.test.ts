@@ -8,7 +8,7 @@ import { registerGcp } from '../../adapters/gcp/index.js';
 import type { FunctionServers } from '../gcp/function-servers.js';
 import { startFunctionServers } from '../gcp/function-servers.js';
 import { eventProblems } from './event-invariants.js';
-import { CaseCounter, FUZZ_RUNS, fuzzParams } from './fuzz-config.js';
+import { CaseCounter, FUZZ_RUNS, FUZZ_TIMEOUT_MS, fuzzParams } from './fuzz-config.js';
 import { asText, leaksIn, visibleError } from './leaks.js';
 import type { Json } from './mutate.js';
 import { mutated, oddString, oddValue } from './mutate.js';
@@ -106,7 +106,7 @@ const arbitraryCloudEvent = fc.oneof(
   ),
 );
 
-describe('fuzz: GCP CloudEvent functions registered by registerGcp', () => {
+describe('fuzz: GCP CloudEvent functions registered by registerGcp', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('in process: real CloudEvents edited at random, and arbitrary ones', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof({ weight: 2, arbitrary: targeted }, fc.tuple(fc.constantFrom(...eventFunctions), fc.oneof(cloudEvents, arbitraryCloudEvent))), async ([name, event]) => {

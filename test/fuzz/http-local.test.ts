@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/index.js';
 import type { LocalServer } from '../../adapters/local/index.js';
 import { serve } from '../../adapters/local/index.js';
-import { CaseCounter, FUZZ_RUNS, fuzzParams } from './fuzz-config.js';
+import { CaseCounter, FUZZ_RUNS, FUZZ_TIMEOUT_MS, fuzzParams } from './fuzz-config.js';
 import { httpFuzzApp, ODD_PATHS, responseProblem, seenProblems } from './http-app.js';
 import { asText, leaksIn } from './leaks.js';
 import { ProcessWatch } from './process-watch.js';
@@ -65,7 +65,7 @@ const headerValue = fc.oneof(fc.constantFrom('application/json', 'text/plain', '
 const headers = fc.dictionary(fc.oneof(fc.constantFrom('content-type', 'x-polyfaas-warmup', 'accept', 'content-encoding', 'expect', 'cookie'), token), headerValue, { maxKeys: 4 });
 const body = fc.oneof(fc.constant(undefined), fc.constantFrom('{', '{"a":1}', 'null', '\u0000'), fc.string({ maxLength: 200 }), fc.uint8Array({ maxLength: 6000 }));
 
-describe('fuzz: HTTP through the local server', () => {
+describe('fuzz: HTTP through the local server', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('odd but well-formed requests over node:http: a neutral JSON error with a code, or a handler answer', async () => {
     await fc.assert(
       fc.asyncProperty(method, target, headers, body, async (m, path, h, b) => {

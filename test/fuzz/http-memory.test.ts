@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpRequestInit } from '../../src/index.js';
 import type { MemoryRuntime } from '../../adapters/memory/index.js';
 import { createMemoryRuntime } from '../../adapters/memory/index.js';
-import { CaseCounter, FUZZ_RUNS, fuzzParams } from './fuzz-config.js';
+import { CaseCounter, FUZZ_RUNS, FUZZ_TIMEOUT_MS, fuzzParams } from './fuzz-config.js';
 import { httpFuzzApp, ODD_PATHS, responseProblem, seenProblems } from './http-app.js';
 import { asText, leaksIn } from './leaks.js';
 import { oddString } from './mutate.js';
@@ -45,7 +45,7 @@ const requestArb: fc.Arbitrary<HttpRequestInit> = fc.record({
   ),
 });
 
-describe('fuzz: HTTP through the memory runtime', () => {
+describe('fuzz: HTTP through the memory runtime', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('odd methods, paths, queries, headers and bodies: a neutral JSON error with a code, or a handler answer; nothing internal shown', async () => {
     await fc.assert(
       fc.asyncProperty(requestArb, async (request) => {

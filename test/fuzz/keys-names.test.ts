@@ -7,7 +7,7 @@ import type { Bucket } from '../../src/index.js';
 import { defineApp, defineFunction, json, PolyfaasError } from '../../src/index.js';
 import { FileBucket } from '../../adapters/local/index.js';
 import { MemoryBucket } from '../../adapters/memory/index.js';
-import { CaseCounter, FUZZ_RUNS, fuzzParams } from './fuzz-config.js';
+import { CaseCounter, FUZZ_RUNS, FUZZ_TIMEOUT_MS, fuzzParams } from './fuzz-config.js';
 import { asText, leaksIn, visibleError } from './leaks.js';
 import { oddString } from './mutate.js';
 import { ProcessWatch } from './process-watch.js';
@@ -77,7 +77,7 @@ async function roundTripProblem(bucket: Bucket, k: string, n: number): Promise<s
   return undefined;
 }
 
-describe('fuzz: bucket keys', () => {
+describe('fuzz: bucket keys', { timeout: FUZZ_TIMEOUT_MS }, () => {
   for (const [name, make, keys] of [
     ['memory', () => new MemoryBucket('fuzz'), key],
     ['file', () => new FileBucket(path.join(root, 'file'), { durable: false }), key.filter(fitsFileSystem)],
@@ -96,7 +96,7 @@ describe('fuzz: bucket keys', () => {
   }
 });
 
-describe('fuzz: function and app names', () => {
+describe('fuzz: function and app names', { timeout: FUZZ_TIMEOUT_MS }, () => {
   const name = fc.oneof(
     fc.stringMatching(/^[a-z][a-z0-9-]{0,70}$/),
     oddString,
