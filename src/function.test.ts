@@ -35,3 +35,32 @@ describe('defineApp', () => {
     expect(defineApp({ functions: [s], buckets: { raw: 'mem://raw' } }).functions).toHaveLength(1);
   });
 });
+
+describe('names found by the fuzz suite (test/fuzz/keys-names.test.ts)', () => {
+  const fn = (bucket = 'data') => defineFunction({ name: 'f', trigger: { type: 'storage', bucket }, handler: () => undefined });
+
+  it('refuses app names that are not portable (one of "../.." named the bundle output directory)', () => {
+    for (const name of ['../../etc', 'My App', '', 'a/b']) {
+      expect(() => defineApp({ name, functions: [] })).toThrow(expect.objectContaining({ code: 'InvalidArgument' }));
+    }
+    expect(defineApp({ name: 'fashion-mnist', functions: [] }).name).toBe('fashion-mnist');
+  });
+
+  it('refuses bucket names no POLYFAAS_BUCKET_<NAME> variable can bind', () => {
+    for (const bucket of ['my.data', 'a b', 'Data', '']) {
+      expect(() => defineApp({ functions: [], buckets: { [bucket]: 'mem://x' } })).toThrow(expect.objectContaining({ code: 'InvalidArgument' }));
+    }
+  });
+
+  it('a storage trigger on "toString" or "constructor" is not satisfied by Object.prototype', () => {
+    for (const bucket of ['toString', 'constructor', '__proto__']) {
+      expect(() => defineApp({ functions: [fn(bucket)], buckets: { data: 'mem://x' } })).toThrow(/does not declare/);
+    }
+  });
+
+  it('refuses a function without a name (undefined matched the name pattern as the text "undefined")', () => {
+    expect(() => defineFunction({ name: undefined as unknown as string, trigger: { type: 'http', method: 'GET', path: '/' }, handler: () => json({}) })).toThrow(
+      expect.objectContaining({ code: 'InvalidArgument' }),
+    );
+  });
+});

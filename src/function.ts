@@ -100,6 +100,20 @@ export const DEFAULT_RETRIES = 2;
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
 /**
+ * Function, app and bucket names become cloud resource names, bundle
+ * directories and `POLYFAAS_BUCKET_<NAME>` variables: only portable ones pass
+ * (a string, not just something whose `String()` matches, so `undefined` is refused).
+ */
+function isPortableName(name: unknown): name is string {
+  return typeof name === 'string' && NAME.test(name);
+}
+
+/** A name for an error message: quoted if it is a string; anything else is only said not to be one. */
+function quoted(name: unknown): string {
+  return typeof name === 'string' ? JSON.stringify(name) : '(missing or not a string)';
+}
+
+/**
  * Define a function once; every adapter runs it unchanged.
  *
  * @example
@@ -112,8 +126,8 @@ const NAME = /^[a-z][a-z0-9-]{0,62}$/;
  * ```
  */
 export function defineFunction<const T extends Trigger, S = undefined>(spec: FunctionSpec<T, S>): FunctionDefinition<T, S> {
-  if (!NAME.test(spec.name)) {
-    throw new PolyfaasError('InvalidArgument', `Function name "${spec.name}" must match ${NAME} (portable on every cloud)`);
+  if (!isPortableName(spec.name)) {
+    throw new PolyfaasError('InvalidArgument', `Function name ${quoted(spec.name)} must match ${NAME} (portable on every cloud)`);
   }
   validateTrigger(spec.name, spec.trigger);
   for (const field of ['timeoutMs', 'maxBodyBytes', 'memoryMb'] as const) {
@@ -182,6 +196,15 @@ export function defineApp(spec: {
   buckets?: Record<string, BucketBinding>;
 }): AppDefinition {
   const buckets = spec.buckets ?? {};
+  // The app name names bundle directories and cloud resources; an unchecked one could be `../..`.
+  if (spec.name !== undefined && !isPortableName(spec.name)) {
+    throw new PolyfaasError('InvalidArgument', `App name ${quoted(spec.name)} must match ${NAME} (portable on every cloud)`);
+  }
+  for (const bucket of Object.keys(buckets)) {
+    if (!isPortableName(bucket)) {
+      throw new PolyfaasError('InvalidArgument', `Bucket name ${JSON.stringify(bucket)} must match ${NAME} (it is bound with POLYFAAS_BUCKET_<NAME>)`);
+    }
+  }
   const names = new Set<string>();
   const routes = new Set<string>();
   for (const fn of spec.functions) {
@@ -193,7 +216,8 @@ export function defineApp(spec: {
       if (routes.has(route)) throw new PolyfaasError('InvalidArgument', `Two functions route ${t.method} ${t.path}`);
       routes.add(route);
     }
-    if (t.type === 'storage' && !(t.bucket in buckets)) {
+    // Own keys only: `in` would find "toString" and "constructor" on every object.
+    if (t.type === 'storage' && !Object.hasOwn(buckets, t.bucket)) {
       throw new PolyfaasError('InvalidArgument', `${fn.name} triggers on bucket "${t.bucket}", which the app does not declare`);
     }
   }

@@ -6,6 +6,20 @@
 export { PolyfaasError, isPolyfaasError, toPolyfaasError, httpStatusFor, ErrorCodes } from './errors.js';
 export type { ErrorCode, PolyfaasErrorOptions } from './errors.js';
 export type { EventMeta } from './events/meta.js';
+export {
+  countField,
+  flagField,
+  idField,
+  isRecord,
+  objectField,
+  requestTarget,
+  sizeField,
+  stringField,
+  stringListField,
+  stringListMapField,
+  stringMapField,
+  timeField,
+} from './events/provider-fields.js';
 export { createHttpRequest, json, text, encodeResponseBody } from './events/http.js';
 export type { HttpMethod, HttpRequest, HttpRequestInit, HttpResponse } from './events/http.js';
 export { createStorageEvent } from './events/storage.js';

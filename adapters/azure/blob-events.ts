@@ -1,23 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
 import type { BucketBinding, StorageEvent } from '../../src/index.js';
-import { createStorageEvent, resolveProviderObject } from '../../src/index.js';
-
-/** Blob properties as the host serialises them (Blob extension v5 `BlobProperties`, or v4 `CloudBlob` names). */
-interface BlobTriggerProperties {
-  contentLength?: number;
-  length?: number;
-  eTag?: string;
-  etag?: string;
-  lastModified?: string;
-  contentType?: string;
-}
-
-/** What a blob trigger puts in `context.triggerMetadata` (camel-cased by `@azure/functions`). */
-interface BlobTriggerMetadata {
-  blobTrigger?: string;
-  uri?: string;
-  properties?: BlobTriggerProperties;
-}
+import { createStorageEvent, idField, objectField, resolveProviderObject, sizeField, stringField, timeField } from '../../src/index.js';
 
 /**
  * The neutral event for a blob-trigger invocation (polling or Event Grid
@@ -26,47 +9,35 @@ interface BlobTriggerMetadata {
  * covers the blob (the event belongs to another app).
  *
  * The id is the blob URI plus its ETag: stable across redeliveries of the same
- * write, different for every new write.
+ * write, different for every new write. Malformed metadata (mistyped fields,
+ * an invalid time or size) throws `InvalidArgument`.
  */
 export function storageEventFromBlobTrigger(
   context: InvocationContext,
   bindings: Readonly<Record<string, BucketBinding>>,
 ): StorageEvent | undefined {
-  const meta = (context.triggerMetadata ?? {}) as BlobTriggerMetadata;
-  const path = meta.blobTrigger;
-  if (typeof path !== 'string' || !path.includes('/')) return undefined;
+  // Blob properties as the host serialises them: Blob extension v5 `BlobProperties`, or v4 `CloudBlob` names.
+  const meta = objectField(context.triggerMetadata, 'Blob trigger metadata', true) ?? {};
+  const path = stringField(meta.blobTrigger, 'Blob trigger metadata blobTrigger', true);
+  if (path === undefined || !path.includes('/')) return undefined;
   const slash = path.indexOf('/');
   const ref = resolveProviderObject(bindings, { scheme: 'azblob', bucket: path.slice(0, slash), key: path.slice(slash + 1) });
   if (!ref) return undefined;
-  const props = meta.properties ?? {};
-  const etag = props.eTag ?? props.etag ?? '';
-  const uri = meta.uri ?? `azblob://${path}`;
+  const props = objectField(meta.properties, 'Blob trigger metadata properties', true) ?? {};
+  const etag = stringField(props.eTag ?? props.etag, 'Blob trigger properties eTag', true) ?? '';
+  const uri = stringField(meta.uri, 'Blob trigger metadata uri', true) ?? `azblob://${path}`;
+  const time = timeField(props.lastModified, 'Blob trigger properties lastModified');
   return createStorageEvent({
     kind: 'created',
     bucket: ref.bucket,
     key: ref.key,
-    size: props.contentLength ?? props.length ?? 0,
+    size: sizeField(props.contentLength ?? props.length, 'Blob trigger properties contentLength'),
     etag,
     id: `${uri}#${etag}`,
     source: uri.slice(0, uri.length - path.length - 1) || uri,
-    ...(props.lastModified ? { time: new Date(props.lastModified) } : {}),
+    ...(time ? { time } : {}),
     raw: { blob: meta, invocationId: context.invocationId },
   });
-}
-
-/** An Event Grid event in either schema the Event Grid trigger delivers. */
-interface GridEvent {
-  id?: string;
-  /** Event Grid schema. */
-  eventType?: string;
-  eventTime?: string;
-  topic?: string;
-  /** CloudEvents schema. */
-  type?: string;
-  time?: string;
-  source?: string;
-  subject?: string;
-  data?: { url?: string; eTag?: string; contentLength?: number };
 }
 
 const SUBJECT = /^\/blobServices\/default\/containers\/([^/]+)\/blobs\/(.+)$/;
@@ -75,26 +46,31 @@ const SUBJECT = /^\/blobServices\/default\/containers\/([^/]+)\/blobs\/(.+)$/;
  * The neutral event for a Storage Event Grid event (`Microsoft.Storage.BlobCreated`
  * or `Microsoft.Storage.BlobDeleted`, Event Grid or CloudEvents schema).
  * The subject `/blobServices/default/containers/<c>/blobs/<name>` names the blob.
- * Undefined for other event types or blobs outside every binding.
+ * Undefined for other event types or blobs outside every binding; a malformed
+ * event (mistyped fields, an invalid time or size) throws `InvalidArgument`.
  */
 export function storageEventFromEventGrid(event: unknown, bindings: Readonly<Record<string, BucketBinding>>): StorageEvent | undefined {
-  const e = (event ?? {}) as GridEvent;
-  const type = e.eventType ?? e.type;
+  const e = objectField(event, 'Event Grid event');
+  // `eventType`/`eventTime`/`topic` in the Event Grid schema, `type`/`time`/`source` in CloudEvents.
+  const type = stringField(e.eventType ?? e.type, 'Event Grid event type', true);
   const kind = type === 'Microsoft.Storage.BlobCreated' ? 'created' : type === 'Microsoft.Storage.BlobDeleted' ? 'deleted' : undefined;
-  const match = SUBJECT.exec(e.subject ?? '');
+  const match = SUBJECT.exec(stringField(e.subject, 'Event Grid event subject', true) ?? '');
   if (!kind || !match) return undefined;
   const ref = resolveProviderObject(bindings, { scheme: 'azblob', bucket: match[1] as string, key: match[2] as string });
   if (!ref) return undefined;
-  const time = e.eventTime ?? e.time;
+  const data = objectField(e.data, 'Event Grid event data', true) ?? {};
+  const time = timeField(e.eventTime ?? e.time, 'Event Grid event time');
+  const id = idField(e.id, 'Event Grid event id');
+  const source = stringField(e.topic ?? e.source, 'Event Grid event topic', true);
   return createStorageEvent({
     kind,
     bucket: ref.bucket,
     key: ref.key,
-    size: kind === 'created' ? (e.data?.contentLength ?? 0) : 0,
-    etag: kind === 'created' ? (e.data?.eTag ?? '') : '',
-    ...(e.id ? { id: e.id } : {}),
-    ...(e.topic ?? e.source ? { source: (e.topic ?? e.source) as string } : {}),
-    ...(time ? { time: new Date(time) } : {}),
+    size: kind === 'created' ? sizeField(data.contentLength, 'Event Grid event data.contentLength') : 0,
+    etag: kind === 'created' ? (stringField(data.eTag, 'Event Grid event data.eTag', true) ?? '') : '',
+    ...(id ? { id } : {}),
+    ...(source ? { source } : {}),
+    ...(time ? { time } : {}),
     raw: event,
   });
 }

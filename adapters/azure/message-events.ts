@@ -1,13 +1,6 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { MessageEvent, ScheduleEvent } from '../../src/index.js';
-import { createMessageEvent, createScheduleEvent } from '../../src/index.js';
-
-/** Storage-queue trigger metadata (camel-cased by `@azure/functions`). */
-interface QueueTriggerMetadata {
-  id?: string;
-  dequeueCount?: number;
-  insertionTime?: string;
-}
+import { countField, createMessageEvent, createScheduleEvent, idField, objectField, timeField } from '../../src/index.js';
 
 /**
  * Bytes of a queue message as the trigger hands it over: the library parses
@@ -20,21 +13,28 @@ export function queueMessageBytes(message: unknown): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(message ?? null));
 }
 
-/** The neutral event for a storage-queue message; `deliveryCount` is Azure's `dequeueCount`. */
+/**
+ * The neutral event for a storage-queue message; `deliveryCount` is Azure's
+ * `dequeueCount`. Malformed trigger metadata (a non-integer dequeue count, an
+ * invalid insertion time, an id that is not text) throws `InvalidArgument`.
+ */
 export function messageEventFromQueue(queue: string, message: unknown, context: InvocationContext): MessageEvent {
-  const meta = (context.triggerMetadata ?? {}) as QueueTriggerMetadata;
+  // Storage-queue trigger metadata, camel-cased by `@azure/functions`.
+  const meta = objectField(context.triggerMetadata, 'Queue trigger metadata', true) ?? {};
   const attributes: Record<string, string> = {};
   for (const [key, value] of Object.entries(meta)) {
     if (typeof value === 'string' || typeof value === 'number') attributes[key] = String(value);
   }
+  const id = idField(meta.id, 'Queue trigger metadata id');
+  const time = timeField(meta.insertionTime, 'Queue trigger metadata insertionTime');
   return createMessageEvent({
     queue,
     body: queueMessageBytes(message),
     attributes,
-    deliveryCount: typeof meta.dequeueCount === 'number' ? meta.dequeueCount : 1,
-    ...(meta.id ? { id: meta.id } : {}),
+    deliveryCount: countField(meta.dequeueCount, 'Queue trigger metadata dequeueCount') ?? 1,
+    ...(id ? { id } : {}),
     source: `azqueue://${queue}`,
-    ...(meta.insertionTime ? { time: new Date(meta.insertionTime) } : {}),
+    ...(time ? { time } : {}),
     raw: { message, triggerMetadata: context.triggerMetadata, invocationId: context.invocationId },
   });
 }

@@ -10,10 +10,17 @@ import {
   createMessageEvent,
   createScheduleEvent,
   createStorageEvent,
+  idField,
+  isRecord,
   isWarmupEvent,
   matchesStorageTrigger,
+  objectField,
   PolyfaasError,
   resolveProviderObject,
+  sizeField,
+  stringField,
+  stringMapField,
+  timeField,
 } from '../../src/index.js';
 
 /** CloudEvent type of a Cloud Storage object creation or overwrite. */
@@ -40,20 +47,6 @@ export type MappedCloudEvent =
   | { readonly action: 'warmup' }
   | { readonly action: 'skip'; readonly reason: string };
 
-interface StorageObjectData {
-  bucket?: string;
-  name?: string;
-  size?: string | number;
-  generation?: string | number;
-  updated?: string;
-  timeCreated?: string;
-  timeDeleted?: string;
-}
-
-interface PubsubMessageData {
-  message?: { data?: string; attributes?: Record<string, string>; messageId?: string; publishTime?: string };
-}
-
 /**
  * Turn a CloudEvent into the neutral event a function's trigger expects.
  *
@@ -68,6 +61,7 @@ interface PubsubMessageData {
  *
  * An event type the trigger cannot take throws `Unimplemented`, so the platform
  * sees a failure (and retries, if retries are enabled) rather than a silent drop.
+ * A malformed event (mistyped fields, an invalid time or size) throws `InvalidArgument`.
  */
 export function mapCloudEvent(
   fn: AnyFunction,
@@ -75,7 +69,7 @@ export function mapCloudEvent(
   bindings: Readonly<Record<string, BucketBinding>>,
   attempt = 1,
 ): MappedCloudEvent {
-  if (!cloudEvent || typeof cloudEvent !== 'object' || typeof cloudEvent.type !== 'string') {
+  if (!isRecord(cloudEvent) || typeof cloudEvent.type !== 'string') {
     throw new PolyfaasError('InvalidArgument', `${fn.name} received something that is not a CloudEvent`);
   }
   const trigger = fn.trigger as Trigger;
@@ -87,49 +81,68 @@ export function mapCloudEvent(
   }
   const data = parseData(cloudEvent.data);
   if (isWarmupEvent(data)) return { action: 'warmup' };
-  if (trigger.type === 'storage') return storageEvent(fn, trigger, cloudEvent, data as StorageObjectData, bindings);
-  const message = (data as PubsubMessageData | undefined)?.message;
-  if (!message || typeof message !== 'object') {
-    throw new PolyfaasError('InvalidArgument', `${fn.name}: Pub/Sub CloudEvent ${cloudEvent.id} has no message`);
-  }
-  const body = Buffer.from(message.data ?? '', 'base64');
-  const time = parseTime(message.publishTime ?? cloudEvent.time);
+  const meta = {
+    id: idField(cloudEvent.id, 'CloudEvent id'),
+    source: stringField(cloudEvent.source, 'CloudEvent source', true),
+    subject: stringField(cloudEvent.subject, 'CloudEvent subject', true),
+    time: timeField(cloudEvent.time, 'CloudEvent time'),
+  };
+  if (trigger.type === 'storage') return storageEvent(fn, trigger, cloudEvent, meta, objectField(data, 'Cloud Storage CloudEvent data', true), bindings);
+  const message = objectField(objectField(data, 'Pub/Sub CloudEvent data', true)?.message, 'Pub/Sub CloudEvent data.message', true);
+  if (!message) throw new PolyfaasError('InvalidArgument', `${fn.name}: Pub/Sub CloudEvent has no message`);
+  const body = Buffer.from(stringField(message.data, 'Pub/Sub message data', true) ?? '', 'base64');
+  const time = timeField(message.publishTime, 'Pub/Sub message publishTime') ?? meta.time ?? new Date();
   if (isWarmupEvent(parseJson(body))) return { action: 'warmup' };
-  const meta = { id: message.messageId ?? cloudEvent.id, source: cloudEvent.source, time, raw: cloudEvent };
+  const id = idField(message.messageId, 'Pub/Sub message messageId') ?? meta.id;
+  const common = { ...(id ? { id } : {}), ...(meta.source !== undefined ? { source: meta.source } : {}), time, raw: cloudEvent };
   if (trigger.type === 'schedule') {
-    return { action: 'invoke', event: createScheduleEvent({ ...meta, cron: trigger.cron, scheduledTime: time }) };
+    return { action: 'invoke', event: createScheduleEvent({ ...common, cron: trigger.cron, scheduledTime: time }) };
   }
+  const attributes = { ...stringMapField(message.attributes, 'Pub/Sub message attributes') };
   return {
     action: 'invoke',
-    event: createMessageEvent({ ...meta, queue: trigger.queue, body, attributes: { ...(message.attributes ?? {}) }, deliveryCount: attempt }),
+    event: createMessageEvent({ ...common, queue: trigger.queue, body, attributes, deliveryCount: attempt }),
   };
+}
+
+interface CloudEventMeta {
+  id: string | undefined;
+  source: string | undefined;
+  subject: string | undefined;
+  time: Date | undefined;
 }
 
 function storageEvent(
   fn: AnyFunction,
   trigger: Extract<Trigger, { type: 'storage' }>,
   cloudEvent: GcpCloudEvent,
-  data: StorageObjectData | undefined,
+  meta: CloudEventMeta,
+  data: Record<string, unknown> | undefined,
   bindings: Readonly<Record<string, BucketBinding>>,
 ): MappedCloudEvent {
   // The object data names bucket and object; source/subject say the same for events that carry no data.
-  const bucket = data?.bucket ?? /\/buckets\/([^/]+)$/.exec(cloudEvent.source)?.[1];
-  const name = data?.name ?? cloudEvent.subject?.replace(/^objects\//, '');
+  const bucket = stringField(data?.bucket, 'Cloud Storage object bucket', true) ?? /\/buckets\/([^/]+)$/.exec(meta.source ?? '')?.[1];
+  const name = stringField(data?.name, 'Cloud Storage object name', true) ?? meta.subject?.replace(/^objects\//, '');
   if (!bucket || !name) {
-    throw new PolyfaasError('InvalidArgument', `${fn.name}: storage CloudEvent ${cloudEvent.id} names no bucket and object`);
+    throw new PolyfaasError('InvalidArgument', `${fn.name}: storage CloudEvent names no bucket and object`);
   }
   const logical = resolveProviderObject(bindings, { scheme: 'gs', bucket, key: name });
   if (!logical) return { action: 'skip', reason: `gs://${bucket}/${name} is not in any bucket bound to the app` };
   const kind = cloudEvent.type === GCS_DELETED ? 'deleted' : 'created';
+  const generation = data?.generation;
+  if (generation !== undefined && generation !== null && typeof generation !== 'string' && typeof generation !== 'number') {
+    throw new PolyfaasError('InvalidArgument', 'Malformed event: Cloud Storage object generation must be a string or number');
+  }
+  const objectTime = timeField(kind === 'deleted' ? data?.timeDeleted : data?.updated, `Cloud Storage object ${kind === 'deleted' ? 'timeDeleted' : 'updated'}`);
   const event = createStorageEvent({
     kind,
     bucket: logical.bucket,
     key: logical.key,
-    size: Number(data?.size ?? 0) || 0,
-    etag: kind === 'created' && data?.generation !== undefined ? String(data.generation) : '',
-    id: cloudEvent.id,
-    source: cloudEvent.source,
-    time: parseTime(cloudEvent.time ?? (kind === 'deleted' ? data?.timeDeleted : data?.updated)),
+    size: sizeField(data?.size, 'Cloud Storage object size'),
+    etag: kind === 'created' && generation !== undefined && generation !== null ? String(generation) : '',
+    ...(meta.id ? { id: meta.id } : {}),
+    ...(meta.source !== undefined ? { source: meta.source } : {}),
+    time: meta.time ?? objectTime ?? new Date(),
     raw: cloudEvent,
   });
   if (!matchesStorageTrigger(trigger, event)) return { action: 'skip', reason: `${kind} ${logical.bucket}/${logical.key} does not match the trigger` };
@@ -149,9 +162,4 @@ function parseJson(bytes: Buffer): unknown {
   } catch {
     return undefined;
   }
-}
-
-function parseTime(value: string | undefined): Date {
-  const time = value ? new Date(value) : new Date();
-  return Number.isNaN(time.getTime()) ? new Date() : time;
 }

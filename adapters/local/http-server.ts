@@ -199,7 +199,15 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, log: Logg
   const body: ErrorBody = { error: { code, message } };
   const bytes = Buffer.from(JSON.stringify(body));
   const head = `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${bytes.byteLength}\r\nConnection: close\r\n\r\n`;
-  socket.end(Buffer.concat([Buffer.from(head), bytes]));
+  // A HEAD request's answer never has a body, even when Node could not parse the rest of it.
+  const headOnly = /^HEAD /i.test(rawPacketText(err));
+  socket.end(headOnly ? Buffer.from(head) : Buffer.concat([Buffer.from(head), bytes]));
+}
+
+/** The first bytes of what the client sent, when Node's parser kept them. */
+function rawPacketText(err: NodeJS.ErrnoException): string {
+  const raw = (err as { rawPacket?: unknown }).rawPacket;
+  return Buffer.isBuffer(raw) ? raw.subarray(0, 8).toString('latin1') : '';
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -1,5 +1,6 @@
 import { bodyJson, bodyText } from './body.js';
 import type { EventMeta } from './meta.js';
+import { checkMeta, invalid } from './meta.js';
 
 /** A message from a named queue (SQS, Pub/Sub, Storage Queues / Service Bus). */
 export interface MessageEvent extends EventMeta {
@@ -25,8 +26,17 @@ export interface MessageEventInit {
   raw?: unknown;
 }
 
-/** Build a neutral {@link MessageEvent}. */
+/**
+ * Build a neutral {@link MessageEvent}. Malformed fields (an invalid `time`, a
+ * non-string attribute, a delivery count below 1) throw `InvalidArgument`.
+ */
 export function createMessageEvent(init: MessageEventInit): MessageEvent {
+  const what = 'Message event';
+  checkMeta(init, what);
+  if (typeof init.queue !== 'string' || init.queue === '') invalid(what, 'queue', 'a non-empty string');
+  if (typeof init.body !== 'string' && !(init.body instanceof Uint8Array)) invalid(what, 'body', 'a string or bytes');
+  if (init.deliveryCount !== undefined && !(Number.isSafeInteger(init.deliveryCount) && init.deliveryCount >= 1)) invalid(what, 'deliveryCount', 'a positive integer');
+  for (const value of Object.values(init.attributes ?? {})) if (typeof value !== 'string') invalid(what, 'attributes', 'strings');
   const body = typeof init.body === 'string' ? new TextEncoder().encode(init.body) : init.body;
   return {
     id: init.id ?? crypto.randomUUID(),

@@ -1,4 +1,5 @@
 import type { EventMeta } from './meta.js';
+import { checkDate, checkMeta, invalid } from './meta.js';
 
 /** A scheduled (cron) invocation. */
 export interface ScheduleEvent extends EventMeta {
@@ -8,7 +9,7 @@ export interface ScheduleEvent extends EventMeta {
   readonly scheduledTime: Date;
 }
 
-/** Build a neutral {@link ScheduleEvent}. */
+/** Build a neutral {@link ScheduleEvent}. An invalid `time` or `scheduledTime` throws `InvalidArgument`. */
 export function createScheduleEvent(init: {
   cron: string;
   scheduledTime?: Date;
@@ -17,6 +18,11 @@ export function createScheduleEvent(init: {
   time?: Date;
   raw?: unknown;
 }): ScheduleEvent {
+  const what = 'Schedule event';
+  checkMeta(init, what);
+  // Empty when the platform's event does not name it (EventBridge): the runtime fills in the trigger's cron.
+  if (typeof init.cron !== 'string') invalid(what, 'cron', 'a string');
+  if (init.scheduledTime !== undefined) checkDate(init.scheduledTime, what, 'scheduledTime');
   const time = init.time ?? new Date();
   return {
     id: init.id ?? crypto.randomUUID(),

@@ -1,4 +1,5 @@
 import type { EventMeta } from './meta.js';
+import { checkMeta, invalid } from './meta.js';
 
 /** What happened to an object. */
 export type StorageEventType = 'created' | 'deleted';
@@ -32,8 +33,18 @@ export interface StorageEventInit {
   raw?: unknown;
 }
 
-/** Build a neutral {@link StorageEvent} with CloudEvents-style metadata. */
+/**
+ * Build a neutral {@link StorageEvent} with CloudEvents-style metadata.
+ * Malformed fields (an invalid `time`, an empty key, a negative size) throw `InvalidArgument`.
+ */
 export function createStorageEvent(init: StorageEventInit): StorageEvent {
+  const what = 'Storage event';
+  checkMeta(init, what);
+  if (init.kind !== 'created' && init.kind !== 'deleted') invalid(what, 'kind', '"created" or "deleted"');
+  if (typeof init.bucket !== 'string' || init.bucket === '') invalid(what, 'bucket', 'a non-empty string');
+  if (typeof init.key !== 'string' || init.key === '') invalid(what, 'key', 'a non-empty string');
+  if (init.size !== undefined && !(Number.isSafeInteger(init.size) && init.size >= 0)) invalid(what, 'size', 'a non-negative integer');
+  if (init.etag !== undefined && typeof init.etag !== 'string') invalid(what, 'etag', 'a string');
   return {
     id: init.id ?? crypto.randomUUID(),
     source: init.source ?? `polyfaas://buckets/${init.bucket}`,

@@ -60,7 +60,9 @@ describe('AppRuntime.handleEvent: one entry point for non-HTTP events', () => {
     it(`rejects a provider key before any handler, not retried: ${JSON.stringify(key).slice(0, 30)}`, async () => {
       const seen: Seen[] = [];
       const rt = await testApp(seen);
-      const err = await rt.handleEvent(createStorageEvent({ kind: 'created', bucket: 'data', key })).catch((e: unknown) => e);
+      // The constructor refuses an empty key itself; a hand-built event (as a translator could make) must not pass either.
+      const event = { ...createStorageEvent({ kind: 'created', bucket: 'data', key: 'placeholder' }), key };
+      const err = await rt.handleEvent(event).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PolyfaasError);
       expect(err).toMatchObject({ code: 'InvalidArgument' });
       expect(isRetried(err)).toBe(false);

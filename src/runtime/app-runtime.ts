@@ -261,7 +261,11 @@ export class AppRuntime {
   private routeHttp(request: HttpRequest, target: HttpTarget | undefined): ReturnType<HttpRouter<FunctionInstance>['match']> {
     if (!target) return this.router.match(request.method, request.path);
     const own = this.ownRoutes.get(target.function);
-    if (!own) throw new PolyfaasError('Internal', `${target.function} is not an HTTP function of this app`);
+    if (!own) {
+      // An HTTP event reached a deployment of a non-HTTP function: to the caller there is simply no route here.
+      this.log.warn('misconfiguration: HTTP request for a function that is not HTTP-triggered', { fn: target.function });
+      throw new PolyfaasError('NotFound', `No route for ${request.method} ${request.path}`);
+    }
     if (target.params) return { target: this.instance(target.function), params: { ...target.params } };
     const match = own.match(request.method, request.path);
     if (match !== 'not-found' || request.path !== '/') return match;

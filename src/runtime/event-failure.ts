@@ -36,19 +36,24 @@ export function isRetried(err: unknown): boolean {
   return !(typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[NOT_RETRIED] === true);
 }
 
+const SANITISED = Symbol.for('polyfaas.event.hostFailure');
+
 /**
  * The error a host sees when an event fails (a Functions Framework 500 body, an
- * Azure rethrow, a Lambda error): code and message for coded errors, and only
- * `Internal error` otherwise, so no handler internals reach host logs or
- * responses. The full error goes to `log`.
+ * Azure rethrow, a Lambda error): code, message and details for coded errors,
+ * and only `Internal error` otherwise, so no handler internals reach host logs
+ * or responses. The stack is cut to one line (hosts print it, and ours would
+ * only point into polyfaas). The full error goes to `log` once: a failure that
+ * already went through here is passed on as it is.
  */
 export function hostFailure(err: unknown, log: Logger, fields: Record<string, unknown> = {}): PolyfaasError {
+  if (err instanceof PolyfaasError && (err as unknown as Record<symbol, unknown>)[SANITISED] === true) return err;
   const coded = err instanceof PolyfaasError && err.code !== 'Internal';
-  const code: ErrorCode = coded ? err.code : 'Internal';
-  log.error('event failed', { ...fields, code, err: err instanceof Error ? err : String(err), stack: err instanceof Error ? err.stack : undefined });
-  const failure = new PolyfaasError(code, coded ? err.message : 'Internal error');
-  // No stack: hosts print it, and ours would only point into polyfaas.
-  failure.stack = `${failure.name}: ${code}: ${failure.message}`;
+  if (coded) log.warn('event failed', { ...fields, code: err.code, message: err.message });
+  else log.error('event failed', { ...fields, code: 'Internal', err: err instanceof Error ? err : String(err), stack: err instanceof Error ? err.stack : undefined });
+  const failure = coded ? new PolyfaasError(err.code, err.message, err.details ? { details: err.details } : {}) : new PolyfaasError('Internal', 'Internal error');
+  failure.stack = `${failure.name}: ${failure.message}`;
+  Object.defineProperty(failure, SANITISED, { value: true });
   if (!isRetried(err)) Object.defineProperty(failure, NOT_RETRIED, { value: true });
   return failure;
 }

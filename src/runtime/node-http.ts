@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { HttpRequest, HttpResponse } from '../events/http.js';
 import { createHttpRequest } from '../events/http.js';
+import { requestTarget } from '../events/provider-fields.js';
 import type { Logger } from '../logger.js';
 import type { EncodedHttpResponse } from './http-encode.js';
 import { encodeHttpResponse } from './http-encode.js';
@@ -21,10 +22,13 @@ export interface NodeRequestOptions {
   readonly path?: string;
 }
 
-/** The request URL; Express rewrites `req.url` when mounted, `originalUrl` keeps what the client sent. */
+/**
+ * The request URL; Express rewrites `req.url` when mounted, `originalUrl` keeps what the client sent.
+ * `requestTarget` reads `//a/b` as a path, never as a host.
+ */
 function requestUrl(req: IncomingMessage): URL {
   const original = (req as { originalUrl?: unknown }).originalUrl;
-  return new URL(typeof original === 'string' && original ? original : (req.url ?? '/'), 'http://localhost');
+  return requestTarget(typeof original === 'string' && original ? original : req.url);
 }
 
 /** The path of a Node request, without its query string and still percent-encoded. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PolyfaasError } from '../errors.js';
-import { validateKey, validateMetadata, validatePrefix } from './keys.js';
+import { MAX_KEY_BYTES, validateKey, validateMetadata, validatePrefix } from './keys.js';
 
 const codeOf = (fn: () => void): string | undefined => {
   try {
@@ -75,5 +75,19 @@ describe('validateMetadata', () => {
   });
   it.each([[{ Upper: 'x' }], [{ 'has space': 'x' }], [{ ok: 'naïve' }], [{ ok: 'x'.repeat(3000) }]])('rejects %j', (meta) => {
     expect(codeOf(() => validateMetadata(meta as Record<string, string>))).toBe('InvalidArgument');
+  });
+});
+
+describe('keys found by the fuzz suite (test/fuzz/keys-names.test.ts)', () => {
+  it('a full-length key is also a valid listing prefix', () => {
+    const longest = 'x'.repeat(MAX_KEY_BYTES);
+    expect(() => validateKey(longest)).not.toThrow();
+    expect(() => validatePrefix(longest)).not.toThrow();
+    expect(() => validatePrefix(`${longest}x`)).toThrow(PolyfaasError);
+  });
+
+  it('lone surrogates are refused (a/\\ud800 and a/\\udfff would be the same file)', () => {
+    for (const key of ['a/\ud800', 'a/\udfff', '\udc00x', 'x\ud83d']) expect(() => validateKey(key)).toThrow(/lone surrogate/);
+    expect(() => validateKey('a/\ud83d\ude42')).not.toThrow();
   });
 });

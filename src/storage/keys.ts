@@ -38,9 +38,10 @@ export function validateKey(key: unknown): asserts key is string {
 export function validatePrefix(prefix: unknown): asserts prefix is string {
   if (prefix === '') return;
   if (typeof prefix !== 'string') return validateKey(prefix);
-  const cut = prefix.lastIndexOf('/');
-  // The trailing partial segment is checked with a harmless stand-in completion.
-  validateKey(cut === -1 ? `${prefix}x` : `${prefix.slice(0, cut)}/${prefix.slice(cut + 1)}x`);
+  const last = prefix.slice(prefix.lastIndexOf('/') + 1);
+  // A trailing partial segment that is empty, "." or ".." is checked with a harmless stand-in
+  // completion; any other prefix is checked as it is, so a full-length key is also a valid prefix.
+  validateKey(last === '' || last === '.' || last === '..' ? `${prefix}x` : prefix);
 }
 
 /** With the `u` flag a paired surrogate is one code point, so only lone ones match `\p{Cs}`. */
@@ -56,6 +57,8 @@ function keyProblem(key: unknown): string | undefined {
   if (key.includes('\\')) return 'key contains a backslash';
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(key)) return 'key contains a control character';
+  // A lone surrogate has no UTF-8 form: file names and cloud keys would replace it, merging distinct keys.
+  if (LONE_SURROGATE.test(key)) return 'key is not well-formed Unicode (a lone surrogate)';
   for (const segment of key.split('/')) {
     if (segment === '..' || segment === '.') return `key contains a "${segment}" segment`;
     if (segment === '') return 'key contains an empty segment';

@@ -80,7 +80,7 @@ export async function startOnLambda(s3: LocalS3, app: AppDefinition, options: { 
     names.set(name, logical);
   }
   const failures: LogRecord[] = [];
-  const log = createLogger({ level: 'error', sink: (r) => failures.push(r) });
+  const log = createLogger({ level: 'warn', sink: (r) => failures.push(r) });
   const lambda = toLambda(app, { env: {}, buckets, s3: { client: s3.client }, log });
   const deadLetters: DeadLetter[] = [];
   const pending = new Set<Promise<void>>();

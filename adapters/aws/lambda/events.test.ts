@@ -321,7 +321,7 @@ describe('Lambda event dispatch: every record isolated, every failure coded', ()
     expect(String((err as Error).stack)).not.toMatch(/secret|\/srv|\.ts:\d+/);
   });
 
-  it('SQS: a malformed record, a failing one and one without messageId each fail only themselves', async () => {
+  it('SQS: a malformed record and a failing one each fail only themselves; a record without messageId is still handled', async () => {
     reset();
     const batch = {
       Records: [
@@ -329,16 +329,21 @@ describe('Lambda event dispatch: every record isolated, every failure coded', ()
         sqsRecord('malformed', 'two', { messageAttributes: { a: null } }),
         sqsRecord('failing', 'fail'),
         sqsRecord(undefined, 'no-id'),
-        sqsRecord(undefined, 'fail'),
         sqsRecord('ok-2', 'three'),
       ],
     };
     const result = await lambda.handler(batch, fakeLambdaContext());
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'malformed' }, { itemIdentifier: 'failing' }] });
-    expect(got).toEqual(['one', 'fail', 'no-id', 'fail', 'three']);
+    expect(got).toEqual(['one', 'fail', 'no-id', 'three']);
     const failures = logs.filter((r) => r.msg === 'event failed');
-    expect(failures.map((r) => r.code)).toEqual(['InvalidArgument', 'Internal', 'Internal']);
-    expect(logs.some((r) => r.msg.startsWith('SQS record without messageId'))).toBe(true);
+    expect(failures.map((r) => r.code)).toEqual(['InvalidArgument', 'Internal']);
+  });
+
+  it('SQS: a failing record without messageId fails the whole batch, the only way to return it to the queue', async () => {
+    reset();
+    const batch = { Records: [sqsRecord('ok-1', 'one'), sqsRecord(undefined, 'fail')] };
+    await expect(lambda.handler(batch, fakeLambdaContext())).rejects.toMatchObject({ code: 'Internal', message: 'Internal error' });
+    expect(got).toEqual(['one', 'fail']);
   });
 
   it('a direct invocation of a storage function without a key says what it expected', async () => {

@@ -1,6 +1,17 @@
-import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { ALBResult, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { EncodeContext, EncodedHttpResponse, HttpRequest, HttpResponse } from '../../../src/index.js';
-import { createHttpRequest, encodeHttpResponse } from '../../../src/index.js';
+import {
+  createHttpRequest,
+  encodeHttpResponse,
+  flagField,
+  idField,
+  objectField,
+  stringField,
+  stringListField,
+  stringListMapField,
+  stringMapField,
+  timeField,
+} from '../../../src/index.js';
 
 /** Which HTTP front door delivered an event; decides the response shape. */
 export type HttpEventKind = 'apigw-v1' | 'apigw-v2' | 'function-url' | 'alb';
@@ -21,7 +32,9 @@ export function httpEventKind(event: unknown): HttpEventKind | undefined {
 }
 
 /** Text bodies stay strings: `createHttpRequest` encodes them only if a handler asks for bytes. */
-function body(raw: string | null | undefined, base64: boolean | undefined): Uint8Array | string {
+function body(event: Obj): Uint8Array | string {
+  const raw = stringField(event.body, 'HTTP event body', true);
+  const base64 = flagField(event.isBase64Encoded, 'HTTP event isBase64Encoded');
   if (!raw) return new Uint8Array();
   if (!base64) return raw;
   // A plain Uint8Array view of the decoded bytes: `new Uint8Array(buffer)` would copy
@@ -31,25 +44,27 @@ function body(raw: string | null | undefined, base64: boolean | undefined): Uint
 }
 
 /** Multi-value headers win when present (they hold every value); joined with `, ` as the neutral request says. */
-function headersFrom(single: Obj | null | undefined, multi: Obj | null | undefined): Record<string, string> {
+function headersFrom(single: unknown, multi: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (multi) {
-    for (const [k, v] of Object.entries(multi)) if (Array.isArray(v)) out[k.toLowerCase()] = v.join(', ');
+  const lists = stringListMapField(multi, 'HTTP event multiValueHeaders');
+  if (lists) {
+    for (const [k, v] of Object.entries(lists)) out[k.toLowerCase()] = v.join(', ');
     return out;
   }
-  for (const [k, v] of Object.entries(single ?? {})) if (typeof v === 'string') out[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(stringMapField(single, 'HTTP event headers'))) out[k.toLowerCase()] = v;
   return out;
 }
 
 /** Repeated keys keep the last value (the neutral contract); `raw` has all of them. */
-function queryFrom(single: Obj | null | undefined, multi: Obj | null | undefined, decode: boolean): Record<string, string> {
+function queryFrom(single: unknown, multi: unknown, decode: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   const dec = (s: string) => (decode ? safeDecode(s) : s);
-  if (multi) {
-    for (const [k, v] of Object.entries(multi)) if (Array.isArray(v) && v.length) out[dec(k)] = dec(String(v[v.length - 1]));
+  const lists = stringListMapField(multi, 'HTTP event multiValueQueryStringParameters');
+  if (lists) {
+    for (const [k, v] of Object.entries(lists)) if (v.length) out[dec(k)] = dec(v[v.length - 1] as string);
     return out;
   }
-  for (const [k, v] of Object.entries(single ?? {})) if (typeof v === 'string') out[dec(k)] = dec(v);
+  for (const [k, v] of Object.entries(stringMapField(single, 'HTTP event queryStringParameters'))) out[dec(k)] = dec(v);
   return out;
 }
 
@@ -61,53 +76,62 @@ function safeDecode(s: string): string {
   }
 }
 
-/** Translate an HTTP event of any supported kind into a neutral request (`raw` keeps the event). */
+/**
+ * Translate an HTTP event of any supported kind into a neutral request (`raw`
+ * keeps the event). A malformed event (a method or path that is not a string,
+ * headers that are not strings, an invalid time…) throws `InvalidArgument`.
+ */
 export function toHttpRequest(event: unknown, kind: HttpEventKind, raw: unknown = event): HttpRequest {
+  const e = objectField(event, 'HTTP event');
+  const rc = objectField(e.requestContext, 'HTTP event requestContext', true) ?? {};
   if (kind === 'apigw-v2' || kind === 'function-url') {
-    const e = event as APIGatewayProxyEventV2;
-    const headers = headersFrom(e.headers as Obj, undefined);
-    if (e.cookies?.length) headers.cookie = e.cookies.join('; ');
+    const http = objectField(rc.http, 'HTTP event requestContext.http');
+    const headers = headersFrom(e.headers, undefined);
+    const cookies = stringListField(e.cookies, 'HTTP event cookies');
+    if (cookies.length) headers.cookie = cookies.join('; ');
     const query: Record<string, string> = {};
-    for (const [k, v] of new URLSearchParams(e.rawQueryString ?? '')) query[k] = v;
+    for (const [k, v] of new URLSearchParams(stringField(e.rawQueryString, 'HTTP event rawQueryString', true) ?? '')) query[k] = v;
     // Named stages prefix rawPath with the stage (`/prod/predict`); routes are written without it.
-    const stage = e.requestContext.stage;
-    let path = e.rawPath || e.requestContext.http.path || '/';
+    const stage = stringField(rc.stage, 'HTTP event requestContext.stage', true);
+    let path = stringField(e.rawPath, 'HTTP event rawPath', true) || stringField(http.path, 'HTTP event requestContext.http.path', true) || '/';
     if (stage && stage !== '$default' && path.startsWith(`/${stage}/`)) path = path.slice(stage.length + 1);
+    const id = idField(rc.requestId, 'HTTP event requestContext.requestId');
+    const time = timeField(rc.timeEpoch, 'HTTP event requestContext.timeEpoch');
     return createHttpRequest({
-      method: e.requestContext.http.method,
+      method: stringField(http.method, 'HTTP event requestContext.http.method'),
       path: decodePath(path),
       query,
       headers,
-      body: body(e.body, e.isBase64Encoded),
-      id: e.requestContext.requestId,
-      source: `https://${e.requestContext.domainName}`,
-      time: new Date(e.requestContext.timeEpoch ?? Date.now()),
+      body: body(e),
+      ...(id ? { id } : {}),
+      source: `https://${stringField(rc.domainName, 'HTTP event requestContext.domainName', true) ?? 'apigateway'}`,
+      ...(time ? { time } : {}),
       raw,
     });
   }
   if (kind === 'alb') {
-    const e = event as ALBEvent;
     return createHttpRequest({
-      method: e.httpMethod,
-      path: decodePath(e.path),
+      method: stringField(e.httpMethod, 'HTTP event httpMethod'),
+      path: decodePath(stringField(e.path, 'HTTP event path')),
       // ALB passes query strings through still URL-encoded.
-      query: queryFrom(e.queryStringParameters as Obj, e.multiValueQueryStringParameters as Obj, true),
-      headers: headersFrom(e.headers as Obj, e.multiValueHeaders as Obj),
-      body: body(e.body, e.isBase64Encoded),
-      source: e.requestContext.elb.targetGroupArn,
+      query: queryFrom(e.queryStringParameters, e.multiValueQueryStringParameters, true),
+      headers: headersFrom(e.headers, e.multiValueHeaders),
+      body: body(e),
+      source: stringField(objectField(rc.elb, 'HTTP event requestContext.elb').targetGroupArn, 'HTTP event requestContext.elb.targetGroupArn', true) ?? 'alb',
       raw,
     });
   }
-  const e = event as APIGatewayProxyEvent;
+  const id = idField(rc.requestId, 'HTTP event requestContext.requestId');
+  const time = timeField(rc.requestTimeEpoch, 'HTTP event requestContext.requestTimeEpoch');
   return createHttpRequest({
-    method: e.httpMethod,
-    path: decodePath(e.path),
-    query: queryFrom(e.queryStringParameters as Obj, e.multiValueQueryStringParameters as Obj, false),
-    headers: headersFrom(e.headers as Obj, e.multiValueHeaders as Obj),
-    body: body(e.body, e.isBase64Encoded),
-    ...(e.requestContext?.requestId ? { id: e.requestContext.requestId } : {}),
-    source: `https://${e.requestContext?.domainName ?? 'apigateway'}`,
-    ...(e.requestContext?.requestTimeEpoch ? { time: new Date(e.requestContext.requestTimeEpoch) } : {}),
+    method: stringField(e.httpMethod, 'HTTP event httpMethod'),
+    path: decodePath(stringField(e.path, 'HTTP event path')),
+    query: queryFrom(e.queryStringParameters, e.multiValueQueryStringParameters, false),
+    headers: headersFrom(e.headers, e.multiValueHeaders),
+    body: body(e),
+    ...(id ? { id } : {}),
+    source: `https://${stringField(rc.domainName, 'HTTP event requestContext.domainName', true) ?? 'apigateway'}`,
+    ...(time ? { time } : {}),
     raw,
   });
 }

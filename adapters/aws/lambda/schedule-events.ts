@@ -1,3 +1,4 @@
+import { stringListField } from '../../../src/index.js';
 import type { ScheduledEvent } from 'aws-lambda';
 
 /** True for an EventBridge (CloudWatch Events) scheduled rule firing. */
@@ -12,7 +13,8 @@ export function isEventBridgeEvent(event: unknown): boolean {
   return typeof e === 'object' && e !== null && typeof e.source === 'string' && typeof e['detail-type'] === 'string' && 'detail' in e;
 }
 
-/** The rule names that fired (`arn:aws:events:…:rule/fashion-train` → `fashion-train`). */
+/** The rule names that fired (`arn:aws:events:…:rule/fashion-train` → `fashion-train`); malformed `resources` throw `InvalidArgument`. */
 export function ruleNames(event: ScheduledEvent): string[] {
-  return (event.resources ?? []).map((arn) => arn.split('/').pop() ?? arn);
+  return stringListField(event.resources, 'EventBridge event resources').map((arn) => arn.split('/').pop() ?? arn);
 }
+

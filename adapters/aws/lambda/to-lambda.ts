@@ -3,6 +3,7 @@ import type { AnyFunction, AppDefinition, BucketBinding, DeliveryFacts, EventInp
 import {
   AppRuntime,
   bucketBindingsFromEnv,
+  createLogger,
   createScheduleEvent,
   defineApp,
   hostFailure,
@@ -19,7 +20,7 @@ import { directEvent, isInvokeEnvelope } from './direct-invoke.js';
 import { httpEventKind, toHttpRequest, toLambdaResult } from './http-events.js';
 import type { LambdaContextLike } from './lambda-context.js';
 import { platformDeadline } from './lambda-context.js';
-import { isSnsEvent, isSqsEvent, snsToMessage, sqsToMessage } from './message-events.js';
+import { batchItemId, isSnsEvent, isSqsEvent, snsToMessage, sqsToMessage } from './message-events.js';
 import { isS3Event, toStorageEvent } from './s3-events.js';
 import { isEventBridgeEvent, isScheduledEvent, ruleNames } from './schedule-events.js';
 
@@ -104,6 +105,8 @@ export function toLambda(app: AppDefinition, options: ToLambdaOptions = {}): Lam
 class Scope {
   /** A failed start (bucket unreachable) is retried on the next event. */
   private readonly runtime: () => Promise<AppRuntime>;
+  /** Also logs failures that happen before the runtime exists (a bucket that cannot be opened). */
+  private readonly log: Logger;
 
   constructor(
     app: AppDefinition,
@@ -112,10 +115,20 @@ class Scope {
     /** Set when the scope is one function; the whole app otherwise. */
     private readonly only?: AnyFunction,
   ) {
-    this.runtime = lazy(() => AppRuntime.create(app, { provider: 'aws', concurrency: 1, buckets: bindings, ...(log ? { log } : {}) }));
+    this.log = log ?? createLogger({ fields: { app: app.name, provider: 'aws' } });
+    this.runtime = lazy(() => AppRuntime.create(app, { provider: 'aws', concurrency: 1, buckets: bindings, log: this.log }));
   }
 
+  /** What Lambda gets back on failure is only what `hostFailure` lets through. */
   async handle(event: unknown, context: LambdaContextLike | undefined): Promise<unknown> {
+    try {
+      return await this.dispatch(event, context);
+    } catch (err) {
+      throw hostFailure(err, this.log, { fn: this.only?.name });
+    }
+  }
+
+  private async dispatch(event: unknown, context: LambdaContextLike | undefined): Promise<unknown> {
     // Warm instances keep timers (model refresh); Lambda must not wait for them to return.
     if (context && 'callbackWaitsForEmptyEventLoop' in context) context.callbackWaitsForEmptyEventLoop = false;
     const requestId = context?.awsRequestId ?? crypto.randomUUID();
@@ -205,12 +218,12 @@ class Scope {
    * Messages are handled one by one; only failed ones go back to the queue
    * (`ReportBatchItemFailures`), including ones no retry can fix: SQS's redrive
    * policy then moves them to the dead-letter queue. A record without a
-   * `messageId` cannot be reported; it is logged and dropped when it fails.
+   * `messageId` cannot be reported; when it fails, the whole batch fails.
    */
   private async sqs(rt: AppRuntime, records: Parameters<typeof sqsToMessage>[0][], facts: DeliveryFacts, raw: unknown): Promise<SQSBatchResponse> {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of records) {
-      const messageId = typeof record?.messageId === 'string' && record.messageId ? record.messageId : undefined;
+      const messageId = batchItemId(record);
       try {
         let message: ReturnType<typeof sqsToMessage>;
         try {
@@ -221,8 +234,9 @@ class Scope {
         await rt.handleEvent(message, { ...facts, attempt: message.deliveryCount });
       } catch (err) {
         const failure = hostFailure(err, rt.log, { messageId, retried: isRetried(err) });
-        if (messageId) batchItemFailures.push({ itemIdentifier: messageId });
-        else rt.log.error('SQS record without messageId failed; it cannot be returned to the queue', { code: failure.code });
+        // Without a messageId the record cannot be listed: failing the whole batch is the only way to return it.
+        if (messageId === undefined) throw failure;
+        batchItemFailures.push({ itemIdentifier: messageId });
       }
     }
     return { batchItemFailures };
