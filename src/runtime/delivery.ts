@@ -1,10 +1,14 @@
 import { PolyfaasError } from '../errors.js';
 import { DEFAULT_RETRIES } from '../function.js';
 import type { Logger } from '../logger.js';
+import type { DeliveryJournal, PendingDelivery } from './delivery-journal.js';
+import { NO_JOURNAL } from './delivery-journal.js';
 import type { FunctionInstance } from './instance.js';
 
 /** An event that failed every attempt, kept for inspection and replay. */
 export interface DeadLetter {
+  /** Journal id of the event, for replay; set when the runtime keeps a journal. */
+  readonly id?: string;
   readonly function: string;
   readonly event: unknown;
   readonly attempts: number;
@@ -36,17 +40,38 @@ export class EventDelivery {
   /** Events that failed every attempt, oldest first. */
   readonly deadLetters: DeadLetter[] = [];
   private readonly pending = new Set<Promise<void>>();
+  /** Journal writes of dispatched events not yet durable. */
+  private readonly recording = new Set<Promise<void>>();
 
   constructor(
     private readonly log: Logger,
     private readonly options: DeliveryOptions = {},
+    /** Where in-flight events and dead letters are kept; default: nowhere (memory only). */
+    private readonly journal: DeliveryJournal = NO_JOURNAL,
   ) {}
 
-  /** Queue an event for a function; returns at once. */
+  /** Queue an event for a function; returns at once. The journal records it before the first attempt. */
   dispatch(instance: FunctionInstance, event: unknown): void {
+    const entry: PendingDelivery = { id: crypto.randomUUID(), function: instance.fn.name, event, attempts: 1 };
+    const recorded = this.journal.record(entry).catch((err: unknown) => {
+      // Delivery goes on without durability rather than dropping the event.
+      this.log.error('event not journaled; it will not survive a crash', { fn: instance.fn.name, err });
+    });
+    this.recording.add(recorded);
+    void recorded.finally(() => this.recording.delete(recorded));
+    this.run(instance, entry, 1, recorded);
+  }
+
+  /** Deliver again an event an earlier process journaled but never settled; its attempt count carries on. */
+  redeliver(instance: FunctionInstance, entry: PendingDelivery): void {
+    this.run(instance, entry, entry.attempts + 1, Promise.resolve());
+  }
+
+  private run(instance: FunctionInstance, entry: PendingDelivery, firstAttempt: number, recorded: Promise<void>): void {
     const task = (async () => {
-      await this.deliver(instance, event);
-      if (this.options.deliverTwice) await this.deliver(instance, event);
+      await recorded;
+      await this.deliver(instance, entry.event, { id: entry.id, firstAttempt, recorded: entry.attempts });
+      if (this.options.deliverTwice) await this.deliver(instance, entry.event);
     })();
     this.pending.add(task);
     void task.finally(() => this.pending.delete(task));
@@ -57,19 +82,46 @@ export class EventDelivery {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  private async deliver(instance: FunctionInstance, event: unknown): Promise<void> {
+  /**
+   * Settle a journaled event, once the journal holds every event dispatched so
+   * far: those include the ones this event's handler caused, which must not be
+   * lost with it.
+   */
+  private async settled(id: string, letter?: DeadLetter): Promise<void> {
+    await Promise.allSettled([...this.recording]);
+    await (letter ? this.journal.deadLetter(id, letter) : this.journal.settle(id)).catch((err: unknown) =>
+      this.log.error('delivery journal not updated; the event may be delivered again', { err }),
+    );
+  }
+
+  private async deliver(instance: FunctionInstance, event: unknown, journaled?: { id: string; firstAttempt: number; recorded: number }): Promise<void> {
     const attempts = 1 + (this.options.retries ?? instance.fn.retries ?? DEFAULT_RETRIES);
     const delay = this.options.retryDelayMs ?? 10;
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = journaled?.firstAttempt ?? 1; ; attempt++) {
       try {
+        if (attempt > attempts) {
+          throw new PolyfaasError('Unavailable', `The process stopped during attempt ${attempt - 1} of ${attempts}; no attempts left`);
+        }
+        if (journaled && attempt > journaled.recorded) {
+          await this.journal.attempt(journaled.id, attempt).catch((err: unknown) => this.log.error('delivery journal not updated', { err }));
+        }
         await instance.invoke(event, { attempt });
+        if (journaled) await this.settled(journaled.id);
         return;
       } catch (err) {
         const code = err instanceof PolyfaasError ? err.code : 'Internal';
         const message = err instanceof Error ? err.message : String(err);
         if (attempt >= attempts) {
-          const letter: DeadLetter = { function: instance.fn.name, event, attempts: attempt, error: { code, message }, time: new Date() };
+          const letter: DeadLetter = {
+            ...(journaled ? { id: journaled.id } : {}),
+            function: instance.fn.name,
+            event,
+            attempts: Math.min(attempt, attempts),
+            error: { code, message },
+            time: new Date(),
+          };
           this.deadLetters.push(letter);
+          if (journaled) await this.settled(journaled.id, letter);
           this.log.error('event dead-lettered', { fn: instance.fn.name, attempts: attempt, code, message });
           this.options.onDeadLetter?.(letter);
           return;
