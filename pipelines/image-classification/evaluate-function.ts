@@ -98,6 +98,7 @@ export function createEvaluateFunction(options: EvaluateFunctionOptions): Functi
           ctx.log.warn('candidate not evaluated; the alias stays where it is', { version, reason, alias });
           return { status: 'refused', report: refused };
         }
+        ctx.log.info('evaluating candidate', { version, testExamples: count });
         const data = await loadShardDataset(bucket, test.manifest);
         const metrics = await evaluateModel(candidate.model, data);
         const baseline = await baselineAccuracy(store, options.modelName, alias, version, test.manifest.runId, bucket, data);
