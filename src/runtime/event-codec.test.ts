@@ -19,7 +19,9 @@ describe('event codec', () => {
       raw: { Records: [{ eventTime: new Date(0), bytes: new Uint8Array([1, 2]), n: 1 }] },
     });
     const back = roundTrip(event) as typeof event;
-    expect(back).toEqual(event);
+    expect(back).toStrictEqual(event);
+    const plain = createStorageEvent({ kind: 'deleted', bucket: 'data', key: 'k' });
+    expect(roundTrip(plain)).toStrictEqual(plain);
     expect(back.time).toBeInstanceOf(Date);
     expect(back.time.getTime()).toBe(event.time.getTime());
   });

@@ -20,7 +20,7 @@ type Tagged =
 /**
  * Serialise a neutral event (or any direct-invoke payload) to JSON text that
  * {@link decodeEvent} turns back into an equal value: `Date`s, `Uint8Array`
- * bodies, non-finite numbers, bigints and `undefined` array items survive,
+ * bodies, non-finite numbers, bigints and `undefined` values survive,
  * including inside `raw`. Functions (a message's `text()` and `json()`) are
  * dropped and restored on decode. Used to keep in-flight events on disk.
  *
@@ -61,8 +61,8 @@ function toJson(value: unknown, seen: Set<object>): unknown {
   try {
     if (Array.isArray(value)) return value.map((item) => toJson(item, seen));
     const out: Record<string, unknown> = {};
-    // Functions and undefined properties are dropped, as JSON.stringify would; methods are restored on decode.
-    for (const [key, item] of Object.entries(value)) if (item !== undefined && typeof item !== 'function') out[key] = toJson(item, seen);
+    // Functions are dropped (a message's methods are restored on decode); undefined properties stay, as keys.
+    for (const [key, item] of Object.entries(value)) if (typeof item !== 'function') out[key] = toJson(item, seen);
     return TAG in out ? { [TAG]: 'object', v: out } : out;
   } finally {
     seen.delete(value);
