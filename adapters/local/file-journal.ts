@@ -58,6 +58,12 @@ export class FileDeliveryJournal implements DeliveryJournal {
     /** The journal's directory, e.g. {@link defaultJournalDir}. */
     readonly dir: string,
     private readonly log?: Logger,
+    /**
+     * fsync each change (default true). Without it entries still survive the
+     * process being killed (the kernel keeps the renamed files), but not a
+     * power loss; the server turns it off for buckets opened with `?durable=false`.
+     */
+    private readonly sync = true,
   ) {
     this.pendingDir = path.join(dir, 'pending');
     this.deadDir = path.join(dir, 'dead');
@@ -121,7 +127,7 @@ export class FileDeliveryJournal implements DeliveryJournal {
 
   private async write(dir: string, entry: StoredEntry): Promise<void> {
     const temp = path.join(this.tmpDir, `${entry.id}-${randomBytes(6).toString('hex')}`);
-    await writeNewSmallFile(temp, JSON.stringify(entry), true);
+    await writeNewSmallFile(temp, JSON.stringify(entry), this.sync);
     try {
       await rename(temp, fileOf(dir, entry.id));
     } catch (err) {
@@ -129,7 +135,7 @@ export class FileDeliveryJournal implements DeliveryJournal {
       await mkdir(dir, { recursive: true });
       await rename(temp, fileOf(dir, entry.id));
     }
-    await this.dirs.sync(dir);
+    if (this.sync) await this.dirs.sync(dir);
   }
 
   private async remove(dir: string, id: string): Promise<void> {
@@ -139,7 +145,7 @@ export class FileDeliveryJournal implements DeliveryJournal {
       if (errno(err) === 'ENOENT') return;
       throw err;
     }
-    await this.dirs.sync(dir);
+    if (this.sync) await this.dirs.sync(dir);
   }
 
   /** Every readable entry of a directory, oldest first; unreadable files are logged and left for a human. */
