@@ -5,7 +5,7 @@ import type { Bucket, Logger } from '../../src/index.js';
 import { createLogger, isPolyfaasError } from '../../src/index.js';
 import type { LocalServer } from '../../adapters/local/index.js';
 import { registerSchemes, serve } from '../../adapters/local/index.js';
-import type { EvaluationReport, ProgressBar, StoredReport, TrainingConfig } from '../../pipelines/image-classification/index.js';
+import type { EvaluationReport, PipelineStatus, ProgressBar, StoredReport, TrainingConfig } from '../../pipelines/image-classification/index.js';
 import { createProgressBar, featuresManifestKey, isEvaluated, PIPELINE_BUCKET, REPORTS_PREFIX } from '../../pipelines/image-classification/index.js';
 import { fashionMnistApp, DEFAULT_DATA_DIR } from './app.js';
 import type { FashionMnist } from './data/source.js';
@@ -92,11 +92,21 @@ export async function runFashionMnist(options: RunOptions & { training?: Trainin
     if (await requestTraining(bucket)) await server.idle();
     for (const letter of server.deadLetters) io.err.write(`FAILED ${letter.function}: ${letter.error.code} ${letter.error.message}\n`);
     const report = await productionReport(bucket, io);
+    if (!report) await explainNoModel(server, io);
     return { server, report, data };
   } catch (err) {
     await server.close();
     throw err;
   }
+}
+
+/** Say what the pipeline is stuck on, from its own `GET /status`. */
+async function explainNoModel(server: LocalServer, io: RunIo): Promise<void> {
+  const res = await fetch(`${server.url}/status`);
+  if (!res.ok) return;
+  const status = (await res.json()) as PipelineStatus;
+  for (const split of status.waitingFor) io.err.write(`waiting for the ${split} split: its features do not exist yet\n`);
+  if (status.lastError) io.err.write(`last error: ${status.lastError.function} on ${status.lastError.key}: ${status.lastError.code} ${status.lastError.message}\n`);
 }
 
 async function requestTraining(bucket: Bucket): Promise<boolean> {
@@ -117,7 +127,7 @@ async function productionReport(bucket: Bucket, io: RunIo): Promise<EvaluationRe
     if (!obj.key.endsWith('.json')) continue;
     const stored = JSON.parse(new TextDecoder().decode((await bucket.get(obj.key)).body)) as StoredReport;
     if (isEvaluated(stored)) reports.push(stored);
-    else io.err.write(`not evaluated ${stored.version}: ${stored.reason}\n`);
+    else io.err.write(`candidate ${stored.version}: ${stored.reason}\n`);
   }
   let production: string | undefined;
   try {
