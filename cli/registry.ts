@@ -47,6 +47,21 @@ Options:
   -h, --help       show this help`,
     run: async (args, io) => (await import('./commands/serve.js')).serveCommand(args, io),
   },
+  'dead-letters': {
+    summary: 'List the dead letters a local server kept on disk',
+    usage: `polyfaas dead-letters <dir> [--app <name>]
+
+Prints one JSON object a line for each event that failed every attempt on the
+local runtime: id, function, attempts, error, time and subject. <dir> is the
+delivery journal directory (serve's stateDir), or with --app the root of the
+app's first file bucket (the journal is then <dir>/.polyfaas/delivery/<app>/).
+A running server retries one with server.retryDeadLetter(id).
+
+Options:
+  --app <name>     the app's name, when <dir> is a bucket root
+  -h, --help       show this help`,
+    run: async (args, io) => (await import('./commands/dead-letters.js')).deadLettersCommand(args, io),
+  },
   bundle: {
     summary: 'Bundle an app for a cloud: one deployable artifact per function, with sizes and deploy files',
     usage: `polyfaas bundle <aws|gcp|azure> <entry-file> [options]

@@ -72,6 +72,10 @@ export type { DeliveryFacts, DirectInvocation, EventInput, EventOutcome, Neutral
 export { hostFailure, isRetried, malformedEvent, rejectedEvent } from './runtime/event-failure.js';
 export { EventDelivery } from './runtime/delivery.js';
 export type { DeadLetter, DeliveryOptions } from './runtime/delivery.js';
+export { NO_JOURNAL } from './runtime/delivery-journal.js';
+export type { DeliveryJournal, PendingDelivery } from './runtime/delivery-journal.js';
+export { resumeDeliveries, retryDeadLetter } from './runtime/resume-deliveries.js';
+export { decodeEvent, encodeEvent } from './runtime/event-codec.js';
 export { observeBucket } from './runtime/observed-bucket.js';
 export { matchesStorageTrigger } from './runtime/storage-match.js';
 export { errorResponse } from './runtime/errors.js';

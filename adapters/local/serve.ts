@@ -18,11 +18,14 @@ import {
   EventDelivery,
   observeBucket,
   PolyfaasError,
+  resumeDeliveries,
+  retryDeadLetter,
 } from '../../src/index.js';
 import { parseCron } from '../../src/index.js';
 import { registerSchemes } from './file-bucket.js';
 import type { HttpServerLimits } from './http-server.js';
 import { createHttpServer } from './http-server.js';
+import { openDeliveryJournal } from './journal-location.js';
 import { MinuteScheduler } from './scheduler.js';
 
 /**
@@ -52,6 +55,15 @@ export interface ServeOptions extends DeliveryOptions, HttpServerLimits {
   schedules?: boolean;
   /** Token HTTP warm-up pings must carry (see `AppRuntimeOptions.warmupToken`). Default `POLYFAAS_WARMUP_TOKEN`. */
   warmupToken?: string;
+  /**
+   * Directory of the delivery journal: storage, queue and schedule events are
+   * recorded there before their first attempt and removed once they settle, so
+   * events in flight when the process dies are delivered again by the next
+   * `serve()` of the same app, and dead letters outlive the process. Default:
+   * `<root>/.polyfaas/delivery/<app name>/` of the app's first `file://`
+   * bucket; `false` (or no file bucket) keeps events in memory only.
+   */
+  stateDir?: string | false;
 }
 
 /**
@@ -80,8 +92,10 @@ export interface LocalServer {
   tick(name: string): void;
   /** Resolve once in-flight requests and every triggered event (and what they triggered) have settled. */
   idle(): Promise<void>;
-  /** Events that failed every retry, oldest first. */
+  /** Events that failed every retry, oldest first, including those kept on disk by earlier runs (see {@link ServeOptions.stateDir}). */
   readonly deadLetters: readonly DeadLetter[];
+  /** Deliver a dead letter's event again with a fresh retry budget. @throws PolyfaasError `NotFound` for an unknown id. */
+  retryDeadLetter(id: string): Promise<void>;
   /** Stop listening, finish in-flight requests and events, then release the port. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -104,8 +118,9 @@ export interface LocalServer {
 export async function serve(app: AppDefinition, options: ServeOptions = {}): Promise<LocalServer> {
   registerSchemes();
   const log = options.log ?? createLogger({ fields: { app: app.name, provider: 'local' } });
+  const journal = openDeliveryJournal(app, options.buckets, options.stateDir, log);
   // `rt` is only read when an event is delivered, which cannot happen before create() returns.
-  const delivery = new EventDelivery(log, options, () => rt);
+  const delivery = new EventDelivery(log, options, () => rt, journal);
   const emit = (event: StorageEvent) => void delivery.publish(event);
   const rt: AppRuntime = await AppRuntime.create(app, {
     provider: 'local',
@@ -117,6 +132,8 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
   const scheduler = new MinuteScheduler(scheduleJobs(rt, delivery));
   // A failed init does not stop the server: as on every cloud, it is retried on the next event.
   if (options.initOnStart ?? true) await Promise.allSettled([...rt.instances.values()].map((i) => i.ensureInit()));
+  const has = (name: string) => rt.instances.has(name);
+  await resumeDeliveries(delivery, journal, has, log);
 
   const inflight = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
@@ -151,6 +168,7 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
     },
     idle,
     deadLetters: delivery.deadLetters,
+    retryDeadLetter: (id) => retryDeadLetter(delivery, journal, has, id),
     close() {
       closing ??= (async () => {
         scheduler.stop();

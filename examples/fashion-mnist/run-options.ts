@@ -7,6 +7,8 @@ export interface RunOptions {
   full: boolean;
   epochs?: number;
   limit?: number;
+  /** Checkpoint every this many training steps. */
+  checkpointEvery?: number;
   port: number;
   dataDir?: string;
   fresh: boolean;
@@ -24,6 +26,7 @@ Options:
   --full           train for the best accuracy (15 epochs, decaying learning rate, more dropout)
   --epochs <n>     epochs to train (default 2; --full: 15)
   --limit <n>      use only the first n images of each split
+  --checkpoint-every <n>  checkpoint training every n steps (default 100); a killed run resumes from the last one
   --port <n>       port to serve on (default 3000; 0 = any free port)
   --data-dir <d>   where the file buckets live (default .polyfaas/fashion-mnist)
   --fresh          delete the data directory first (re-ingest and retrain from scratch)
@@ -42,6 +45,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
       full: { type: 'boolean', default: false },
       epochs: { type: 'string' },
       limit: { type: 'string' },
+      'checkpoint-every': { type: 'string' },
       port: { type: 'string', default: '3000' },
       'data-dir': { type: 'string' },
       fresh: { type: 'boolean', default: false },
@@ -57,11 +61,13 @@ export function parseRunOptions(argv: string[]): RunOptions {
   };
   const epochs = int('epochs', values.epochs, 1);
   const limit = int('limit', values.limit, 1);
+  const checkpointEvery = int('checkpoint-every', values['checkpoint-every'], 1);
   return {
     exit: values.exit,
     full: values.full,
     ...(epochs !== undefined ? { epochs } : {}),
     ...(limit !== undefined ? { limit } : {}),
+    ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
     port: int('port', values.port, 0) ?? 3000,
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     fresh: values.fresh,

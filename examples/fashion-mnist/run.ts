@@ -5,8 +5,8 @@ import type { Bucket, Logger } from '../../src/index.js';
 import { createLogger, isPolyfaasError } from '../../src/index.js';
 import type { LocalServer } from '../../adapters/local/index.js';
 import { registerSchemes, serve } from '../../adapters/local/index.js';
-import type { EvaluationReport, ProgressBar, TrainingConfig } from '../../pipelines/image-classification/index.js';
-import { createProgressBar, featuresManifestKey, PIPELINE_BUCKET, REPORTS_PREFIX } from '../../pipelines/image-classification/index.js';
+import type { EvaluationReport, PipelineStatus, ProgressBar, StoredReport, TrainingConfig } from '../../pipelines/image-classification/index.js';
+import { createProgressBar, featuresManifestKey, isEvaluated, PIPELINE_BUCKET, REPORTS_PREFIX } from '../../pipelines/image-classification/index.js';
 import { fashionMnistApp, DEFAULT_DATA_DIR } from './app.js';
 import type { FashionMnist } from './data/source.js';
 import { loadFashionMnist } from './data/source.js';
@@ -47,6 +47,7 @@ export async function runFashionMnist(options: RunOptions & { training?: Trainin
     // Longer runs overfit this small CNN; more dropout and a decaying rate buy the last point of accuracy.
     ...(options.full ? { dropout: 0.4, learningRateDecay: 0.85 } : {}),
     ...(options.limit ? { limit: options.limit } : {}),
+    ...(options.checkpointEvery ? { checkpointEverySteps: options.checkpointEvery } : {}),
     ...options.training,
   };
   const log: Logger = createLogger({ level: options.verbose ? 'info' : 'warn', sink: (r) => io.err.write(`${JSON.stringify(r)}\n`) });
@@ -90,12 +91,22 @@ export async function runFashionMnist(options: RunOptions & { training?: Trainin
     // re-announcing the features asks plan-training, whose run id makes it a no-op otherwise.
     if (await requestTraining(bucket)) await server.idle();
     for (const letter of server.deadLetters) io.err.write(`FAILED ${letter.function}: ${letter.error.code} ${letter.error.message}\n`);
-    const report = await productionReport(bucket);
+    const report = await productionReport(bucket, io);
+    if (!report) await explainNoModel(server, io);
     return { server, report, data };
   } catch (err) {
     await server.close();
     throw err;
   }
+}
+
+/** Say what the pipeline is stuck on, from its own `GET /status`. */
+async function explainNoModel(server: LocalServer, io: RunIo): Promise<void> {
+  const res = await fetch(`${server.url}/status`);
+  if (!res.ok) return;
+  const status = (await res.json()) as PipelineStatus;
+  for (const split of status.waitingFor) io.err.write(`waiting for the ${split} split: its features do not exist yet\n`);
+  if (status.lastError) io.err.write(`last error: ${status.lastError.function} on ${status.lastError.key}: ${status.lastError.code} ${status.lastError.message}\n`);
 }
 
 async function requestTraining(bucket: Bucket): Promise<boolean> {
@@ -110,10 +121,13 @@ async function requestTraining(bucket: Bucket): Promise<boolean> {
 }
 
 /** The report of the version `production` points at, else the newest report. */
-async function productionReport(bucket: Bucket): Promise<EvaluationReport | undefined> {
+async function productionReport(bucket: Bucket, io: RunIo): Promise<EvaluationReport | undefined> {
   const reports: EvaluationReport[] = [];
   for await (const obj of bucket.list({ prefix: `${REPORTS_PREFIX}${FASHION_MNIST_DATASET}/` })) {
-    if (obj.key.endsWith('.json')) reports.push(JSON.parse(new TextDecoder().decode((await bucket.get(obj.key)).body)) as EvaluationReport);
+    if (!obj.key.endsWith('.json')) continue;
+    const stored = JSON.parse(new TextDecoder().decode((await bucket.get(obj.key)).body)) as StoredReport;
+    if (isEvaluated(stored)) reports.push(stored);
+    else io.err.write(`candidate ${stored.version}: ${stored.reason}\n`);
   }
   let production: string | undefined;
   try {

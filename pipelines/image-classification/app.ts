@@ -1,5 +1,6 @@
 import type { AppDefinition, BucketBinding } from '../../src/index.js';
 import { defineApp } from '../../src/index.js';
+import type { EvaluateFunctionOptions } from './evaluate-function.js';
 import { createEvaluateFunction } from './evaluate-function.js';
 import type { PipelineHooks } from './hooks.js';
 import { createModelInfoFunction } from './model-info-function.js';
@@ -8,6 +9,8 @@ import type { PredictFunctionOptions } from './predict-function.js';
 import { createPredictFunction } from './predict-function.js';
 import type { PreprocessSettings } from './settings.js';
 import { createPreprocessFunction } from './preprocess.js';
+import { recordingFailures } from './last-error.js';
+import { createStatusFunction } from './status-function.js';
 import { createTrainFunction } from './train-function.js';
 import type { TrainingConfig } from './training-config.js';
 
@@ -31,6 +34,8 @@ export interface ImageClassificationConfig {
   serving?: Omit<PredictFunctionOptions, 'bucket' | 'modelName'>;
   /** Split names. Default `train` and `test`. */
   splits?: { train?: string; test?: string };
+  /** How candidates are judged. `minTestExamples`: see {@link EvaluateFunctionOptions.minTestExamples}. */
+  evaluation?: Pick<EvaluateFunctionOptions, 'minTestExamples'>;
   /** Time limit of one train invocation; longer runs continue in new invocations. Default 15 min. */
   trainTimeoutMs?: number;
   hooks?: PipelineHooks;
@@ -46,7 +51,7 @@ export const PIPELINE_BUCKET = 'data';
  * raw/<dataset>/<split>/_dataset.json ─▶ preprocess ─▶ features/<dataset>/<split>/manifest.json
  *   ─▶ plan-training ─▶ jobs/train/<run>/<seq>.json ─▶ train (─▶ next job when out of time)
  *   ─▶ models/<model>/versions/<v>/manifest.json ─▶ evaluate ─▶ reports/ + alias "production"
- * POST /predict serves production; GET /model describes it.
+ * POST /predict serves production; GET /model describes it; GET /status shows where the pipeline stands.
  * ```
  *
  * @example
@@ -60,28 +65,29 @@ export const PIPELINE_BUCKET = 'data';
 export function createImageClassificationApp(config: ImageClassificationConfig): AppDefinition {
   const modelName = config.modelName ?? config.dataset;
   const bucket = PIPELINE_BUCKET;
+  const splits = { ...(config.splits?.train ? { trainSplit: config.splits.train } : {}), ...(config.splits?.test ? { testSplit: config.splits.test } : {}) };
   return defineApp({
     name: config.name ?? 'image-classification',
     buckets: { [bucket]: config.bucket },
     functions: [
-      createPreprocessFunction({
-        ...config.preprocess,
+      recordingFailures(
+        createPreprocessFunction({
+          ...config.preprocess,
+          bucket,
+          incremental: config.preprocess.incremental ?? false,
+          ...(config.hooks?.onPreprocess ? { onProgress: (done: number, total: number, split: string) => config.hooks?.onPreprocess?.({ split, done, total }) } : {}),
+        }),
         bucket,
-        incremental: config.preprocess.incremental ?? false,
-        ...(config.hooks?.onPreprocess ? { onProgress: (done: number, total: number, split: string) => config.hooks?.onPreprocess?.({ split, done, total }) } : {}),
-      }),
-      createPlanTrainingFunction({
+      ),
+      recordingFailures(createPlanTrainingFunction({ bucket, dataset: config.dataset, modelName, ...splits, ...(config.training ? { training: config.training } : {}) }), bucket),
+      recordingFailures(
+        createTrainFunction({ bucket, ...(config.trainTimeoutMs ? { timeoutMs: config.trainTimeoutMs } : {}), ...(config.hooks ? { hooks: config.hooks } : {}) }),
         bucket,
-        dataset: config.dataset,
-        modelName,
-        ...(config.splits?.train ? { trainSplit: config.splits.train } : {}),
-        ...(config.splits?.test ? { testSplit: config.splits.test } : {}),
-        ...(config.training ? { training: config.training } : {}),
-      }),
-      createTrainFunction({ bucket, ...(config.trainTimeoutMs ? { timeoutMs: config.trainTimeoutMs } : {}), ...(config.hooks ? { hooks: config.hooks } : {}) }),
-      createEvaluateFunction({ bucket, modelName, ...(config.hooks ? { hooks: config.hooks } : {}) }),
+      ),
+      recordingFailures(createEvaluateFunction({ bucket, modelName, ...(config.evaluation ?? {}), ...(config.hooks ? { hooks: config.hooks } : {}) }), bucket),
       createPredictFunction({ bucket, modelName, ...(config.serving ?? {}) }),
       createModelInfoFunction({ bucket, modelName }),
+      createStatusFunction({ bucket, dataset: config.dataset, modelName, ...splits }),
     ],
   });
 }

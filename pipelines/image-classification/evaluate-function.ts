@@ -1,5 +1,5 @@
 import type { Bucket, FunctionDefinition, StorageTrigger } from '../../src/index.js';
-import { defineFunction, isPolyfaasError } from '../../src/index.js';
+import { defineFunction, isPolyfaasError, PolyfaasError } from '../../src/index.js';
 import type { ModelVersionInfo } from '../../src/model/index.js';
 import { ModelStore } from '../../src/model/index.js';
 import type { BackendName } from '../../src/tf/index.js';
@@ -9,8 +9,8 @@ import { evaluateModel } from './evaluate-model.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import type { PipelineHooks } from './hooks.js';
 import { readJsonIfExists, reportKey } from './jobs.js';
-import type { EvaluationReport } from './report.js';
-import { renderReportHtml } from './report.js';
+import type { EvaluationReport, RefusedEvaluation, StoredReport } from './report.js';
+import { isEvaluated, renderReportHtml } from './report.js';
 import type { ShardDataset } from './shard-dataset.js';
 import { loadShardDataset } from './shard-dataset.js';
 
@@ -22,11 +22,23 @@ export interface EvaluateFunctionOptions {
   modelsPrefix?: string;
   /** Alias a better candidate is promoted to. Default `production`. */
   alias?: string;
+  /**
+   * Fewest test examples a candidate may be scored on. With fewer (or no test
+   * split at all) the candidate is not evaluated and never promoted; a
+   * {@link RefusedEvaluation} records why. Default {@link DEFAULT_MIN_TEST_EXAMPLES}.
+   */
+  minTestExamples?: number;
   hooks?: PipelineHooks;
 }
 
+/** Default {@link EvaluateFunctionOptions.minTestExamples}: below this, accuracy says too little to promote on. */
+export const DEFAULT_MIN_TEST_EXAMPLES = 10;
+
 /** What one evaluate invocation did. */
-export type EvaluateOutcome = { status: 'evaluated'; report: EvaluationReport } | { status: 'skipped'; reason: string };
+export type EvaluateOutcome =
+  | { status: 'evaluated'; report: EvaluationReport }
+  | { status: 'refused'; report: RefusedEvaluation }
+  | { status: 'skipped'; reason: string };
 
 /**
  * Scores each new candidate version on the test split it was trained for,
@@ -37,6 +49,10 @@ export type EvaluateOutcome = { status: 'evaluated'; report: EvaluationReport } 
 export function createEvaluateFunction(options: EvaluateFunctionOptions): FunctionDefinition<StorageTrigger, { backend: BackendName }> {
   const modelsPrefix = options.modelsPrefix ?? 'models/';
   const alias = options.alias ?? 'production';
+  const minTestExamples = options.minTestExamples ?? DEFAULT_MIN_TEST_EXAMPLES;
+  if (!(Number.isInteger(minTestExamples) && minTestExamples >= 1)) {
+    throw new PolyfaasError('InvalidArgument', `minTestExamples must be an integer >= 1, got ${minTestExamples}`);
+  }
   const manifestKey = new RegExp(`^${escapeRegExp(modelsPrefix)}${escapeRegExp(options.modelName)}/versions/([^/]+)/manifest\\.json$`);
   return defineFunction({
     name: 'evaluate',
@@ -48,15 +64,41 @@ export function createEvaluateFunction(options: EvaluateFunctionOptions): Functi
       const version = manifestKey.exec(event.key)?.[1];
       if (!version) return { status: 'skipped', reason: `${event.key} is not a version manifest of ${options.modelName}` };
       const bucket = ctx.bucket(options.bucket);
-      const existing = await readJsonIfExists<EvaluationReport>(bucket, reportKey(options.modelName, version, 'json'));
-      if (existing) return { status: 'skipped', reason: 'already evaluated' };
       const store = new ModelStore(bucket, { prefix: modelsPrefix });
+      const existing = await readJsonIfExists<StoredReport>(bucket, reportKey(options.modelName, version, 'json'));
+      if (existing) {
+        if (existing.promoted && (await finishPromotion(store, options.modelName, alias, existing))) {
+          ctx.log.info('promotion finished after an interrupted evaluation', { version });
+          return { status: 'skipped', reason: 'already evaluated; promotion finished' };
+        }
+        return { status: 'skipped', reason: 'already evaluated' };
+      }
       const candidate = await store.load(options.modelName, { version });
       try {
         const meta = candidate.info.metadata as { testFeatures?: string; history?: EpochRecord[] } & Record<string, unknown>;
-        if (!meta.testFeatures) return { status: 'skipped', reason: 'candidate records no test split' };
-        const test = await readFeaturesManifest(bucket, meta.testFeatures);
-        if (!test) return { status: 'skipped', reason: `${meta.testFeatures} is gone` };
+        const test = meta.testFeatures ? await readFeaturesManifest(bucket, meta.testFeatures) : undefined;
+        const count = test?.manifest.count ?? 0;
+        if (!test || count < minTestExamples) {
+          const reason = !meta.testFeatures
+            ? 'not evaluated: the candidate records no test split'
+            : !test
+              ? `not evaluated: test split ${meta.testFeatures} is missing`
+              : `not evaluated: the test split has ${count} example${count === 1 ? '' : 's'}, fewer than the minimum of ${minTestExamples}`;
+          const refused: RefusedEvaluation = {
+            model: options.modelName,
+            version,
+            evaluated: false,
+            promoted: false,
+            reason,
+            testExamples: count,
+            minTestExamples,
+            evaluatedAt: new Date().toISOString(),
+          };
+          await bucket.put(reportKey(options.modelName, version, 'json'), JSON.stringify(refused, null, 2), { contentType: 'application/json' });
+          ctx.log.warn('candidate not evaluated; the alias stays where it is', { version, reason, alias });
+          return { status: 'refused', report: refused };
+        }
+        ctx.log.info('evaluating candidate', { version, testExamples: count });
         const data = await loadShardDataset(bucket, test.manifest);
         const metrics = await evaluateModel(candidate.model, data);
         const baseline = await baselineAccuracy(store, options.modelName, alias, version, test.manifest.runId, bucket, data);
@@ -91,6 +133,25 @@ export function createEvaluateFunction(options: EvaluateFunctionOptions): Functi
       }
     },
   });
+}
+
+/**
+ * A process killed between writing a report that says "promoted" and moving
+ * the alias leaves the alias behind. Move it now, unless something else was
+ * promoted meanwhile (the alias is neither missing nor at the baseline the
+ * report compared with). True if the alias was moved.
+ */
+async function finishPromotion(store: ModelStore, name: string, alias: string, report: StoredReport): Promise<boolean> {
+  if (!isEvaluated(report)) return false;
+  let current: string | undefined;
+  try {
+    current = (await store.resolveAlias(name, alias)).version;
+  } catch (err) {
+    if (!isPolyfaasError(err, 'NotFound')) throw err;
+  }
+  if (current === report.version || (current !== undefined && current !== report.baseline?.version)) return false;
+  await store.promote(name, report.version, alias);
+  return true;
 }
 
 /** Accuracy of the current production model on the same test set: from its report when it was scored on it, else measured now. */

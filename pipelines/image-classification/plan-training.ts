@@ -38,7 +38,11 @@ export function createPlanTrainingFunction(options: PlanTrainingOptions): Functi
       if (event.key !== trainKey && event.key !== testKey) return { planned: false, reason: 'not a split this app trains on' };
       const bucket = ctx.bucket(options.bucket);
       const [train, test] = await Promise.all([readFeaturesManifest(bucket, trainKey), readFeaturesManifest(bucket, testKey)]);
-      if (!train || !test) return { planned: false, reason: 'waiting for the other split' };
+      if (!train || !test) {
+        const [have, missing] = train ? [trainKey, testKey] : [testKey, trainKey];
+        ctx.log.info('waiting for the other split before training', { have, missing });
+        return { planned: false, reason: 'waiting for the other split', missing };
+      }
       const runId = stableHash({ train: train.manifest.runId, test: test.manifest.runId, config, model: options.modelName });
       const job: TrainJob = {
         format: 'polyfaas.train-job/v1',

@@ -17,6 +17,32 @@ export interface EvaluationReport {
   training?: Record<string, unknown>;
 }
 
+/**
+ * What the evaluate step records instead of an {@link EvaluationReport} when
+ * it refuses to score a candidate (no test split, or too few test examples).
+ * Stored at the same key, so a redelivered event finds it and does nothing;
+ * the candidate is never promoted.
+ */
+export interface RefusedEvaluation {
+  model: string;
+  version: string;
+  evaluated: false;
+  promoted: false;
+  reason: string;
+  /** Examples the test split had (0 when it is missing). */
+  testExamples: number;
+  minTestExamples: number;
+  evaluatedAt: string;
+}
+
+/** A stored report: scored, or refused. */
+export type StoredReport = EvaluationReport | RefusedEvaluation;
+
+/** True for a report that scored the candidate. */
+export function isEvaluated(report: StoredReport): report is EvaluationReport {
+  return (report as RefusedEvaluation).evaluated !== false;
+}
+
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
 /**

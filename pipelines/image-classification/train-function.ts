@@ -1,4 +1,4 @@
-import type { FunctionDefinition, StorageTrigger } from '../../src/index.js';
+import type { Bucket, FunctionDefinition, StorageTrigger } from '../../src/index.js';
 import { defineFunction, isPolyfaasError } from '../../src/index.js';
 import { ModelStore } from '../../src/model/index.js';
 import type { BackendName } from '../../src/tf/index.js';
@@ -7,7 +7,7 @@ import { Checkpointer } from './checkpoint.js';
 import { buildCnn } from './cnn.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import type { PipelineHooks } from './hooks.js';
-import type { RunResult } from './jobs.js';
+import type { RunResult, TrainJob } from './jobs.js';
 import { checkpointPrefix, readTrainJob, runResultKey, TRAIN_JOBS_PREFIX, trainJobKey } from './jobs.js';
 import { putIfAbsent } from './shards.js';
 import { loadShardDataset } from './shard-dataset.js';
@@ -57,6 +57,12 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
       if (await bucket.exists(runResultKey(job.runId))) return { status: 'skipped', runId: job.runId, reason: 'run already finished' };
       const manifest = await readFeaturesManifest(bucket, job.train.key);
       if (!manifest) return { status: 'skipped', runId: job.runId, reason: `${job.train.key} is gone` };
+      const store = new ModelStore(bucket, { prefix: options.modelsPrefix ?? 'models/' });
+      const adopted = await adoptSavedVersion(bucket, store, job, new Checkpointer(bucket, checkpointPrefix(job.runId)));
+      if (adopted) {
+        log.info('run already saved its model; recorded the result', { outcome: adopted });
+        return adopted;
+      }
       const { config } = job;
       const data = await loadShardDataset(bucket, manifest.manifest, config.limit);
       const model = buildCnn({
@@ -86,6 +92,7 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
             ...(config.invocationBudgetMs !== undefined ? { budgetMs: config.invocationBudgetMs } : {}),
             learningRate: (epoch) => config.learningRate * config.learningRateDecay ** epoch,
             meta: { runId: job.runId },
+            onResume: (p) => log.info('resuming training from checkpoint', { step: p.step, epoch: p.epoch, batch: p.batch }),
             onBatch: (p) => options.hooks?.onTrainBatch?.({ ...p, runId: job.runId }),
             onEpoch: (r) => {
               log.info('epoch done', { epoch: r.epoch + 1, epochs: config.epochs, loss: r.loss, accuracy: r.accuracy, seconds: r.seconds });
@@ -108,7 +115,6 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
         }
         if (await bucket.exists(runResultKey(job.runId))) return { status: 'skipped', runId: job.runId, reason: 'run already finished' };
         const last = result.history[result.history.length - 1];
-        const store = new ModelStore(bucket, { prefix: options.modelsPrefix ?? 'models/' });
         const saved = await store.save(job.modelName, model, {
           labels: [...data.classes],
           inputShape: [...data.inputShape],
@@ -141,6 +147,29 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
       }
     },
   });
+}
+
+/**
+ * A process killed between saving the run's model and recording the run's
+ * result leaves a version nothing points at. The redelivered job adopts it
+ * instead of training again and saving a second candidate for the same run.
+ */
+async function adoptSavedVersion(bucket: Bucket, store: ModelStore, job: TrainJob, checkpointer: Checkpointer): Promise<TrainOutcome | undefined> {
+  let versions;
+  try {
+    versions = await store.list(job.modelName);
+  } catch (err) {
+    if (isPolyfaasError(err, 'NotFound')) return undefined;
+    throw err;
+  }
+  const saved = versions.find((v) => (v.metadata as { runId?: unknown } | undefined)?.runId === job.runId);
+  if (!saved) return undefined;
+  const record: RunResult = { runId: job.runId, model: job.modelName, version: saved.version, finishedAt: new Date().toISOString() };
+  if (!(await putIfAbsent(bucket, runResultKey(job.runId), JSON.stringify(record, null, 2), { contentType: 'application/json' }))) {
+    return { status: 'skipped', runId: job.runId, reason: 'run already finished' };
+  }
+  await checkpointer.clear();
+  return { status: 'finished', runId: job.runId, version: saved.version };
 }
 
 function samplesPerSecond(history: readonly { seconds: number }[], count: number): number | null {

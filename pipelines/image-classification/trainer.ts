@@ -53,6 +53,8 @@ export interface TrainOptions {
   onEpoch?: (record: EpochRecord) => void;
   /** Called after each checkpoint is safely written. */
   onCheckpoint?: (position: TrainingPosition) => void;
+  /** Called once, before the first batch, when training continues from a checkpoint. */
+  onResume?: (position: TrainingPosition) => void;
 }
 
 /** How a training call ended. */
@@ -92,6 +94,7 @@ export async function trainWithCheckpoints(options: TrainOptions): Promise<Train
   if (saved) {
     await checkpointer.restore(model, saved.state);
     ({ position, history, partial } = saved.state);
+    options.onResume?.({ ...position });
   }
   const resumed = saved !== undefined;
   const save = async () => {

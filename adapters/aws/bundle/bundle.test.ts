@@ -51,7 +51,7 @@ describe('polyfaas bundle aws (Fashion-MNIST entry)', () => {
     const sam = await readFile(join(out, 'template.yaml'), 'utf8');
     const warmedSls = [...sls.matchAll(/description: polyfaas warm-up ping for ([\w-]+)/g)].map((m) => m[1]);
     const warmedSam = [...sam.matchAll(/Description: polyfaas warm-up ping for ([\w-]+)/g)].map((m) => m[1]);
-    expect(warmedSls.sort()).toEqual(['evaluate', 'model-info', 'predict', 'train']);
+    expect(warmedSls.sort()).toEqual(['evaluate', 'model-info', 'pipeline-status', 'predict', 'train']);
     expect(warmedSam.sort()).toEqual(warmedSls);
     expect(sls).toMatch(/- schedule:\n\s+rate:\n\s+- "rate\(5 minutes\)"\n\s+input:\n\s+polyfaas: warmup/);
     expect(sam).toMatch(/Type: Schedule\n\s+Properties:\n\s+Schedule: "rate\(5 minutes\)"\n\s+Input: '\{"polyfaas":"warmup"\}'/);

@@ -62,6 +62,7 @@ describe('polyfaas bundle azure', () => {
       expect(names).toEqual([
         'evaluate:blobTrigger',
         'model-info:httpTrigger',
+        'pipeline-status:httpTrigger',
         'plan-training:blobTrigger',
         'polyfaas-fallback:httpTrigger',
         'predict:httpTrigger',
@@ -87,7 +88,7 @@ describe('polyfaas bundle azure', () => {
     const c = captureIo();
     expect(await bundleCommand([join(root, 'examples/fashion-mnist/azure.ts'), '--out', out, '--bucket', 'data=azblob://fashion/prod', '--app-name', 'fashion-fn', '--warmup', '5m'], c.io)).toBe(0);
     expect(c.out()).toMatch(/polyfaas-warmup\s+timer\s+0 \*\/5 \* \* \* \* \(added by --warmup\)/);
-    expect(c.out()).toMatch(/sends x-polyfaas-warmup with POLYFAAS_WARMUP_TOKEN \(app setting above\) to POST \/predict, GET \/model on https:\/\/\$WEBSITE_HOSTNAME/);
+    expect(c.out()).toMatch(/sends x-polyfaas-warmup with POLYFAAS_WARMUP_TOKEN \(app setting above\) to POST \/predict, GET \/model, GET \/status on https:\/\/\$WEBSITE_HOSTNAME/);
     // One token per bundle, printed among the app settings and written to local.settings.json.
     const token = /POLYFAAS_WARMUP_TOKEN=([\w-]{40,})/.exec(c.out())?.[1];
     expect(token).toBeTruthy();
@@ -111,7 +112,7 @@ describe('polyfaas bundle azure', () => {
       const names = loaded.functions.map((f) => `${f.name}:${f.trigger.type}`).sort();
       expect(names).toContain('predict:httpTrigger');
       expect(names).toContain('polyfaas-warmup:timerTrigger');
-      expect(names).toHaveLength(8);
+      expect(names).toHaveLength(9);
       const timer = loaded.functions.find((f) => f.name === 'polyfaas-warmup');
       expect(timer?.trigger).toMatchObject({ type: 'timerTrigger', schedule: '0 */5 * * * *' });
       // What the host does every five minutes: run the timer, which calls the app's own routes.
@@ -119,6 +120,7 @@ describe('polyfaas bundle azure', () => {
       expect(seen.sort((a, b) => a.url.localeCompare(b.url))).toEqual([
         { method: 'GET', url: '/model', warmup: token },
         { method: 'POST', url: '/predict', warmup: token },
+        { method: 'GET', url: '/status', warmup: token },
       ]);
       // Without the token set the timer pings nothing: the pings would be ordinary requests.
       seen.length = 0;

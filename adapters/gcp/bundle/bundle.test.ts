@@ -58,7 +58,7 @@ describe('polyfaas bundle gcp', () => {
 
   it('plans one gcloud deploy per function with trigger, memory, timeout and entry point', () => {
     const byName = Object.fromEntries(bundle.plans.map((p) => [p.function, p]));
-    expect(Object.keys(byName).sort()).toEqual(['evaluate', 'model-info', 'plan-training', 'predict', 'preprocess', 'train']);
+    expect(Object.keys(byName).sort()).toEqual(['evaluate', 'model-info', 'pipeline-status', 'plan-training', 'predict', 'preprocess', 'train']);
     const predictPlan = byName.predict?.command ?? '';
     expect(predictPlan).toContain('gcloud functions deploy predict');
     expect(predictPlan).toContain('--gen2');
@@ -71,7 +71,7 @@ describe('polyfaas bundle gcp', () => {
     expect(preprocess).toContain('--trigger-event-filters=type=google.cloud.storage.object.v1.finalized');
     expect(preprocess).toContain('--trigger-event-filters=bucket=fashion-models');
     // warmupMinutes: a Cloud Scheduler job per HTTP function, none for event functions.
-    expect(Object.values(byName).filter((p) => p.warmup.length > 0).map((p) => p.function).sort()).toEqual(['model-info', 'predict']);
+    expect(Object.values(byName).filter((p) => p.warmup.length > 0).map((p) => p.function).sort()).toEqual(['model-info', 'pipeline-status', 'predict']);
     expect(byName.predict?.warmup.join('\n')).toMatch(/gcloud scheduler jobs create http polyfaas-warmup-predict[\s\S]*--schedule='\*\/5 \* \* \* \*'[\s\S]*--http-method=post[\s\S]*--headers=x-polyfaas-warmup=[\w-]{40,}/);
     // One token per bundle, in each warmed function's environment and in its job.
     const token = /--headers=x-polyfaas-warmup=([\w-]+)/.exec(byName.predict?.warmup.join('\n') ?? '')?.[1];
