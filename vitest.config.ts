@@ -16,7 +16,8 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'pipelines/**/*.test.ts', 'examples/**/*.test.ts', 'test/**/*.test.ts', 'cli/**/*.test.ts'],
-    exclude: ['node_modules/**', 'dist/**'],
+    // test/consumer/project is a user's project: its tests run inside it, against the packed package.
+    exclude: ['node_modules/**', 'dist/**', 'test/consumer/project/**'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
