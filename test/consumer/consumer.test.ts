@@ -229,7 +229,7 @@ describe('with the peers installed', () => {
     const pkg = JSON.parse(await readFile(join(out, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     expect(Object.keys(pkg.dependencies)).toEqual(['@azure/functions']);
     // Capture what the bundle registers, then call the HTTP function as the host would.
-    const script = `import * as azure from '@azure/functions';
+    const script = `import azure from '@azure/functions';
       const seen = [];
       for (const kind of ['http', 'storageBlob', 'storageQueue', 'timer', 'eventGrid']) azure.app[kind] = (name, options) => seen.push({ kind, name, options });
       await import('./index.mjs');
