@@ -101,7 +101,7 @@ function externalPackagesOf(metafile: Metafile): string[] {
  *
  * @example
  * ```ts
- * const result = await bundleFunction({ entry: 'examples/fashion-mnist/aws.ts', outDir: 'dist/aws/predict', external: ['sharp'] });
+ * const result = await bundleFunction({ entry: 'examples/fashion-mnist/aws.ts', outDir: '.polyfaas/aws/fashion-mnist/predict', external: ['sharp'] });
  * console.log(result.jsBytes, result.wasmBytes);
  * ```
  */
