@@ -24,6 +24,7 @@ const PEERS = [
   'typescript',
   '@types/node',
   'vitest',
+  '@aws-sdk/client-lambda',
   '@aws-sdk/client-s3',
   '@aws-sdk/lib-storage',
   '@google-cloud/functions-framework',
@@ -122,17 +123,18 @@ describe('with only the tarball installed', () => {
   });
 
   it.each([
-    ['aws', 'src/aws.ts', ['@aws-sdk/client-s3', '@aws-sdk/lib-storage']],
-    ['gcp', 'src/gcp.ts', ['@google-cloud/functions-framework', '@google-cloud/storage']],
-    ['azure', 'src/azure.ts', ['@azure/functions', '@azure/storage-blob']],
-  ])('bundle %s names every missing package in one message with the npm install line', async (cloud, entry, missing) => {
-    const ran = await polyfaas(['bundle', cloud, entry]);
+    [['bundle', 'aws', 'src/aws.ts'], ['@aws-sdk/client-s3', '@aws-sdk/lib-storage']],
+    [['bundle', 'gcp', 'src/gcp.ts'], ['@google-cloud/functions-framework', '@google-cloud/storage']],
+    [['bundle', 'azure', 'src/azure.ts'], ['@azure/functions', '@azure/storage-blob']],
+    [['deploy', 'aws', 'src/aws.ts', '--dry-run'], ['@aws-sdk/client-lambda', '@aws-sdk/client-s3']],
+  ])('polyfaas %j names every missing package in one message with the npm install line', async (args, missing) => {
+    const ran = await polyfaas(args);
     expect(ran.code).toBe(1);
     const lines = ran.stderr.trim().split('\n');
     for (const name of missing) expect(ran.stderr).toContain(name);
     expect(lines.filter((l) => l.includes('npm install')).length).toBe(1);
-    expect(ran.stderr).toMatch(new RegExp(`npm install ${missing.map((m) => `${m.replace(/[/@]/g, '\\$&')}@\\S+`).join(' ')}`));
-    expect(existsSync(join(project, '.polyfaas', cloud))).toBe(false);
+    expect(ran.stderr.trimEnd()).toMatch(new RegExp(`\\n  npm install ${missing.map((m) => `${m.replace(/[/@]/g, '\\$&')}@\\S+`).join(' ')}$`));
+    expect(existsSync(join(project, '.polyfaas'))).toBe(false);
   });
 
   it('serves a TypeScript app and answers over HTTP', async () => {
@@ -192,6 +194,13 @@ describe('with the peers installed', () => {
     const result = JSON.parse(invoked.stdout.trim().split('\n').pop() as string) as { statusCode: number; body: string };
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body)).toEqual({ words: 6 });
+    // deploy finds the bundle from the TypeScript entry (or as the only app bundled) and plans both functions.
+    for (const args of [['deploy', 'aws', 'src/aws.ts', '--dry-run'], ['deploy', 'aws', '--dry-run']]) {
+      const planned = await polyfaas(args);
+      expect(planned.stderr).toBe('');
+      expect(planned.stdout).toContain('word-count-count: create or update from count.zip');
+      expect(planned.stdout).toContain('trigger: S3 s3:ObjectCreated:* on s3://wc-docs/v1/in/*.txt');
+    }
   }, 180_000);
 
   it('bundles for GCP and the functions-framework binary serves the bundle', async () => {
