@@ -26,7 +26,7 @@ export function explainBuildFailure(err: unknown, command: string): Error {
   const unresolved = err.errors.map((m) => /^Could not resolve "([^"]+)"/.exec(m.text)?.[1]).filter((s): s is string => s !== undefined && isBare(s));
   if (unresolved.length > 0) return missingPackages(command, unresolved.map(packageOf));
   const lines = err.errors.slice(0, 5).map((m) => `  ${where(m)}${m.text}`);
-  return new PolyfaasError('InvalidArgument', `${command} could not compile the entry:\n${lines.join('\n')}`);
+  return new PolyfaasError('InvalidArgument', `the entry does not compile (${command}):\n${lines.join('\n')}`);
 }
 
 /**
