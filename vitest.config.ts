@@ -22,5 +22,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { POLYFAAS_LOG_LEVEL: 'silent' },
+    // Two tfjs notices that say nothing about the code under test: tfjs-backend-cpu's advice to install tfjs-node
+    // (polyfaas picks its backend on purpose, and initBackend logs it), and tfjs-core's platform being set twice when a
+    // test imports a compiled entry natively beside vitest's own module graph (both share tfjs' global environment).
+    onConsoleLog: (log) => !log.includes('Hi, looks like you are running TensorFlow.js in Node.js') && !log.includes('Platform node has already been set'),
   },
 });
