@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { missingPackages } from './entry/packages.js';
 import { commands, printHelp, runCommand } from './registry.js';
 
 function capture() {
@@ -38,6 +40,17 @@ describe('polyfaas CLI', () => {
     const c = capture();
     expect(await runCommand(['serve'], commands, c.io)).toBe(1);
     expect(c.err).toMatch(/Missing <app-module>.*\[InvalidArgument\]/);
+  });
+
+  it('puts the error code on the first line, so the npm install line below copies as it is', async () => {
+    const c = capture();
+    const failing = { needy: { summary: 's', usage: 'polyfaas needy', run: () => Promise.reject(missingPackages('polyfaas needy', ['@azure/functions', '@azure/storage-blob'])) } };
+    expect(await runCommand(['needy', 'x.ts'], failing, c.io)).toBe(1);
+    const { peerDependencies: peers } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { peerDependencies: Record<string, string> };
+    expect(c.err).toBe(
+      'polyfaas needy: polyfaas needy needs @azure/functions, @azure/storage-blob, not installed here. [PreconditionFailed]\n' +
+        `Install with:\n  npm install @azure/functions@${peers['@azure/functions']} @azure/storage-blob@${peers['@azure/storage-blob']}\n`,
+    );
   });
 
   it('prints the version', async () => {

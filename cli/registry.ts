@@ -36,7 +36,8 @@ export const commands: Record<string, Command> = {
     summary: 'Run an app on the local runtime (file buckets + HTTP server)',
     usage: `polyfaas serve <app-module> [--port 3000] [--host 127.0.0.1] [--export app]
 
-Imports <app-module> (a .js/.ts file exporting an app made with defineApp),
+Imports <app-module> (a .ts, .mts or .js file exporting an app made with
+defineApp; TypeScript is compiled with esbuild, no loader needed),
 registers the file:// and mem:// bucket schemes, and serves its HTTP triggers
 while firing its storage, queue and schedule triggers locally.
 
@@ -66,17 +67,26 @@ Options:
     summary: 'Bundle an app for a cloud: one deployable artifact per function, with sizes and deploy files',
     usage: `polyfaas bundle <aws|gcp|azure> <entry-file> [options]
 
-Bundles the functions of the app behind <entry-file> (a tiny per-cloud entry
-that imports your app and the cloud adapter, e.g. examples/fashion-mnist/aws.ts)
-with esbuild, copies the TensorFlow.js WASM files beside the code and writes the
-cloud's deployment files. Run "polyfaas bundle <cloud> --help" for that cloud's options.`,
+Bundles the functions of the app behind <entry-file> (a tiny per-cloud .ts or
+.js entry that imports your app and the cloud adapter, e.g. src/aws.ts) with
+esbuild into .polyfaas/<cloud>/<app>, writes the cloud's deployment files and
+prints the commands that deploy them. The TensorFlow.js WASM files and sharp
+ship only with code that uses a model or decodes images.
+
+What each cloud needs installed besides polyfaas:
+  aws    @aws-sdk/client-s3 @aws-sdk/lib-storage
+  gcp    @google-cloud/functions-framework @google-cloud/storage
+  azure  @azure/functions @azure/storage-blob
+
+Run "polyfaas bundle <cloud> --help" for that cloud's options.`,
     run: async (args, io) => (await cloudCommands(args[0])).bundleCommand(args.slice(1), io),
   },
   deploy: {
     summary: 'Deploy bundled functions to a cloud (aws)',
-    usage: `polyfaas deploy <aws> <entry-file> [--dry-run] [options]
+    usage: `polyfaas deploy aws [<entry-file>] [--dry-run] [options]
 
-Creates or updates every function of the app. --dry-run prints the plan and
+Creates or updates every function bundled by "polyfaas bundle aws" (needs
+@aws-sdk/client-lambda and @aws-sdk/client-s3). --dry-run prints the plan and
 changes nothing. Run "polyfaas deploy aws --help" for the options.`,
     run: async (args, io) => {
       const cloud = await cloudCommands(args[0]);
@@ -88,22 +98,11 @@ changes nothing. Run "polyfaas deploy aws --help" for the options.`,
     summary: 'Print the polyfaas version',
     usage: 'polyfaas version\n\nPrints the installed polyfaas version.',
     run: async (_args, io) => {
-      const { readFile } = await import('node:fs/promises');
-      const pkg = JSON.parse(await readFile(new URL(await packageJsonUrl(), import.meta.url), 'utf8')) as { version: string };
-      io.out.write(`${pkg.version}\n`);
+      io.out.write(`${(await import('./entry/packages.js')).polyfaasVersion()}\n`);
       return 0;
     },
   },
 };
-
-async function packageJsonUrl(): Promise<string> {
-  // Source runs from cli/, the build from dist/cli/: find the nearest package.json either way.
-  const { existsSync } = await import('node:fs');
-  for (const candidate of ['../package.json', '../../package.json']) {
-    if (existsSync(new URL(candidate, import.meta.url))) return candidate;
-  }
-  return '../package.json';
-}
 
 /** Print the top-level help. */
 export function printHelp(io: Io, all: Record<string, Command>): void {
@@ -148,7 +147,9 @@ export async function runCommand(
     return await command.run(rest, io);
   } catch (err) {
     const code = isPolyfaasError(err) ? ` [${err.code}]` : '';
-    io.err.write(`polyfaas ${name}: ${err instanceof Error ? err.message : String(err)}${code}\n`);
+    // The code ends the first line, so a following line (an npm install command) copies cleanly.
+    const [first, ...more] = (err instanceof Error ? err.message : String(err)).split('\n');
+    io.err.write(`polyfaas ${name}: ${first}${code}\n${more.map((line) => `${line}\n`).join('')}`);
     return 1;
   }
 }

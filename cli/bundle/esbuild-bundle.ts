@@ -1,8 +1,11 @@
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import type { Plugin } from 'esbuild';
+import type { Metafile, Plugin } from 'esbuild';
 import { build } from 'esbuild';
-import { locateWasmFiles, WASM_BINARY_NAMES } from '../../src/tf/index.js';
+import { explainBuildFailure } from '../entry/build-errors.js';
+import { packageOf } from '../entry/packages.js';
+
+export { formatBytes, shortPath } from './format.js';
 
 /** Options for {@link bundleFunction}. */
 export interface BundleFunctionOptions {
@@ -16,8 +19,11 @@ export interface BundleFunctionOptions {
   external?: string[];
   /** Default true. */
   minify?: boolean;
-  /** Copy the tfjs WASM binaries next to the bundle. Default true. */
-  wasm?: boolean;
+  /**
+   * Copy the tfjs WASM binaries next to the bundle: `'auto'` (the default) when
+   * the bundled code includes the WASM backend, that is when it uses a model.
+   */
+  wasm?: boolean | 'auto';
   /** Extra `define`s, e.g. `{ 'process.env.POLYFAAS_FUNCTION': '"predict"' }`. */
   define?: Record<string, string>;
 }
@@ -31,6 +37,11 @@ export interface BundleResult {
   /** Entry plus chunks. */
   jsBytes: number;
   wasmBytes: number;
+  /**
+   * Packages left external that the bundled code imports (`sharp` only if some
+   * code that uses it was bundled): what the artifact's package.json must list.
+   */
+  externalPackages: string[];
 }
 
 /**
@@ -67,16 +78,30 @@ export const nodeFetchShim: Plugin = {
 /** Optional peers the core loads only if installed; a bundle must never try to include them. */
 export const ALWAYS_EXTERNAL = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 
+/** Whether the bundle contains the tfjs WASM backend, whose `.wasm` files it then loads at run time. */
+function usesWasmBackend(metafile: Metafile): boolean {
+  return Object.keys(metafile.inputs).some((input) => input.includes('@tensorflow/tfjs-backend-wasm/'));
+}
+
+/** Bare packages the outputs import and esbuild left external, less the optional ones the code loads only if present. */
+function externalPackagesOf(metafile: Metafile): string[] {
+  const names = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const imported of output.imports) if (imported.external && !/^(\.|\/|node:)/.test(imported.path)) names.add(packageOf(imported.path));
+  }
+  return [...names].filter((name) => !ALWAYS_EXTERNAL.includes(name)).sort();
+}
+
 /**
  * Bundle one function with esbuild: ES module for Node 20, tree-shaken and
  * minified, with the tfjs `.wasm` files copied beside it (where
- * `locateWasmFiles` finds them at run time). Code reached only through a
+ * `locateWasmFiles` finds them at run time) when the code uses a model. Code reached only through a
  * dynamic `import()` goes into `chunk-*.mjs` files beside the entry, so a cold
  * start reads and compiles only what the function touches.
  *
  * @example
  * ```ts
- * const result = await bundleFunction({ entry: 'examples/fashion-mnist/aws.ts', outDir: 'dist/aws/predict', external: ['sharp'] });
+ * const result = await bundleFunction({ entry: 'examples/fashion-mnist/aws.ts', outDir: '.polyfaas/aws/fashion-mnist/predict', external: ['sharp'] });
  * console.log(result.jsBytes, result.wasmBytes);
  * ```
  */
@@ -110,7 +135,9 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Bu
     define: options.define ?? {},
     plugins: [nodeFetchShim],
     metafile: true,
-    logLevel: 'error',
+    logLevel: 'silent',
+  }).catch((err: unknown) => {
+    throw explainBuildFailure(err, 'polyfaas bundle');
   });
   const files: { path: string; bytes: number }[] = [];
   for (const [path, output] of Object.entries(result.metafile.outputs)) {
@@ -120,7 +147,9 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Bu
   files.sort((a, b) => Number(b.path === outFile) - Number(a.path === outFile) || a.path.localeCompare(b.path));
   const jsBytes = files.reduce((sum, f) => sum + f.bytes, 0);
   let wasmBytes = 0;
-  if (options.wasm ?? true) {
+  const wasm = options.wasm ?? 'auto';
+  if (wasm === true || (wasm === 'auto' && usesWasmBackend(result.metafile))) {
+    const { locateWasmFiles, WASM_BINARY_NAMES } = await import('../../src/tf/index.js');
     const { dir } = locateWasmFiles();
     for (const name of WASM_BINARY_NAMES) {
       await copyFile(join(dir, name), join(entryDir, name));
@@ -129,17 +158,5 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Bu
       wasmBytes += bytes;
     }
   }
-  return { outDir: options.outDir, entryFile, files, jsBytes, wasmBytes };
-}
-
-/** `12.3 MB`-style sizes for reports. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
-}
-
-/** A path relative to the working directory, for messages. */
-export function shortPath(path: string): string {
-  return relative(process.cwd(), path) || '.';
+  return { outDir: options.outDir, entryFile, files, jsBytes, wasmBytes, externalPackages: externalPackagesOf(result.metafile) };
 }

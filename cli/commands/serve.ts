@@ -1,8 +1,6 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pathToFileURL } from 'node:url';
 import { PolyfaasError } from '../../src/errors.js';
-import type { AppDefinition } from '../../src/function.js';
+import { loadEntryApp } from '../entry/load-entry.js';
 import type { Io } from '../registry.js';
 
 /** `polyfaas serve <app-module>`: run an app on the local runtime until interrupted. */
@@ -16,11 +14,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   if (!modulePath) throw new PolyfaasError('InvalidArgument', 'Missing <app-module>; see polyfaas serve --help');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PolyfaasError('InvalidArgument', `Bad --port ${values.port}`);
-  const mod = (await import(pathToFileURL(resolve(modulePath)).href)) as Record<string, unknown>;
-  const app = (values.export ? mod[values.export] : (mod.app ?? mod.default)) as AppDefinition | undefined;
-  if (!app || app.kind !== 'polyfaas.app') {
-    throw new PolyfaasError('InvalidArgument', `${modulePath} does not export an app made with defineApp (export "${values.export ?? 'app'}")`);
-  }
+  const app = await loadEntryApp(modulePath, 'polyfaas serve', values.export);
   const local = await import('../../adapters/local/index.js');
   const memory = await import('../../adapters/memory/index.js');
   local.registerSchemes();

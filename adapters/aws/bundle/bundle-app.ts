@@ -1,23 +1,25 @@
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { AppDefinition } from '../../../src/index.js';
-import { PolyfaasError } from '../../../src/index.js';
 import { bundleFunction } from '../../../cli/bundle/esbuild-bundle.js';
+import { defaultOutDir, writeOutput } from '../../../cli/bundle/output-dir.js';
 import { zipDirectory } from '../../../cli/bundle/zip.js';
+import { loadEntryApp as loadApp } from '../../../cli/entry/load-entry.js';
+import { installedVersion } from '../../../cli/entry/packages.js';
+import { PLAN_FILE } from './plan-file.js';
 import type { LambdaAppPlan } from './plan.js';
 import { planApp } from './plan.js';
 import type { WarmOptions } from './templates.js';
 import { samTemplate, serverlessYml } from './templates.js';
 import { toYaml } from './yaml.js';
 
-/** The plan file `bundle` writes and `deploy` reads. */
-export const PLAN_FILE = 'polyfaas-aws.json';
+export { PLAN_FILE };
 
 /** Options for {@link bundleAws}. */
 export interface BundleAwsOptions extends WarmOptions {
   entry: string;
-  outDir: string;
+  /** Default `.polyfaas/aws/<app>`. */
+  outDir?: string;
   region?: string;
   /** Logical bucket → `s3://` URL for this deployment (else the app's own bindings). */
   buckets?: Record<string, string>;
@@ -41,38 +43,39 @@ export interface AwsArtifact {
 
 /** What {@link bundleAws} produced. */
 export interface AwsBundle {
+  /** The folder written: artifacts, templates and the plan. */
+  outDir: string;
   plan: LambdaAppPlan;
   artifacts: AwsArtifact[];
   serverlessYml: string;
   samTemplate: string;
+  /** The code uses sharp: install its linux-x64 build in each function folder (or a layer) before deploying. */
+  needsSharp: boolean;
 }
 
-/** The version of a dependency as installed here, for the artifact's package.json. */
-async function installedVersion(pkg: string): Promise<string> {
-  const json = JSON.parse(await readFile(resolve('node_modules', pkg, 'package.json'), 'utf8')) as { version: string };
-  return json.version;
-}
-
-/** Load the app behind an entry file: its `app` export (or default). */
-export async function loadEntryApp(entry: string): Promise<AppDefinition> {
-  const mod = (await import(pathToFileURL(resolve(entry)).href)) as { app?: AppDefinition; default?: AppDefinition };
-  const app = mod.app ?? mod.default;
-  if (app?.kind !== 'polyfaas.app') throw new PolyfaasError('InvalidArgument', `${entry} must export the app as "app" (or default) beside the handler`);
-  return app;
+/** Load the app behind an entry file (TypeScript or JavaScript): its `app` export (or default). */
+export function loadEntryApp(entry: string): Promise<AppDefinition> {
+  return loadApp(entry, 'polyfaas bundle aws');
 }
 
 /**
  * Bundle an app for Lambda: esbuild runs once (every function ships the same
  * code; `POLYFAAS_FUNCTION` picks the function), then each function gets its
- * folder and zip with the tfjs WASM files beside `index.mjs`. `sharp` (native)
- * stays external: each folder's package.json lists it, to be installed for
- * linux-x64 before upload (`npm install --os=linux --cpu=x64`) or provided by a layer.
- * Writes `serverless.yml`, `template.yaml` and the deploy plan.
+ * folder and zip, with the tfjs WASM files beside `index.mjs` when the app uses
+ * a model. `sharp` (native) stays external: when the app's code uses it, each
+ * folder's package.json lists it, to be installed for linux-x64 before upload
+ * (`npm install --os=linux --cpu=x64`) or provided by a layer.
+ * Writes `serverless.yml`, `template.yaml` and the deploy plan. A failure
+ * leaves no new folder behind.
  */
 export async function bundleAws(options: BundleAwsOptions): Promise<AwsBundle> {
   const app = await loadEntryApp(options.entry);
   const plan = planApp(app, { region: options.region ?? process.env.AWS_REGION ?? 'us-east-1', ...(options.buckets ? { buckets: options.buckets } : {}) });
-  const outDir = resolve(options.outDir);
+  const outDir = resolve(options.outDir ?? defaultOutDir('aws', app.name));
+  return writeOutput(outDir, () => writeBundle(options, plan, outDir));
+}
+
+async function writeBundle(options: BundleAwsOptions, plan: LambdaAppPlan, outDir: string): Promise<AwsBundle> {
   const staging = join(outDir, '.build');
   await rm(staging, { recursive: true, force: true });
   const built = await bundleFunction({
@@ -81,7 +84,8 @@ export async function bundleAws(options: BundleAwsOptions): Promise<AwsBundle> {
     external: ['sharp', ...(options.externalAwsSdk ? ['@aws-sdk/*'] : [])],
     minify: options.minify ?? true,
   });
-  const pkg = { name: `${plan.app}-lambda`, private: true, type: 'module', dependencies: { sharp: await installedVersion('sharp') } };
+  const native = built.externalPackages.filter((name) => name === 'sharp');
+  const pkg = { name: `${plan.app}-lambda`, private: true, type: 'module', dependencies: Object.fromEntries(native.map((name) => [name, installedVersion(name)])) };
   const artifacts: AwsArtifact[] = [];
   for (const fn of plan.functions) {
     const dir = join(outDir, fn.artifact);
@@ -103,5 +107,5 @@ export async function bundleAws(options: BundleAwsOptions): Promise<AwsBundle> {
   await writeFile(join(outDir, 'serverless.yml'), sls);
   await writeFile(join(outDir, 'template.yaml'), sam);
   await writeFile(join(outDir, PLAN_FILE), `${JSON.stringify(plan, null, 2)}\n`);
-  return { plan, artifacts, serverlessYml: sls, samTemplate: sam };
+  return { outDir, plan, artifacts, serverlessYml: sls, samTemplate: sam, needsSharp: native.length > 0 };
 }

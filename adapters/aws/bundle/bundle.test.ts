@@ -43,7 +43,11 @@ describe('polyfaas bundle aws (Fashion-MNIST entry)', () => {
     expect(sam).toMatch(/Transform: AWS::Serverless-2016-10-31/);
     expect(sam).toMatch(/PredictFunction:\n {4}Type: AWS::Serverless::Function/);
     expect(sam).toMatch(/FunctionUrlConfig:\n {8}AuthType: NONE/);
-    expect(sam).toMatch(/PolyfaasS3Trigger:/);
+    // The storage trigger on the existing bucket, wired as serverless.yml's `existing: true` does.
+    expect(sam).toMatch(/PreprocessFunctionS3Trigger:\n {4}Type: Custom::PolyfaasS3Notification\n {4}DependsOn: PreprocessFunctionS3Permission/);
+    expect(sam).toMatch(/Bucket: fashion-data\n {6}FunctionArn:\n {8}Fn::GetAtt:\n {10}- PreprocessFunction\n {10}- Arn\n {6}Events:\n {8}- "s3:ObjectCreated:\*"\n {6}Prefix: v1\/raw\//);
+    expect(sam).toMatch(/PreprocessFunctionS3Permission:\n {4}Type: AWS::Lambda::Permission/);
+    expect(sam).toMatch(/PolyfaasS3Notifier:\n {4}Type: AWS::Serverless::Function/);
   });
 
   it('--warmup 5m pings the HTTP functions and the functions with init, and says which', async () => {

@@ -1,30 +1,41 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// Loaded for every `polyfaas bundle|deploy aws`, --help included: it imports no
+// SDK and no bundler; the work is imported once the needed packages are known to be there.
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PolyfaasError } from '../../../src/index.js';
-import { formatBytes, shortPath } from '../../../cli/bundle/esbuild-bundle.js';
+import { PolyfaasError } from '../../../src/errors.js';
 import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
+import { formatBytes, shortPath } from '../../../cli/bundle/format.js';
+import { requirePackages } from '../../../cli/entry/packages.js';
 import type { Io } from '../../../cli/registry.js';
-import { bundleAws, PLAN_FILE } from './bundle-app.js';
-import { deployAws } from './deploy.js';
+import { PLAN_FILE } from './plan-file.js';
 import type { LambdaAppPlan } from './plan.js';
-import { isWarmed } from './templates.js';
 import { eventBridgeRate, parseCount, parseWarmupRate } from './warmup.js';
+
+
+/** Packages `polyfaas bundle aws` needs besides polyfaas: the S3 SDK it bundles. */
+export const BUNDLE_PACKAGES = ['@aws-sdk/client-s3', '@aws-sdk/lib-storage'] as const;
+/** Packages `polyfaas deploy aws` needs: the Lambda and S3 clients it calls. */
+export const DEPLOY_PACKAGES = ['@aws-sdk/client-lambda', '@aws-sdk/client-s3'] as const;
 
 const BUNDLE_USAGE = `polyfaas bundle aws <entry-file> [options]
 
-Bundles the app exported by <entry-file> (it exports "app" and the Lambda
-"handler", e.g. examples/fashion-mnist/aws.ts) into one folder and zip per
+Bundles the app exported by <entry-file> (a .ts or .js file exporting "app"
+and the Lambda "handler", e.g. src/aws.ts) into one folder and zip per
 function, writes serverless.yml (Serverless Framework v3), template.yaml (AWS
-SAM) and ${PLAN_FILE} (read by polyfaas deploy aws).
+SAM, S3 triggers included) and ${PLAN_FILE} (read by polyfaas deploy aws), and
+prints the three ways to deploy them.
 
-The AWS SDK is bundled (the code runs the SDK version it was tested with);
---external-aws-sdk uses the one the nodejs20.x runtime provides instead.
-sharp stays external: install it per folder for linux-x64 before uploading
-(npm install --omit=dev --os=linux --cpu=x64) or provide it as a layer.
+Needs ${BUNDLE_PACKAGES.join(' and ')} installed (bundled with the code,
+which runs the SDK version it was tested with); --external-aws-sdk uses the
+one the nodejs20.x runtime provides instead. The tfjs WASM files ship only if
+the app uses a model; sharp, if the app uses it, stays external: install it per
+folder for linux-x64 before uploading (npm install --omit=dev --os=linux
+--cpu=x64) or provide it as a layer.
 
 Options:
-  --out <dir>              output folder (default .polyfaas/aws)
+  --out <dir>              output folder (default .polyfaas/aws/<app>)
   --bucket <name=s3://b/p> bind a logical bucket for this deployment (repeatable)
   --region <region>        AWS region (default $AWS_REGION or us-east-1)
   --external-aws-sdk       do not bundle @aws-sdk/*
@@ -41,15 +52,17 @@ Options:
 Both templates carry --warmup and --provisioned; polyfaas deploy aws does not
 create schedules or provisioned concurrency.`;
 
-const DEPLOY_USAGE = `polyfaas deploy aws [options]
+const DEPLOY_USAGE = `polyfaas deploy aws [<entry-file>] [options]
 
-Creates or updates each function of a bundle made by polyfaas bundle aws:
+Creates or updates each function of a bundle made by polyfaas bundle aws
+(needs ${DEPLOY_PACKAGES.join(' and ')}):
 CreateFunction or UpdateFunctionCode + UpdateFunctionConfiguration, waits
 until active, PublishVersion; a Function URL for HTTP functions; the S3
 permission and bucket notification for storage functions.
 
 Options:
-  --bundle <dir>   bundle folder (default .polyfaas/aws)
+  --bundle <dir>   bundle folder (default .polyfaas/aws/<app> for the app of
+                   <entry-file>, else the only app bundled in .polyfaas/aws)
   --role <arn>     execution role for new functions (required unless --dry-run)
   --region <r>     override the region in the plan
   --dry-run        print the plan, change nothing
@@ -68,7 +81,7 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      out: { type: 'string', default: '.polyfaas/aws' },
+      out: { type: 'string' },
       bucket: { type: 'string', multiple: true },
       region: { type: 'string' },
       'external-aws-sdk': { type: 'boolean', default: false },
@@ -90,11 +103,15 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     io.err.write(`${BUNDLE_USAGE}\n`);
     return 2;
   }
+  const externalAwsSdk = values['external-aws-sdk'];
+  requirePackages('polyfaas bundle aws', externalAwsSdk ? [] : BUNDLE_PACKAGES);
+  const { bundleAws } = await import('./bundle-app.js');
+  const { isWarmed } = await import('./templates.js');
   const result = await bundleAws({
     entry,
-    outDir: values.out,
+    ...(values.out ? { outDir: values.out } : {}),
     buckets: parseBucketFlags(values.bucket, 's3'),
-    externalAwsSdk: values['external-aws-sdk'],
+    externalAwsSdk,
     minify: !values['no-minify'],
     ...(values.region ? { region: values.region } : {}),
     ...(warmupMinutes ? { warmupMinutes } : {}),
@@ -111,8 +128,36 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     const http = result.plan.functions.filter((f) => f.trigger.type === 'http').map((f) => f.name);
     io.out.write(`provisioned concurrency ${provisionedConcurrency}: ${http.length ? http.join(', ') : '(no HTTP function)'}\n`);
   }
-  io.out.write(`wrote ${shortPath(join(values.out, 'serverless.yml'))}, ${shortPath(join(values.out, 'template.yaml'))}, ${shortPath(join(values.out, PLAN_FILE))}\n`);
+  const out = shortPath(result.outDir);
+  io.out.write(`wrote ${shortPath(join(out, 'serverless.yml'))}, ${shortPath(join(out, 'template.yaml'))}, ${shortPath(join(out, PLAN_FILE))}\n\n`);
+  const lines = [
+    'Next: deploy with one of',
+    `  npx polyfaas deploy aws --bundle ${out} --role <execution-role-arn>`,
+    `  cd ${out} && sam deploy --guided --template-file template.yaml --capabilities CAPABILITY_IAM`,
+    `  cd ${out} && serverless deploy`,
+  ];
+  if (result.needsSharp) {
+    lines.push('', 'The code uses sharp (native): before deploying, run in each function folder', '  npm install --omit=dev --os=linux --cpu=x64', 'and zip it again, or attach a sharp layer.');
+  }
+  io.out.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** The bundle folder deploy reads: `--bundle`, else the entry's app folder, else the only app in `.polyfaas/aws`. */
+async function bundleFolder(given: string | undefined, entry: string | undefined): Promise<string> {
+  if (given) return given;
+  if (entry) {
+    const { loadEntryApp } = await import('./bundle-app.js');
+    const { defaultOutDir } = await import('../../../cli/bundle/output-dir.js');
+    return defaultOutDir('aws', (await loadEntryApp(entry)).name);
+  }
+  const base = resolve('.polyfaas/aws');
+  const apps = existsSync(base) ? (await readdir(base, { withFileTypes: true })).filter((d) => d.isDirectory() && existsSync(join(base, d.name, PLAN_FILE))) : [];
+  if (apps.length === 1) return join(base, (apps[0] as { name: string }).name);
+  throw new PolyfaasError(
+    'NotFound',
+    apps.length === 0 ? 'Nothing bundled in .polyfaas/aws: run polyfaas bundle aws <entry-file> first' : `Several apps are bundled in .polyfaas/aws (${apps.map((a) => a.name).join(', ')}): pass the entry file or --bundle`,
+  );
 }
 
 /**
@@ -124,11 +169,11 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
  * ```
  */
 export async function deployCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: {
-      bundle: { type: 'string', default: '.polyfaas/aws' },
+      bundle: { type: 'string' },
       role: { type: 'string' },
       region: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
@@ -139,15 +184,19 @@ export async function deployCommand(args: string[], io: Io): Promise<number> {
     io.out.write(`${DEPLOY_USAGE}\n`);
     return 0;
   }
+  // deploy.js imports both clients, so --dry-run needs them too.
+  requirePackages('polyfaas deploy aws', DEPLOY_PACKAGES);
+  const bundleDir = await bundleFolder(values.bundle, positionals[0]);
   let plan: LambdaAppPlan;
   try {
-    plan = JSON.parse(await readFile(join(values.bundle, PLAN_FILE), 'utf8')) as LambdaAppPlan;
+    plan = JSON.parse(await readFile(join(bundleDir, PLAN_FILE), 'utf8')) as LambdaAppPlan;
   } catch (err) {
-    throw new PolyfaasError('NotFound', `No ${PLAN_FILE} in ${values.bundle}: run polyfaas bundle aws first`, { cause: err });
+    throw new PolyfaasError('NotFound', `No ${PLAN_FILE} in ${shortPath(bundleDir)}: run polyfaas bundle aws first`, { cause: err });
   }
   if (values.region) plan = { ...plan, region: values.region };
+  const { deployAws } = await import('./deploy.js');
   const deployed = await deployAws({
-    bundleDir: values.bundle,
+    bundleDir,
     plan,
     dryRun: values['dry-run'],
     ...(values.role ? { role: values.role } : {}),

@@ -1,5 +1,6 @@
 import type { LambdaAppPlan, LambdaFunctionPlan } from './plan.js';
 import { apiGatewayPath, eventBridgeCron } from './plan.js';
+import { samS3Notifier, samS3TriggerResources } from './sam-s3-trigger.js';
 import { eventBridgeRate } from './warmup.js';
 import type { YamlValue } from './yaml.js';
 
@@ -109,9 +110,10 @@ const logicalId = (name: string) => `${name.replace(/(^|-)([a-z0-9])/g, (_m, _d,
 
 /**
  * An AWS SAM `template.yaml` for the same functions. HTTP functions get an
- * HTTP API route and a Function URL; SAM can only attach S3 events to buckets
- * it creates, so storage-triggered functions are wired to buckets by
- * `polyfaas deploy aws` (or add the notification yourself) — noted in the template.
+ * HTTP API route and a Function URL. SAM's `S3` event attaches only to buckets
+ * the template creates, so a storage-triggered function gets an invoke
+ * permission and a `Custom::PolyfaasS3Notification` that adds its notification
+ * to the existing bucket (as serverless.yml's `existing: true` does).
  */
 export function samTemplate(plan: LambdaAppPlan, options: WarmOptions = {}): YamlValue {
   const resources: Record<string, YamlValue> = {};
@@ -133,9 +135,9 @@ export function samTemplate(plan: LambdaAppPlan, options: WarmOptions = {}): Yam
       options.provisionedConcurrency && t.type === 'http'
         ? { AutoPublishAlias: 'live', ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: options.provisionedConcurrency } }
         : {};
-    resources[logicalId(fn.name)] = {
+    const id = logicalId(fn.name);
+    resources[id] = {
       Type: 'AWS::Serverless::Function',
-      ...(fn.s3 ? { Metadata: { PolyfaasS3Trigger: { Bucket: fn.s3.bucket, Prefix: fn.s3.prefix, Events: fn.s3.events, ...(fn.s3.suffix ? { Suffix: fn.s3.suffix } : {}) } } } : {}),
       Properties: {
         FunctionName: `${plan.app}-${fn.name}`,
         CodeUri: `${fn.artifact}.zip`,
@@ -150,11 +152,13 @@ export function samTemplate(plan: LambdaAppPlan, options: WarmOptions = {}): Yam
         ...(Object.keys(events).length ? { Events: events } : {}),
       },
     };
+    Object.assign(resources, samS3TriggerResources(plan, fn, id));
   }
+  Object.assign(resources, samS3Notifier(plan));
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Transform: 'AWS::Serverless-2016-10-31',
-    Description: `${plan.app} (polyfaas). Storage triggers: see Metadata.PolyfaasS3Trigger; polyfaas deploy aws attaches them.`,
+    Description: `${plan.app} (polyfaas)`,
     Resources: resources,
   };
 }

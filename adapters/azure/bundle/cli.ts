@@ -1,27 +1,37 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+// Loaded for every `polyfaas bundle azure`, --help included: the entry planner
+// (which loads @azure/functions) is imported once the needed packages are known to be there.
+import { randomUUID } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundleFunction, formatBytes, shortPath } from '../../../cli/bundle/esbuild-bundle.js';
+import { bundleFunction } from '../../../cli/bundle/esbuild-bundle.js';
+import { formatBytes, shortPath } from '../../../cli/bundle/format.js';
+import { defaultOutDir, writeOutput } from '../../../cli/bundle/output-dir.js';
 import { zipDirectory } from '../../../cli/bundle/zip.js';
 import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
+import { requirePackages } from '../../../cli/entry/packages.js';
 import type { Io } from '../../../cli/registry.js';
 import { bucketEnvName, generateWarmupToken, PolyfaasError, WARMUP_TOKEN_ENV } from '../../../src/index.js';
 import { hostJson } from '../host-json.js';
 import { functionAppPackageJson, localSettings, requiredAppSettings } from './function-app.js';
-import { planEntry } from './plan.js';
 import { alwaysReadyCommands, everyMinutesNcrontab, parseCount, parseWarmupRate, WARMUP_TIMER, warmupEntrySource, warmupTargets } from './warmup.js';
+
+/** Packages `polyfaas bundle azure` needs besides polyfaas: the functions library the entry registers with, the Blob client it bundles. */
+export const BUNDLE_PACKAGES = ['@azure/functions', '@azure/storage-blob'] as const;
 
 const USAGE = `polyfaas bundle azure <entry-file> [options]
 
 Writes a deployable Azure Functions app (Node.js v4 programming model) for the
-app behind <entry-file> (a tiny module that calls registerAzure(app), e.g.
-examples/fashion-mnist/azure.ts): host.json, package.json (main + @azure/functions
-and sharp as dependencies), the esbuild bundle, the TensorFlow.js WASM files and
-a local.settings.json template without secrets. Prints the publish command and
-the app settings to set.
+app behind <entry-file> (a tiny .ts or .js module that calls registerAzure(app),
+e.g. src/azure.ts): host.json, package.json (main + @azure/functions, and sharp
+if the code uses it, as dependencies), the esbuild bundle, the TensorFlow.js
+WASM files if the app uses a model, and a local.settings.json template without
+secrets. Prints the publish command and the app settings to set.
+
+Needs ${BUNDLE_PACKAGES.join(' and ')} installed.
 
 Options:
-  --out <dir>                 output folder (default dist/azure/<app-name>)
+  --out <dir>                 output folder (default .polyfaas/azure/<app-name>)
   --bucket <name>=<azblob-url> bind a logical bucket, e.g. data=azblob://fashion/prod (repeatable)
   --app-name <name>           Function App name to show in the publish command
   --zip                       also write <out>.zip (for zip deploy)
@@ -63,6 +73,8 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
   const [entry] = positionals;
   if (!entry) throw new PolyfaasError('InvalidArgument', `Name the entry file.\n\n${USAGE}`);
   const bindings = parseBucketFlags(values.bucket, 'azblob');
+  requirePackages('polyfaas bundle azure', BUNDLE_PACKAGES);
+  const { planEntry } = await import('./plan.js');
 
   const env: Record<string, string> = {};
   for (const [name, url] of Object.entries(bindings)) env[bucketEnvName(name)] = url;
@@ -76,31 +88,30 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     throw err;
   });
 
-  const outDir = resolve(values.out ?? join('dist', 'azure', plan.app.name));
+  const outDir = resolve(values.out ?? defaultOutDir('azure', plan.app.name));
   const main = 'index.mjs';
   const warmTargets = warmupTargets(plan);
-  let bundleEntry = resolve(entry);
-  let warmupDir: string | undefined;
-  if (warmupMinutes) {
-    if (plan.functions.some((f) => f.name === WARMUP_TIMER)) throw new PolyfaasError('InvalidArgument', `--warmup adds a function named "${WARMUP_TIMER}"; the app already has one`);
-    // The entry registers only the app's functions; a generated entry imports it and adds the timer to the same app.
-    const base = resolve('.polyfaas');
-    await mkdir(base, { recursive: true });
-    warmupDir = await mkdtemp(join(base, 'azure-warmup-'));
-    const rel = relative(warmupDir, resolve(entry)).split(sep).join('/');
-    bundleEntry = join(warmupDir, 'entry.mjs');
-    await writeFile(bundleEntry, warmupEntrySource(rel.startsWith('.') ? rel : `./${rel}`, warmTargets, warmupMinutes));
-  }
-  const bundle = await bundleFunction({ entry: bundleEntry, outDir, outFile: main, external: ['@azure/functions', 'sharp'] }).finally(() =>
-    warmupDir ? rm(warmupDir, { recursive: true, force: true }) : undefined,
-  );
+  if (warmupMinutes && plan.functions.some((f) => f.name === WARMUP_TIMER)) throw new PolyfaasError('InvalidArgument', `--warmup adds a function named "${WARMUP_TIMER}"; the app already has one`);
   // One warm-up token per bundle: the timer sends it, the runtime (same app, same settings) checks it.
   const settings = { ...requiredAppSettings(plan, bindings), ...(warmupMinutes ? { [WARMUP_TOKEN_ENV]: generateWarmupToken() } : {}) };
-  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-  await writeFile(join(outDir, 'host.json'), json(hostJson(plan.app)));
-  await writeFile(join(outDir, 'package.json'), json(functionAppPackageJson(plan.app, main)));
-  await writeFile(join(outDir, 'local.settings.json'), json(localSettings(settings)));
-  await writeFile(join(outDir, '.funcignore'), 'local.settings.json\n');
+  const { bundle, dependencies } = await writeOutput(outDir, async () => {
+    let bundleEntry = resolve(entry);
+    if (warmupMinutes) {
+      // The entry registers only the app's functions; a generated entry beside it imports it and adds the timer to the same app.
+      bundleEntry = join(dirname(bundleEntry), `.${basename(bundleEntry)}.${randomUUID().slice(0, 8)}.polyfaas-warmup.mjs`);
+      await writeFile(bundleEntry, warmupEntrySource(`./${basename(entry)}`, warmTargets, warmupMinutes));
+    }
+    const built = await bundleFunction({ entry: bundleEntry, outDir, outFile: main, external: ['@azure/functions', 'sharp'] }).finally(() =>
+      bundleEntry !== resolve(entry) ? rm(bundleEntry, { force: true }) : undefined,
+    );
+    const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+    await writeFile(join(outDir, 'host.json'), json(hostJson(plan.app)));
+    const pkg = functionAppPackageJson(plan.app, main, built.externalPackages);
+    await writeFile(join(outDir, 'package.json'), json(pkg));
+    await writeFile(join(outDir, 'local.settings.json'), json(localSettings(settings)));
+    await writeFile(join(outDir, '.funcignore'), 'local.settings.json\n');
+    return { bundle: built, dependencies: Object.keys(pkg.dependencies as Record<string, string>) };
+  });
 
   const appName = values['app-name'] ?? '<function-app-name>';
   const lines = [
@@ -139,7 +150,7 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
   if (warmupMinutes || alwaysReady) {
     lines.push('', `Stronger: keep ${alwaysReady ?? 1} instance(s) initialised ahead of traffic (billed while idle; the line for your plan):`, ...alwaysReadyCommands(appName, alwaysReady ?? 1).map((c) => `  ${c}`));
   }
-  lines.push('', 'Deploy (installs @azure/functions and the Linux build of sharp on the server):', `  cd ${shortPath(outDir)} && func azure functionapp publish ${appName} --javascript --build remote`);
+  lines.push('', `Next: deploy (the server installs ${dependencies.join(' and ')}):`, `  cd ${shortPath(outDir)} && func azure functionapp publish ${appName} --javascript --build remote`);
   if (values.zip) {
     const zipPath = `${outDir}.zip`;
     const bytes = await zipDirectory(outDir, zipPath);

@@ -1,18 +1,16 @@
-import { createRequire } from 'node:module';
+import { installedVersion } from '../../../cli/entry/packages.js';
 import type { AppDefinition } from '../../../src/index.js';
 import { bucketEnvName } from '../../../src/index.js';
 import { CONNECTION_STRING_ENV } from '../blob-bucket.js';
 import type { AzurePlan } from '../register.js';
 
-const require = createRequire(import.meta.url);
-
-/** The installed version of a package, pinned exactly in the artifact. */
-export function installedVersion(name: string): string {
-  return (require(`${name}/package.json`) as { version: string }).version;
-}
-
-/** package.json of the function app: `main` is the bundle; `@azure/functions` and the native `sharp` install on deploy. */
-export function functionAppPackageJson(app: AppDefinition, main: string): Record<string, unknown> {
+/**
+ * package.json of the function app: `main` is the bundle; `@azure/functions`
+ * installs on deploy, and the native `sharp` too when the bundled code imports
+ * it (`externals`: the packages the bundle left external). Versions are pinned
+ * to the installed ones.
+ */
+export function functionAppPackageJson(app: AppDefinition, main: string, externals: readonly string[] = []): Record<string, unknown> {
   return {
     name: `${app.name}-azure`,
     version: '1.0.0',
@@ -22,7 +20,7 @@ export function functionAppPackageJson(app: AppDefinition, main: string): Record
     engines: { node: '>=20' },
     dependencies: {
       '@azure/functions': installedVersion('@azure/functions'),
-      sharp: installedVersion('sharp'),
+      ...(externals.includes('sharp') ? { sharp: installedVersion('sharp') } : {}),
     },
   };
 }

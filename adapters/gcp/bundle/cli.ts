@@ -1,21 +1,29 @@
+// Loaded for every `polyfaas bundle gcp`, --help included: it imports no SDK
+// and no bundler; the work is imported once the needed packages are known to be there.
 import { parseArgs } from 'node:util';
 import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
+import { formatBytes, shortPath } from '../../../cli/bundle/format.js';
+import { requirePackages } from '../../../cli/entry/packages.js';
 import type { Io } from '../../../cli/registry.js';
-import { formatBytes, shortPath } from '../../../cli/bundle/esbuild-bundle.js';
-import { PolyfaasError } from '../../../src/index.js';
-import { bundleGcpApp } from './gcp-bundle.js';
+import { PolyfaasError } from '../../../src/errors.js';
 import { everyMinutesCron, parseCount, parseWarmupRate } from './warmup.js';
+
+/** Packages `polyfaas bundle gcp` needs besides polyfaas: the entry loads the framework, the bundle pins both. */
+export const BUNDLE_PACKAGES = ['@google-cloud/functions-framework', '@google-cloud/storage'] as const;
 
 const USAGE = `polyfaas bundle gcp <entry-file> [options]
 
-Bundles the app behind <entry-file> (a tiny file that exports the app and calls
-registerGcp(app), e.g. examples/fashion-mnist/gcp.ts) into one Cloud Functions
-(2nd gen) source folder: index.mjs, the tfjs WASM files and a package.json whose
-dependencies (Functions Framework, Cloud Storage client, sharp) Cloud Build
-installs. Prints the gcloud command that deploys each function.
+Bundles the app behind <entry-file> (a tiny .ts or .js file that exports the
+app and calls registerGcp(app), e.g. src/gcp.ts) into one Cloud Functions
+(2nd gen) source folder: index.mjs, a package.json whose dependencies Cloud
+Build installs (the Functions Framework; the Cloud Storage client and sharp if
+the code uses them) and the tfjs WASM files if the app uses a model. Prints
+the gcloud command that deploys each function.
+
+Needs ${BUNDLE_PACKAGES.join(' and ')} installed.
 
 Options:
-  --out <dir>             parent output folder (default dist/gcp)
+  --out <dir>             output folder (default .polyfaas/gcp/<app>)
   --bucket <name>=<url>   bind a logical bucket, e.g. --bucket data=gs://my-bucket/fashion/
                           (repeatable; needed by storage triggers)
   --region <region>       default us-central1
@@ -43,7 +51,7 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      out: { type: 'string', default: 'dist/gcp' },
+      out: { type: 'string' },
       bucket: { type: 'string', multiple: true, default: [] },
       region: { type: 'string' },
       runtime: { type: 'string' },
@@ -64,9 +72,11 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
   const entry = positionals[0];
   if (!entry) throw new PolyfaasError('InvalidArgument', `Name the entry file.\n\n${USAGE}`);
   const buckets = parseBucketFlags(values.bucket, 'gs');
+  requirePackages('polyfaas bundle gcp', BUNDLE_PACKAGES);
+  const { bundleGcpApp } = await import('./gcp-bundle.js');
   const result = await bundleGcpApp({
     entry,
-    outDir: values.out,
+    ...(values.out ? { outDir: values.out } : {}),
     buckets,
     ...(values.region ? { region: values.region } : {}),
     ...(values.runtime ? { runtime: values.runtime } : {}),
@@ -78,6 +88,7 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
   });
   io.out.write(`Source folder ${shortPath(result.sourceDir)}: ${formatBytes(result.bundle.jsBytes)} JS + ${formatBytes(result.bundle.wasmBytes)} WASM\n`);
   io.out.write(`Dependencies installed by Cloud Build: ${Object.entries(result.packageJson.dependencies as Record<string, string>).map(([n, v]) => `${n}@${v}`).join(', ')}\n\n`);
+  io.out.write('Next: deploy each function with gcloud (the source folder is uploaded and built by Cloud Build):\n\n');
   for (const plan of result.plans) {
     io.out.write(`# ${plan.function}: ${plan.trigger}, ${plan.memoryMb} MiB, ${plan.timeoutSeconds} s\n`);
     for (const step of plan.setup) io.out.write(`${step}\n`);

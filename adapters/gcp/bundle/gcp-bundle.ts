@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { BundleResult } from '../../../cli/bundle/esbuild-bundle.js';
 import { bundleFunction } from '../../../cli/bundle/esbuild-bundle.js';
+import { defaultOutDir, writeOutput } from '../../../cli/bundle/output-dir.js';
+import { loadEntryApp } from '../../../cli/entry/load-entry.js';
+import { installedVersion } from '../../../cli/entry/packages.js';
 import type { AnyFunction, AppDefinition, Trigger } from '../../../src/index.js';
 import { bucketEnvName, DEFAULT_TIMEOUT_MS, generateWarmupToken, PolyfaasError, WARMUP_HEADER, WARMUP_TOKEN_ENV } from '../../../src/index.js';
 import { everyMinutesCron } from './warmup.js';
@@ -21,8 +21,8 @@ export const GCP_EXTERNALS = ['@google-cloud/functions-framework', '@google-clou
 export interface GcpBundleOptions {
   /** The entry file that imports the app and calls `registerGcp`. */
   entry: string;
-  /** Parent folder; the app's source folder is `<outDir>/<app-name>`. */
-  outDir: string;
+  /** The app's source folder. Default `.polyfaas/gcp/<app-name>`. */
+  outDir?: string;
   region?: string;
   /** `gcloud --runtime`. Default `nodejs20`. */
   runtime?: string;
@@ -80,19 +80,25 @@ const MAX_EVENT_TIMEOUT_S = 540;
 
 /**
  * Bundle an app for Cloud Functions (2nd gen): one source folder with the
- * bundled code (`index.mjs`), the tfjs WASM files and a `package.json` naming
- * `main` and the dependencies Cloud Build installs, plus the exact
- * `gcloud functions deploy` command of each function.
+ * bundled code (`index.mjs`), the tfjs WASM files if the app uses a model, and
+ * a `package.json` naming `main` and the dependencies Cloud Build installs (the
+ * Functions Framework, and the Storage client and sharp when the code uses
+ * them), plus the exact `gcloud functions deploy` command of each function.
+ * A failure leaves no new folder behind.
  *
  * @example
  * ```ts
- * const out = await bundleGcpApp({ entry: 'examples/fashion-mnist/gcp.ts', outDir: 'dist/gcp', buckets: { data: 'gs://my-bucket/fashion/' } });
+ * const out = await bundleGcpApp({ entry: 'src/gcp.ts', buckets: { data: 'gs://my-bucket/fashion/' } });
  * for (const plan of out.plans) console.log(plan.command);
  * ```
  */
 export async function bundleGcpApp(options: GcpBundleOptions): Promise<GcpBundle> {
-  const app = await loadApp(options.entry, options.exportName);
-  const sourceDir = resolve(options.outDir, app.name);
+  const app = await loadEntryApp(options.entry, 'polyfaas bundle gcp', options.exportName);
+  const sourceDir = resolve(options.outDir ?? defaultOutDir('gcp', app.name));
+  return writeOutput(sourceDir, () => writeSourceFolder(app, sourceDir, options));
+}
+
+async function writeSourceFolder(app: AppDefinition, sourceDir: string, options: GcpBundleOptions): Promise<GcpBundle> {
   await rm(sourceDir, { recursive: true, force: true });
   const bundle = await bundleFunction({
     entry: options.entry,
@@ -108,7 +114,8 @@ export async function bundleGcpApp(options: GcpBundleOptions): Promise<GcpBundle
     type: 'module',
     main: 'index.mjs',
     engines: { node: '>=20' },
-    dependencies: Object.fromEntries(GCP_EXTERNALS.map((name) => [name, installedVersion(name)])),
+    // The framework always (its binary serves the functions); the others only if the bundled code imports them.
+    dependencies: Object.fromEntries(GCP_EXTERNALS.filter((name) => name === '@google-cloud/functions-framework' || bundle.externalPackages.includes(name)).map((name) => [name, installedVersion(name)])),
   };
   await writeFile(join(sourceDir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
   // One token per bundle: every function's environment and every Scheduler job agree on it.
@@ -214,34 +221,6 @@ function warmupJob(name: string, trigger: Extract<Trigger, { type: 'http' }>, re
 
 function stringBindings(app: AppDefinition): Record<string, string> {
   return Object.fromEntries(Object.entries(app.buckets).filter((e): e is [string, string] => typeof e[1] === 'string'));
-}
-
-/** Import the entry to read the app definition (the entry's `registerGcp` call is harmless here). */
-async function loadApp(entry: string, exportName?: string): Promise<AppDefinition> {
-  const module = (await import(pathToFileURL(resolve(entry)).href)) as Record<string, unknown>;
-  const candidates = exportName ? [exportName] : ['app', 'default'];
-  for (const name of candidates) {
-    const value = module[name] as AppDefinition | undefined;
-    if (value && value.kind === 'polyfaas.app') return value;
-  }
-  throw new PolyfaasError('InvalidArgument', `${entry} exports no app (looked for ${candidates.join(', ')}); export the app next to registerGcp(app)`);
-}
-
-function installedVersion(name: string): string {
-  const require = createRequire(import.meta.url);
-  try {
-    const pkgPath = require.resolve(`${name}/package.json`);
-    return (JSON.parse(readFileSyncUtf8(pkgPath)) as { version: string }).version;
-  } catch {
-    // Packages whose exports hide package.json: read it from the resolved main's folder.
-    const main = require.resolve(name);
-    const root = main.slice(0, main.lastIndexOf(`node_modules/${name}`) + `node_modules/${name}`.length);
-    return (JSON.parse(readFileSyncUtf8(join(root, 'package.json'))) as { version: string }).version;
-  }
-}
-
-function readFileSyncUtf8(path: string): string {
-  return readFileSync(path, 'utf8');
 }
 
 function shellQuote(value: string): string {
