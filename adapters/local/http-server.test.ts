@@ -171,6 +171,17 @@ describe('local HTTP server: limits against slow and greedy clients', () => {
     expect(bodyOf(bad.received())).toMatchObject({ error: { code: 'InvalidArgument' } });
   });
 
+  it('answers a valid request first when garbage is pipelined after it, then the 400', async () => {
+    const server = await start(small);
+    const piped = await open(server.port);
+    piped.socket.write('GET /ping HTTP/1.1\r\nHost: x\r\n\r\nabc\r\n\r\n');
+    await piped.closed;
+    const raw = piped.received();
+    expect(raw).toMatch(/^HTTP\/1.1 200/);
+    expect(raw).toContain('{"pong":true}');
+    expect(raw).toMatch(/HTTP\/1.1 400[\s\S]*"code":"InvalidArgument"/);
+  });
+
   it('caps open connections and closes idle keep-alive connections', async () => {
     const server = await start(small, { maxConnections: 3, keepAliveTimeoutMs: 200 });
     const held = await Promise.all([0, 1, 2].map(() => open(server.port)));

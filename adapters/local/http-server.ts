@@ -195,6 +195,13 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, log: Logg
     socket.destroy();
     return;
   }
+  // A complete pipelined request may still be answering on this socket: write the error after it, not into it.
+  // (A request still sending its body when it timed out is not waited for.)
+  const answering = (socket as { _httpMessage?: ServerResponse })._httpMessage;
+  if (answering && !answering.writableFinished && answering.req.complete && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+    answering.once('close', () => answerClientError(err, socket, log));
+    return;
+  }
   const code = status === 408 ? 'DeadlineExceeded' : 'InvalidArgument';
   const body: ErrorBody = { error: { code, message } };
   const bytes = Buffer.from(JSON.stringify(body));
