@@ -256,11 +256,12 @@ export class Predictor {
   /**
    * Log an `error` record with `alert: 'model-integrity'` when the store
    * refused a model or alias as unsigned, untrusted, tampered with or rolled
-   * back (`Forbidden`) or corrupted (`DataLoss`): someone may have written the
+   * back (`Forbidden`) — or, when the store verifies signatures, a file that
+   * differs from its signed digest (`DataLoss`): someone may have written the
    * bucket who should not have. Repeats at every refresh until the alias is fixed.
    */
   private alertIfTampered(err: unknown, serving: string | undefined): boolean {
-    if (!isPolyfaasError(err, 'Forbidden', 'DataLoss')) return false;
+    if (!isPolyfaasError(err, 'Forbidden') && !(isPolyfaasError(err, 'DataLoss') && this.store.trust.verifies)) return false;
     this.log.error(serving ? 'ALERT: model refused; still serving the last good version' : 'ALERT: model refused; nothing to serve', {
       alert: 'model-integrity',
       code: err.code,
