@@ -100,6 +100,10 @@ describe('ModelStore with signing', () => {
     const err = await rejection(store.load('digits', { version: victim }));
     expect(err.code).toBe('Forbidden');
     expect(err.details).toMatchObject({ reason: 'digest-mismatch', file: 'manifest.json', keyId: 'prod-2026' });
+    expect((await rejection(store.info('digits', victim))).details?.reason).toBe('digest-mismatch');
+    // Listing still shows it, and it can be deleted.
+    expect((await store.list('digits')).map((v) => v.version)).toEqual([victim, donor]);
+    await store.delete('digits', victim);
     // The same attack on an unsigned store still loads the attacker's weights: that is the hole signing closes.
     const unsignedBucket = new MemoryBucket();
     const unsigned = storeWith(unsignedBucket, false);

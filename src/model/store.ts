@@ -266,12 +266,17 @@ export class ModelStore {
   }
 
   /**
-   * The manifest of one version.
+   * The manifest of one version. When the store verifies signatures, the
+   * manifest's signature is checked too (one more small read; file bytes are
+   * checked by {@link load} and {@link verify}).
    *
    * @throws `NotFound` if the version has no manifest (absent, half-written or being deleted).
+   * @throws `Forbidden` if the store verifies signatures and the manifest is not signed by a trusted key as it is.
    */
   async info(name: string, version: string): Promise<ModelVersionInfo> {
-    return (await this.readManifest(name, version)).info;
+    const { info, bytes } = await this.readManifest(name, version);
+    await this.checkSignature(name, version, info, bytes);
+    return info;
   }
 
   /** The manifest and its exact bytes (what a signature covers). */
@@ -290,7 +295,11 @@ export class ModelStore {
     }
   }
 
-  /** Every complete version of `name`, oldest first. Versions without a manifest are skipped. */
+  /**
+   * Every complete version of `name`, oldest first. Versions without a
+   * manifest are skipped. Signatures are not checked here (a listing should
+   * show a tampered version rather than fail); {@link info} and {@link load} check them.
+   */
   async list(name: string): Promise<ModelVersionInfo[]> {
     assertName('model', name);
     const folder = this.layout.versionsFolder(name);
@@ -301,7 +310,7 @@ export class ModelStore {
     }
     const infos = await mapLimit(versions, LIST_CONCURRENCY, async (version) => {
       try {
-        return await this.info(name, version);
+        return (await this.readManifest(name, version)).info;
       } catch (err) {
         // Deleted between listing and reading: it no longer exists, so leave it out.
         if (isPolyfaasError(err, 'NotFound')) return undefined;
@@ -413,7 +422,8 @@ export class ModelStore {
    * @throws `PreconditionFailed` with `details.aliases` if an alias points to it.
    */
   async delete(name: string, version: string): Promise<void> {
-    const info = await this.info(name, version);
+    // Unverified on purpose: deleting a tampered version must stay possible.
+    const { info } = await this.readManifest(name, version);
     const protecting = (await this.aliases(name)).filter((a) => a.version === version).map((a) => a.alias);
     if (protecting.length > 0) {
       throw new PolyfaasError('PreconditionFailed', `Model ${name} version ${version} is aliased as ${protecting.join(', ')}; move the alias first`, {
