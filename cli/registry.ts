@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { isPolyfaasError, PolyfaasError } from '../src/errors.js';
+import { MODELS_USAGE } from './commands/models-usage.js';
 
 /** What each cloud adapter's `bundle/cli.ts` provides to the CLI. */
 export interface CloudCommands {
@@ -94,6 +95,11 @@ changes nothing. Run "polyfaas deploy aws --help" for the options.`,
       return cloud.deployCommand(args.slice(1), io);
     },
   },
+  models: {
+    summary: 'Sign models in a bucket and verify them: keygen, sign, verify',
+    usage: MODELS_USAGE.models,
+    run: async (args, io) => (await import('./commands/models.js')).modelsCommand(args, io),
+  },
   version: {
     summary: 'Print the polyfaas version',
     usage: 'polyfaas version\n\nPrints the installed polyfaas version.',
@@ -103,6 +109,9 @@ changes nothing. Run "polyfaas deploy aws --help" for the options.`,
     },
   },
 };
+
+/** Commands whose subcommands print their own help. */
+const SUBCOMMAND_HELP = new Set(['bundle', 'deploy', 'models']);
 
 /** Print the top-level help. */
 export function printHelp(io: Io, all: Record<string, Command>): void {
@@ -138,8 +147,8 @@ export async function runCommand(
     io.printHelp({ out: io.err, err: io.err }, all);
     return 2;
   }
-  // Only a leading --help is ours: `bundle aws --help` belongs to the cloud's own command.
-  if (rest[0] === '--help' || rest[0] === '-h' || (name !== 'bundle' && name !== 'deploy' && (rest.includes('--help') || rest.includes('-h')))) {
+  // Only a leading --help is ours: `bundle aws --help` and `models sign --help` belong to the subcommand.
+  if (rest[0] === '--help' || rest[0] === '-h' || (!SUBCOMMAND_HELP.has(name) && (rest.includes('--help') || rest.includes('-h')))) {
     io.out.write(`${command.usage}\n`);
     return 0;
   }

@@ -1,5 +1,6 @@
 import { isPolyfaasError, PolyfaasError } from '../errors.js';
 import type { Bucket } from '../storage/types.js';
+import type { DsseEnvelope } from './signing-dsse.js';
 import { isVersionId } from './version-id.js';
 
 /** How many past targets an alias remembers; bounded so the object stays small. */
@@ -26,6 +27,10 @@ export interface AliasRecord {
    * none is lost even when another one lands a moment later.
    */
   readonly history: readonly AliasHistoryEntry[];
+  /** Monotonic promotion number of a signed record (see `signing-alias.ts`); absent when unsigned. */
+  readonly sequence?: number;
+  /** DSSE signature over model, alias, version and sequence; absent when unsigned. */
+  readonly signature?: DsseEnvelope;
 }
 
 /** An alias as read from the bucket, with the etag to compare-and-swap on. */
@@ -55,6 +60,8 @@ export interface MoveAliasOptions {
   now: () => Date;
   /** Injected so tests need not wait on real timers. */
   sleep?: (ms: number) => Promise<void>;
+  /** Signs the new record, given the record it replaces; unsigned when absent. */
+  sign?: (current: AliasInfo | undefined, updatedAt: Date) => { sequence: number; signature: DsseEnvelope };
 }
 
 /**
@@ -70,12 +77,14 @@ export async function moveAlias(bucket: Bucket, key: string, alias: string, vers
   for (let attempt = 0; attempt < options.attempts; attempt++) {
     if (attempt > 0) await sleep(Math.random() * Math.min(100, 5 * 2 ** attempt));
     const current = await readAlias(bucket, key, alias);
-    const updatedAt = options.now().toISOString();
+    const now = options.now();
+    const updatedAt = now.toISOString();
     const record: AliasRecord = {
       version,
       previous: current?.version ?? null,
       updatedAt,
       history: [{ version, updatedAt }, ...(current?.history ?? [])].slice(0, ALIAS_HISTORY_LIMIT),
+      ...options.sign?.(current, now),
     };
     try {
       const written = await bucket.put(key, encodeAlias(record), {
@@ -112,7 +121,12 @@ function decodeAlias(bytes: Uint8Array, key: string): AliasRecord {
   if (typeof r.updatedAt !== 'string') throw invalid(key, 'updatedAt is missing');
   // Records written by hand (or by an older writer) may lack history; start one rather than fail.
   const history = Array.isArray(r.history) ? r.history.filter((h) => isVersionId(h?.version) && typeof h.updatedAt === 'string') : [];
-  return { version: r.version, previous, updatedAt: r.updatedAt, history };
+  // Signature fields are kept as found; only verification decides whether they mean anything.
+  const signed = {
+    ...(typeof r.sequence === 'number' ? { sequence: r.sequence } : {}),
+    ...(typeof r.signature === 'object' && r.signature !== null ? { signature: r.signature } : {}),
+  };
+  return { version: r.version, previous, updatedAt: r.updatedAt, history, ...signed };
 }
 
 function invalid(key: string, reason: string, cause?: unknown): PolyfaasError {

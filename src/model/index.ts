@@ -12,6 +12,7 @@
  * ```text
  * <prefix><name>/versions/<version>/model.json
  * <prefix><name>/versions/<version>/weights.bin
+ * <prefix><name>/versions/<version>/model.sig       ← only with a signing key
  * <prefix><name>/versions/<version>/manifest.json   ← written last; a version exists iff this does
  * <prefix><name>/aliases/<alias>.json
  * ```
@@ -32,7 +33,14 @@
 
 /** The model registry over a bucket. */
 export { ModelStore } from './store.js';
-export type { ModelStoreOptions, ModelSelector, LoadedModel } from './store.js';
+export type { ModelStoreOptions, ModelSelector, LoadedModel, VerifiedVersion } from './store.js';
+/** Model signing: keys, environment variables and policy (see docs/security.md). */
+export { ModelSigningKey, ModelVerifyKey, MODEL_SIGNING_ALGORITHMS } from './signing-keys.js';
+export type { ModelSigningAlgorithm } from './signing-keys.js';
+export { modelSigningFromEnv, ModelTrust, SIGNING_KEY_ENV, SIGNING_KEY_ID_ENV, VERIFY_KEYS_ENV, REQUIRE_SIGNATURE_ENV } from './signing-policy.js';
+export type { ModelSigningOptions } from './signing-policy.js';
+export { MODEL_SIGNATURE_FILE } from './signing-bundle.js';
+export type { DsseEnvelope, UntrustedReason } from './signing-dsse.js';
 /** Options recorded in a version's manifest at save time. */
 export type { SaveModelOptions } from './save-options.js';
 /** Manifest types: what a saved version records about itself. */

@@ -194,11 +194,14 @@ export class Predictor {
 
   private async loadInitial(): Promise<ModelVersionInfo> {
     let served: ServedModel;
+    let signedBy: string | undefined;
     try {
       const loaded = await this.store.load(this.name, { alias: this.alias });
+      signedBy = loaded.signedBy;
       served = new ServedModel(loaded.model, loaded.info, loaded.alias?.etag);
       await this.warmUp(served);
     } catch (err) {
+      this.alertIfTampered(err, undefined);
       throw new PolyfaasError('Unavailable', `No model to serve for ${this.name}@${this.alias}: ${(err as Error).message}`, {
         cause: err,
         details: { name: this.name, alias: this.alias, reason: isPolyfaasError(err) ? err.code : 'Internal' },
@@ -210,7 +213,7 @@ export class Predictor {
     }
     this.current = served;
     this.lastCheck = this.now();
-    this.log.info('model loaded', { version: served.info.version });
+    this.log.info('model loaded', { version: served.info.version, ...(signedBy ? { signedBy } : {}) });
     return served.info;
   }
 
@@ -240,12 +243,33 @@ export class Predictor {
       }
       this.current = next;
       current.retire();
-      this.log.info('model swapped', { from: current.info.version, to: next.info.version });
+      this.log.info('model swapped', { from: current.info.version, to: next.info.version, ...(loaded.signedBy ? { signedBy: loaded.signedBy } : {}) });
       return true;
     } catch (err) {
-      this.log.warn('model refresh failed; still serving the current version', { version: current.info.version, error: err });
+      if (!this.alertIfTampered(err, current.info.version)) {
+        this.log.warn('model refresh failed; still serving the current version', { version: current.info.version, error: err });
+      }
       return false;
     }
+  }
+
+  /**
+   * Log an `error` record with `alert: 'model-integrity'` when the store
+   * refused a model or alias as unsigned, untrusted, tampered with or rolled
+   * back (`Forbidden`) — or, when the store verifies signatures, a file that
+   * differs from its signed digest (`DataLoss`): someone may have written the
+   * bucket who should not have. Repeats at every refresh until the alias is fixed.
+   */
+  private alertIfTampered(err: unknown, serving: string | undefined): boolean {
+    if (!isPolyfaasError(err, 'Forbidden') && !(isPolyfaasError(err, 'DataLoss') && this.store.trust.verifies)) return false;
+    this.log.error(serving ? 'ALERT: model refused; still serving the last good version' : 'ALERT: model refused; nothing to serve', {
+      alert: 'model-integrity',
+      code: err.code,
+      reason: err.details?.reason ?? err.code,
+      ...(serving ? { version: serving } : {}),
+      error: err,
+    });
+    return true;
   }
 
   private async warmUp(served: ServedModel): Promise<void> {

@@ -6,8 +6,9 @@
  * ```text
  * <prefix><name>/versions/<version>/model.json     topology + weightsManifest (standard tfjs format)
  * <prefix><name>/versions/<version>/weights.bin    all weights, concatenated
+ * <prefix><name>/versions/<version>/model.sig      signature over manifest.json and every file (when a signing key is set)
  * <prefix><name>/versions/<version>/manifest.json  SHA-256 + size of each file, metadata; written LAST
- * <prefix><name>/aliases/<alias>.json              { version, previous, updatedAt, history }
+ * <prefix><name>/aliases/<alias>.json              { version, previous, updatedAt, history, sequence?, signature? }
  * ```
  *
  * - `<prefix>` defaults to `models/`; `<version>` looks like
@@ -21,6 +22,12 @@
  * - `load` checks each file's size and SHA-256 against the manifest before
  *   tfjs deserialises anything; a mismatch fails with `DataLoss` and
  *   `details: { file, expected, actual }`.
+ * - With a signing key, `model.sig` (OpenSSF model-signing layout, see
+ *   `signing-bundle.ts`) is written before the manifest, and each alias
+ *   record carries a signature over model, alias, version and a monotonic
+ *   sequence. With verify keys, `load`, `resolveAlias` and `promote` refuse
+ *   unsigned, unknown-key, tampered or rolled-back records with `Forbidden`
+ *   (`details.reason`) — see `signing-policy.ts` and docs/security.md.
  * - Aliases move by compare-and-swap (`ifMatch` on the alias object's etag),
  *   so concurrent promotions are all applied in some order and recorded in the
  *   alias's `history`.
@@ -35,8 +42,13 @@ import type { Bucket } from '../storage/types.js';
 import { moveAlias, readAlias, type AliasInfo } from './aliases.js';
 import { bucketIOHandler } from './bucket-io.js';
 import { ModelLayout, MANIFEST_JSON } from './layout.js';
-import { decodeManifest, encodeManifest, MODEL_FORMAT_VERSION, type ModelVersionInfo } from './manifest.js';
+import { decodeManifest, encodeManifest, MODEL_FORMAT_VERSION, verifyFile, type ModelVersionInfo } from './manifest.js';
 import { resolveSaveOptions, type SaveModelOptions } from './save-options.js';
+import { signAlias, verifyAlias } from './signing-alias.js';
+import { MODEL_SIGNATURE_FILE } from './signing-bundle.js';
+import { untrusted } from './signing-dsse.js';
+import { modelSigningFromEnv, ModelTrust, type ModelSigningOptions } from './signing-policy.js';
+import { checkVersion, readVersionSignature, versionSignature } from './signing-version.js';
 import { assertName, assertVersionId, isVersionId, newVersionId } from './version-id.js';
 
 /** Options for {@link ModelStore}. */
@@ -47,6 +59,13 @@ export interface ModelStoreOptions {
   now?: () => Date;
   /** Compare-and-swap attempts per promotion. Default 10: up to 10 concurrent promoters always succeed. */
   promoteAttempts?: number;
+  /**
+   * Signing keys and policy. Default: read from the environment
+   * (`POLYFAAS_MODEL_SIGNING_KEY`, `POLYFAAS_MODEL_VERIFY_KEYS`,
+   * `POLYFAAS_MODEL_REQUIRE_SIGNATURE`); `false` ignores the environment and
+   * neither signs nor verifies.
+   */
+  signing?: ModelSigningOptions | false;
 }
 
 /** Which version {@link ModelStore.load} reads: an exact version or whatever an alias points to. */
@@ -58,6 +77,15 @@ export interface LoadedModel {
   readonly info: ModelVersionInfo;
   /** The alias as it was read, when loading by alias; its etag tells whether it moved since. */
   readonly alias?: AliasInfo;
+  /** Key id of the signature that verified, when the store verifies and the version is signed. */
+  readonly signedBy?: string;
+}
+
+/** What {@link ModelStore.verify} returns. */
+export interface VerifiedVersion {
+  readonly info: ModelVersionInfo;
+  /** Key id of the signature that verified. */
+  readonly signedBy: string;
 }
 
 /** Parallel manifest reads while listing: enough to hide latency, few enough not to be throttled. */
@@ -84,12 +112,16 @@ export class ModelStore {
   readonly layout: ModelLayout;
   private readonly now: () => Date;
   private readonly promoteAttempts: number;
+  /** Signing keys, policy and the alias high-water marks of this instance. */
+  readonly trust: ModelTrust;
 
+  /** @throws `InvalidArgument` if a signing variable in the environment is malformed. */
   constructor(bucket: Bucket, options: ModelStoreOptions = {}) {
     this.bucket = bucket;
     this.layout = new ModelLayout(options.prefix ?? 'models/');
     this.now = options.now ?? (() => new Date());
     this.promoteAttempts = options.promoteAttempts ?? 10;
+    this.trust = new ModelTrust(options.signing === false ? {} : (options.signing ?? modelSigningFromEnv()));
   }
 
   /**
@@ -110,6 +142,7 @@ export class ModelStore {
     const version = newVersionId(createdAt);
     const folder = this.layout.versionFolder(name, version);
     const io = bucketIOHandler(this.bucket, folder);
+    const extra: string[] = [];
     try {
       await model.save(io);
       const info: ModelVersionInfo = {
@@ -122,10 +155,20 @@ export class ModelStore {
         backend: tf.getBackend(),
         files: [...io.written],
       };
-      await this.bucket.put(folder + MANIFEST_JSON, encodeManifest(info), { contentType: 'application/json', ifNoneMatch: '*' });
+      const manifest = encodeManifest(info);
+      const key = this.trust.signingKey;
+      if (key) {
+        // Before the manifest: a version is never visible unsigned.
+        extra.push(MODEL_SIGNATURE_FILE);
+        await this.bucket.put(folder + MODEL_SIGNATURE_FILE, versionSignature(key, name, version, manifest, info.files), {
+          contentType: 'application/json',
+          ifNoneMatch: '*',
+        });
+      }
+      await this.bucket.put(folder + MANIFEST_JSON, manifest, { contentType: 'application/json', ifNoneMatch: '*' });
       return info;
     } catch (err) {
-      await Promise.allSettled(io.written.map((f) => this.bucket.delete(folder + f.path)));
+      await Promise.allSettled([...io.written.map((f) => f.path), ...extra].map((path) => this.bucket.delete(folder + path)));
       throw toPolyfaasError(err, `Saving model ${name} failed`);
     }
   }
@@ -136,6 +179,8 @@ export class ModelStore {
    *
    * @throws `NotFound` if the version (or alias) does not exist, including half-written versions.
    * @throws `DataLoss` with `details: { file, expected, actual }` if a file was corrupted or replaced.
+   * @throws `Forbidden` with `details.reason` when the store verifies signatures and the version or alias
+   *   is unsigned (and signatures are required), signed by an unknown key, altered since signing, or an older alias record.
    *
    * @example
    * ```ts
@@ -147,7 +192,8 @@ export class ModelStore {
     assertName('model', name);
     const alias = 'alias' in selector ? await this.resolveAlias(name, selector.alias) : undefined;
     const version = alias ? alias.version : (selector as { version: string }).version;
-    const info = await this.info(name, version);
+    const { info, bytes } = await this.readManifest(name, version);
+    const signedBy = await this.checkSignature(name, version, info, bytes);
     const io = bucketIOHandler(this.bucket, this.layout.versionFolder(name, version), { expectedFiles: info.files });
     let model: tfl.LayersModel;
     try {
@@ -155,21 +201,92 @@ export class ModelStore {
     } catch (err) {
       throw toPolyfaasError(err, `Loading model ${name} version ${version} failed`);
     }
-    return alias ? { model, info, alias } : { model, info };
+    return { model, info, ...(alias ? { alias } : {}), ...(signedBy ? { signedBy } : {}) };
   }
 
   /**
-   * The manifest of one version.
+   * Check a version completely, as `polyfaas models verify` does: its
+   * signature against the trusted keys, then every file's bytes.
+   *
+   * @throws `InvalidArgument` if the store has no verify key.
+   * @throws `Forbidden` if unsigned, signed by an unknown key or altered since signing.
+   * @throws `DataLoss` if a file's bytes differ from the signed manifest.
+   */
+  async verify(name: string, version: string): Promise<VerifiedVersion> {
+    if (!this.trust.verifies) throw new PolyfaasError('InvalidArgument', 'No model verify key is configured (POLYFAAS_MODEL_VERIFY_KEYS)');
+    const { info, bytes } = await this.readManifest(name, version);
+    const folder = this.layout.versionFolder(name, version);
+    const signature = await readVersionSignature(this.bucket, folder);
+    if (!signature) throw untrusted('unsigned', `Model ${name}/${version} is not signed`, { name, version });
+    const signedBy = checkVersion(this.trust, { name, version }, bytes, info.files, signature) as string;
+    for (const file of info.files) verifyFile(file, (await this.bucket.get(folder + file.path)).body, folder + file.path);
+    return { info, signedBy };
+  }
+
+  /**
+   * Sign an existing version with the store's signing key, after checking
+   * every file against its manifest. Signing vouches for what is stored now:
+   * sign only versions you trust (e.g. right after migrating a store).
+   *
+   * @param options.replace replace an existing signature (re-signing with a new key).
+   * @throws `InvalidArgument` without a signing key.
+   * @throws `AlreadyExists` if the version is signed and `replace` is not set.
+   * @throws `DataLoss` if a file does not match the manifest.
+   */
+  async sign(name: string, version: string, options: { replace?: boolean } = {}): Promise<ModelVersionInfo> {
+    const key = this.trust.signingKey;
+    if (!key) throw new PolyfaasError('InvalidArgument', 'No model signing key is configured (POLYFAAS_MODEL_SIGNING_KEY)');
+    const { info, bytes } = await this.readManifest(name, version);
+    const folder = this.layout.versionFolder(name, version);
+    for (const file of info.files) verifyFile(file, (await this.bucket.get(folder + file.path)).body, folder + file.path);
+    const signature = versionSignature(key, name, version, bytes, info.files);
+    try {
+      await this.bucket.put(folder + MODEL_SIGNATURE_FILE, signature, { contentType: 'application/json', ...(options.replace ? {} : { ifNoneMatch: '*' as const }) });
+    } catch (err) {
+      if (!isPolyfaasError(err, 'PreconditionFailed')) throw err;
+      throw new PolyfaasError('AlreadyExists', `Model ${name} version ${version} is already signed; replace the signature explicitly`, {
+        cause: err,
+        details: { name, version },
+      });
+    }
+    return info;
+  }
+
+  /**
+   * Re-write an alias, signed, at the version it points to now — for aliases
+   * made before signing was set up. Like {@link sign}, it vouches for the
+   * current target; the version must verify first.
+   */
+  async signAlias(name: string, alias: string): Promise<AliasInfo> {
+    assertName('model', name);
+    assertName('alias', alias);
+    const current = await readAlias(this.bucket, this.layout.aliasKey(name, alias), alias);
+    if (!current) throw new PolyfaasError('NotFound', `Model ${name} has no alias ${alias}`, { details: { name, alias } });
+    return this.promote(name, current.version, alias);
+  }
+
+  /**
+   * The manifest of one version. When the store verifies signatures, the
+   * manifest's signature is checked too (one more small read; file bytes are
+   * checked by {@link load} and {@link verify}).
    *
    * @throws `NotFound` if the version has no manifest (absent, half-written or being deleted).
+   * @throws `Forbidden` if the store verifies signatures and the manifest is not signed by a trusted key as it is.
    */
   async info(name: string, version: string): Promise<ModelVersionInfo> {
+    const { info, bytes } = await this.readManifest(name, version);
+    await this.checkSignature(name, version, info, bytes);
+    return info;
+  }
+
+  /** The manifest and its exact bytes (what a signature covers). */
+  private async readManifest(name: string, version: string): Promise<{ info: ModelVersionInfo; bytes: Uint8Array }> {
     assertName('model', name);
     assertVersionId(version);
     const key = this.layout.manifestKey(name, version);
     try {
       const { body } = await this.bucket.get(key);
-      return decodeManifest(body, key);
+      return { info: decodeManifest(body, key), bytes: body };
     } catch (err) {
       if (isPolyfaasError(err, 'NotFound')) {
         throw new PolyfaasError('NotFound', `Model ${name} has no version ${version}`, { cause: err, details: { name, version } });
@@ -178,7 +295,11 @@ export class ModelStore {
     }
   }
 
-  /** Every complete version of `name`, oldest first. Versions without a manifest are skipped. */
+  /**
+   * Every complete version of `name`, oldest first. Versions without a
+   * manifest are skipped. Signatures are not checked here (a listing should
+   * show a tampered version rather than fail); {@link info} and {@link load} check them.
+   */
   async list(name: string): Promise<ModelVersionInfo[]> {
     assertName('model', name);
     const folder = this.layout.versionsFolder(name);
@@ -189,7 +310,7 @@ export class ModelStore {
     }
     const infos = await mapLimit(versions, LIST_CONCURRENCY, async (version) => {
       try {
-        return await this.info(name, version);
+        return (await this.readManifest(name, version)).info;
       } catch (err) {
         // Deleted between listing and reading: it no longer exists, so leave it out.
         if (isPolyfaasError(err, 'NotFound')) return undefined;
@@ -208,6 +329,7 @@ export class ModelStore {
    *
    * @throws `NotFound` if the version does not exist.
    * @throws `PreconditionFailed` if the alias kept changing for `promoteAttempts` attempts.
+   * @throws `Forbidden` if the store requires signatures and the version does not verify, or there is no signing key to sign the alias.
    *
    * @example
    * ```ts
@@ -218,11 +340,30 @@ export class ModelStore {
   async promote(name: string, version: string, alias: string): Promise<AliasInfo> {
     assertName('model', name);
     assertName('alias', alias);
-    await this.info(name, version);
-    return moveAlias(this.bucket, this.layout.aliasKey(name, alias), alias, version, {
+    const { info, bytes } = await this.readManifest(name, version);
+    await this.checkSignature(name, version, info, bytes);
+    const key = this.trust.signingKey;
+    if (!key && this.trust.requireSignature) {
+      throw new PolyfaasError('Forbidden', `Moving ${name}@${alias} needs the model signing key: this store only accepts signed aliases`, {
+        details: { name, alias, reason: 'no-signing-key' },
+      });
+    }
+    const moved = await moveAlias(this.bucket, this.layout.aliasKey(name, alias), alias, version, {
       attempts: this.promoteAttempts,
       now: this.now,
+      ...(key
+        ? {
+            sign: (current, at) => {
+              // Above the clock and every record this store verified; an unverifiable stored number is ignored.
+              const seen = Math.max(this.verifiedSequence(name, alias, current), this.trust.highWater.highest(name, alias));
+              const sequence = Math.max(at.getTime(), seen + 1);
+              return { sequence, signature: signAlias(key, { model: name, alias, version, sequence }) };
+            },
+          }
+        : {}),
     });
+    if (moved.sequence !== undefined) this.trust.highWater.accept({ model: name, alias, version, sequence: moved.sequence });
+    return moved;
   }
 
   /**
@@ -235,6 +376,9 @@ export class ModelStore {
     assertName('alias', alias);
     const found = await readAlias(this.bucket, this.layout.aliasKey(name, alias), alias);
     if (!found) throw new PolyfaasError('NotFound', `Model ${name} has no alias ${alias}`, { details: { name, alias } });
+    if (this.trust.verifies && (found.signature !== undefined || this.trust.requireSignature)) {
+      this.trust.highWater.accept(verifyAlias(found, { model: name, alias }, this.trust.keys));
+    }
     return found;
   }
 
@@ -253,7 +397,7 @@ export class ModelStore {
     }
   }
 
-  /** Every alias of `name`, sorted by alias name. */
+  /** Every alias of `name`, sorted by alias name, as stored: signatures are not checked (use {@link resolveAlias}). */
   async aliases(name: string): Promise<AliasInfo[]> {
     assertName('model', name);
     const folder = this.layout.aliasesFolder(name);
@@ -278,7 +422,8 @@ export class ModelStore {
    * @throws `PreconditionFailed` with `details.aliases` if an alias points to it.
    */
   async delete(name: string, version: string): Promise<void> {
-    const info = await this.info(name, version);
+    // Unverified on purpose: deleting a tampered version must stay possible.
+    const { info } = await this.readManifest(name, version);
     const protecting = (await this.aliases(name)).filter((a) => a.version === version).map((a) => a.alias);
     if (protecting.length > 0) {
       throw new PolyfaasError('PreconditionFailed', `Model ${name} version ${version} is aliased as ${protecting.join(', ')}; move the alias first`, {
@@ -287,6 +432,23 @@ export class ModelStore {
     }
     const folder = this.layout.versionFolder(name, version);
     await this.bucket.delete(folder + MANIFEST_JSON);
-    await Promise.all(info.files.map((f) => this.bucket.delete(folder + f.path)));
+    await Promise.all([...info.files.map((f) => f.path), MODEL_SIGNATURE_FILE].map((path) => this.bucket.delete(folder + path)));
+  }
+
+  /** Apply the signing policy to a version; the key id that verified, if any. */
+  private async checkSignature(name: string, version: string, info: ModelVersionInfo, manifest: Uint8Array): Promise<string | undefined> {
+    if (!this.trust.verifies) return undefined;
+    const signature = await readVersionSignature(this.bucket, this.layout.versionFolder(name, version));
+    return checkVersion(this.trust, { name, version }, manifest, info.files, signature);
+  }
+
+  /** The sequence of `current` if its signature verifies, else 0. */
+  private verifiedSequence(name: string, alias: string, current: AliasInfo | undefined): number {
+    if (!current?.signature) return 0;
+    try {
+      return verifyAlias(current, { model: name, alias }, this.trust.keys).sequence;
+    } catch {
+      return 0;
+    }
   }
 }
