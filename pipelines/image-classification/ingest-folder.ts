@@ -89,10 +89,7 @@ export interface FolderIngestSummary {
  * ```
  */
 export async function ingestFolder(bucket: Bucket, folder: string, options: IngestFolderOptions): Promise<FolderIngestSummary> {
-  const dataset = options.dataset ?? defaultDatasetName(folder);
-  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(dataset)) {
-    throw folderError('bad-dataset-name', `Dataset name ${JSON.stringify(dataset)} must be lower-case letters, digits and dashes (at most 63)`);
-  }
+  const dataset = folderDatasetName(folder, options.dataset);
   const scan = await scanImageFolder(folder);
   const skipped: SkippedFile[] = [];
   let checked = 0;
@@ -161,13 +158,24 @@ export async function ingestFolder(bucket: Bucket, folder: string, options: Inge
 
 const CONTENT_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp' };
 
-/** The folder's name as a dataset name, `images` when nothing usable is left. */
-function defaultDatasetName(folder: string): string {
-  try {
-    return classSlug(basename(resolve(folder))).slice(0, 63).replace(/-+$/, '');
-  } catch {
-    return 'images';
+/**
+ * The dataset name {@link ingestFolder} uses: `name` if given, else the
+ * folder's name as a slug (`My Photos` → `my-photos`; `images` when nothing usable is left).
+ * @throws PolyfaasError `InvalidArgument` (reason `bad-dataset-name`) for a name unfit for keys.
+ */
+export function folderDatasetName(folder: string, name?: string): string {
+  let dataset = name;
+  if (dataset === undefined) {
+    try {
+      dataset = classSlug(basename(resolve(folder))).slice(0, 63).replace(/-+$/, '');
+    } catch {
+      dataset = 'images';
+    }
   }
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(dataset)) {
+    throw folderError('bad-dataset-name', `Dataset name ${JSON.stringify(dataset)} must be lower-case letters, digits and dashes (at most 63)`);
+  }
+  return dataset;
 }
 
 /** Decode as the pipeline will; `undefined` when the image is fine. */
