@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PolyfaasError } from '../../src/errors.js';
+import type { Bucket } from '../../src/index.js';
+import type { PredictResponse } from '../../pipelines/image-classification/index.js';
 import { writeOutput } from '../bundle/output-dir.js';
 import type { Io } from '../registry.js';
 import { parseTrainOptions } from '../train/train-options.js';
@@ -91,8 +93,10 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
     await server.close();
     return 0;
   }
+  const sample = await samplePrediction(server.url, server.bucket(pipeline.PIPELINE_BUCKET), pipeline.rawSplitPrefix(dataset, 'test'), summary.classes);
   io.out.write(
     `serving on ${server.url}\n` +
+      (sample ? `  ${sample}\n` : '') +
       `  curl -s -X POST -H 'content-type: image/png' --data-binary @some-image.png ${server.url}/predict\n` +
       `  curl -s ${server.url}/model\n(ctrl-c to stop)\n`,
   );
@@ -106,4 +110,18 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
     process.on('SIGTERM', stop);
   });
   return 0;
+}
+
+/** POST the first test image back to the server and say what it answered, so the user sees the model work. */
+async function samplePrediction(url: string, bucket: Bucket, testPrefix: string, classes: readonly string[]): Promise<string | undefined> {
+  for await (const info of bucket.list({ prefix: testPrefix })) {
+    const label = /\/(\d+)-[^/]*\/[^/]+$/.exec(info.key);
+    if (!label) continue;
+    const image = await bucket.get(info.key);
+    const res = await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': image.contentType ?? 'application/octet-stream' }, body: image.body });
+    const top = ((await res.json()) as PredictResponse).predictions?.[0];
+    const truth = classes[Number(label[1])];
+    return top ? `POST /predict with a test image of ${truth} → ${top.label} (${(top.probability * 100).toFixed(1)}%)` : `POST /predict answered ${res.status}`;
+  }
+  return undefined;
 }
