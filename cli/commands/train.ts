@@ -6,7 +6,7 @@ import type { PredictResponse } from '../../pipelines/image-classification/index
 import { writeOutput } from '../bundle/output-dir.js';
 import type { Io } from '../registry.js';
 import { parseTrainOptions } from '../train/train-options.js';
-import { printIngestSummary } from '../train/print-summary.js';
+import { printFolderPlan, printUploadSummary } from '../train/print-summary.js';
 
 /**
  * `polyfaas train <folder>`: upload a folder of images into a local bucket,
@@ -27,12 +27,16 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   const dataset = folderDatasetName(options.folder, options.name);
   const dataDir = resolve(options.dataDir ?? resolve('.polyfaas', 'local', dataset));
   const input = { width: options.width, height: options.height, channels: options.channels } as const;
+  // Your own photos are trusted input, and a phone's 12–24 MP pictures must not be refused for a 32×32 model:
+  // the pipeline's default limit is derived from the model input, meant for untrusted uploads.
+  const maxPixels = pipeline.DEFAULT_MAX_PIXELS;
   local.registerSchemes();
   const app = pipeline.createImageClassificationApp({
     name: dataset,
     dataset,
     bucket: pathToFileURL(dataDir).href,
-    preprocess: { input },
+    preprocess: { input, maxPixels: maxPixels },
+    serving: { maxPixels: maxPixels },
     training: {
       epochs: options.epochs,
       batchSize: options.batchSize,
@@ -55,7 +59,9 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
         dataset,
         testRatio: options.testRatio,
         seed: options.seed,
+        maxPixels,
         badImages: options.strict ? 'fail' : 'skip',
+        onPlan: (plan) => printFolderPlan(plan, options, io),
         onProgress: ({ phase, done, total }) => {
           const bar = (bars[phase] ??= pipeline.createProgressBar({ total, label: phase === 'check' ? 'read images' : 'upload', stream: io.err }));
           bar.update(done);
@@ -70,7 +76,7 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   });
 
   try {
-    printIngestSummary(summary, options, io);
+    printUploadSummary(summary, io);
     await server.idle();
     if (await outcome.requestTraining(server.bucket(pipeline.PIPELINE_BUCKET), dataset)) await server.idle();
     for (const letter of server.deadLetters) io.err.write(`FAILED ${letter.function}: ${letter.error.code} ${letter.error.message}\n`);

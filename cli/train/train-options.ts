@@ -37,7 +37,8 @@ The folder:
 Folder names are the labels. Every class needs at least two usable images
 (one to train, one to test). Hidden files, symlinks, other extensions and
 nested folders are ignored and counted; images that cannot be decoded are
-skipped and listed (--strict refuses them instead). Running again on the same
+skipped and listed (--strict refuses them instead); images up to 25 megapixels
+are accepted, here and by the served model. Running again on the same
 folder uploads only what changed and trains only if something did.
 
 Options:

@@ -62,8 +62,7 @@ describe('ingestFolder', () => {
     expect(summary.skipped).toEqual([{ file: 'Trouser/broken.png', code: 'UnsupportedMediaType', reason: expect.stringMatching(/not a PNG, JPEG, WebP/i) }]);
     expect(summary.ignored).toEqual({ hidden: 2, symlinks: 2, unsupported: 1, misplaced: 2 });
     // 10 per class (11 usable for Trouser, the JPEG included), 20 % held out per class.
-    expect(summary.train.perClass).toEqual([8, 8, 9]);
-    expect(summary.test.perClass).toEqual([2, 2, 2]);
+    expect(summary.perClass).toEqual({ train: [8, 8, 9], test: [2, 2, 2] });
     expect(summary.train).toMatchObject({ count: 25, written: 26, removed: 0 });
     expect(progress.filter((p) => p === 'check')).toHaveLength(32);
     expect(progress.filter((p) => p === 'upload')).toHaveLength(31);
@@ -93,7 +92,7 @@ describe('ingestFolder', () => {
     const bucket = new MemoryBucket();
     const summary = await ingestFolder(bucket, dir, INPUT);
     expect(summary).toMatchObject({ dataset: 'my-photos', split: 'folders', classes: ['Dress', 'Sandal'], skipped: [] });
-    expect([summary.train.perClass, summary.test.perClass]).toEqual([[4, 4], [2, 2]]);
+    expect(summary.perClass).toEqual({ train: [4, 4], test: [2, 2] });
     expect((await keys(bucket, 'raw/my-photos/test/')).filter((k) => k.endsWith('.png'))).toHaveLength(4);
   });
 

@@ -33,6 +33,8 @@ export interface IngestFolderOptions {
   readonly layout?: Layout;
   /** Files read and decoded at once. Default 8. */
   readonly concurrency?: number;
+  /** Called once the folder is checked and split, before anything is uploaded (a CLI prints it). */
+  readonly onPlan?: (plan: FolderPlan) => void;
   /** Called after each file is checked, then after each is uploaded. */
   readonly onProgress?: (progress: { phase: 'check' | 'upload'; done: number; total: number }) => void;
   readonly signal?: AbortSignal;
@@ -46,19 +48,25 @@ export interface SkippedFile {
   readonly reason: string;
 }
 
-/** What {@link ingestFolder} did. */
-export interface FolderIngestSummary {
+/** What {@link ingestFolder} found and decided, before uploading anything. */
+export interface FolderPlan {
   readonly dataset: string;
   /** Class names; a class's index is its label. */
   readonly classes: readonly string[];
   /** `folders`: the user's train/ and test/; `seeded`: split here by `testRatio` and `seed`. */
   readonly split: 'folders' | 'seeded';
-  readonly train: SplitUploadSummary & { readonly perClass: readonly number[] };
-  readonly test: SplitUploadSummary & { readonly perClass: readonly number[] };
+  /** Usable images per class, by split. */
+  readonly perClass: { readonly train: readonly number[]; readonly test: readonly number[] };
   /** Files that could not be decoded, with reasons. */
   readonly skipped: readonly SkippedFile[];
   /** Entries passed over without being read: hidden, symlinks, other extensions, misplaced. */
   readonly ignored: IgnoredCounts;
+}
+
+/** What {@link ingestFolder} did. */
+export interface FolderIngestSummary extends FolderPlan {
+  readonly train: SplitUploadSummary;
+  readonly test: SplitUploadSummary;
 }
 
 /**
@@ -122,6 +130,15 @@ export async function ingestFolder(bucket: Bucket, folder: string, options: Inge
     ({ train, test } = seededSplit(byClass(undefined), options.testRatio ?? 0.2, options.seed ?? 42));
   }
   checkClasses(scan.classes, train, test, scan.mode, skipped);
+  const plan: FolderPlan = {
+    dataset,
+    classes: scan.classes,
+    split: scan.mode === 'split' ? 'folders' : 'seeded',
+    perClass: { train: train.map((c) => c.length), test: test.map((c) => c.length) },
+    skipped,
+    ignored: scan.ignored,
+  };
+  options.onPlan?.(plan);
 
   const uploads = { train: train.flat(), test: test.flat() };
   const total = uploads.train.length + uploads.test.length;
@@ -145,15 +162,7 @@ export async function ingestFolder(bucket: Bucket, folder: string, options: Inge
       ...(options.signal ? { signal: options.signal } : {}),
     });
   }
-  return {
-    dataset,
-    classes: scan.classes,
-    split: scan.mode === 'split' ? 'folders' : 'seeded',
-    train: { ...summaries.train, perClass: train.map((c) => c.length) },
-    test: { ...summaries.test, perClass: test.map((c) => c.length) },
-    skipped,
-    ignored: scan.ignored,
-  };
+  return { ...plan, train: summaries.train, test: summaries.test };
 }
 
 const CONTENT_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp' };
