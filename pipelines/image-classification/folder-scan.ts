@@ -20,7 +20,7 @@ export interface FoundImage {
 
 /** Entries passed over without being read, by why. */
 export interface IgnoredCounts {
-  /** Names starting with `.` (e.g. `.DS_Store`, `.git`). */
+  /** Names starting with `.` (e.g. `.DS_Store`, `.git`), and `__MACOSX` folders. */
   hidden: number;
   /** Symbolic links: never followed, so nothing outside the folder is read. */
   symlinks: number;
@@ -109,7 +109,8 @@ function finish(mode: FolderScan['mode'], classes: string[], images: FoundImage[
 /** Directory entries that are neither hidden nor symlinks (those are counted). */
 async function visible(dir: string, ignored: IgnoredCounts): Promise<Dirent[]> {
   return (await readdir(dir, { withFileTypes: true })).filter((e) => {
-    if (e.name.startsWith('.')) ignored.hidden++;
+    // __MACOSX is the resource-fork folder a zip made on a Mac unpacks to: hidden in spirit, never a class.
+    if (e.name.startsWith('.') || e.name === '__MACOSX') ignored.hidden++;
     else if (e.isSymbolicLink()) ignored.symlinks++;
     else return true;
     return false;

@@ -51,6 +51,8 @@ describe('ingestFolder', () => {
     await writeFile(join(dir, 'README.md'), 'loose file beside the class folders');
     await mkdir(join(dir, 'Trouser', 'nested'));
     await mkdir(join(dir, '.git'));
+    await mkdir(join(dir, '__MACOSX', 'Trouser'), { recursive: true });
+    await writeFile(join(dir, '__MACOSX', 'Trouser', '._photo.JPG'), 'resource fork');
     await symlink(join(dir, 'T-shirt', 'img 0001.png'), join(dir, 'Trouser', 'link.png'));
     await symlink(join(dir, 'T-shirt'), join(dir, 'Linked class'));
 
@@ -60,7 +62,7 @@ describe('ingestFolder', () => {
     expect(summary.classes).toEqual(['Ankle boot', 'T-shirt', 'Trouser']);
     expect(summary.split).toBe('seeded');
     expect(summary.skipped).toEqual([{ file: 'Trouser/broken.png', code: 'UnsupportedMediaType', reason: expect.stringMatching(/not a PNG, JPEG, WebP/i) }]);
-    expect(summary.ignored).toEqual({ hidden: 2, symlinks: 2, unsupported: 1, misplaced: 2 });
+    expect(summary.ignored).toEqual({ hidden: 3, symlinks: 2, unsupported: 1, misplaced: 2 });
     // 10 per class (11 usable for Trouser, the JPEG included), 20 % held out per class.
     expect(summary.perClass).toEqual({ train: [8, 8, 9], test: [2, 2, 2] });
     expect(summary.train).toMatchObject({ count: 25, written: 26, removed: 0 });
