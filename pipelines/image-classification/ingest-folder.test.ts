@@ -98,6 +98,20 @@ describe('ingestFolder', () => {
     expect((await keys(bucket, 'raw/my-photos/test/')).filter((k) => k.endsWith('.png'))).toHaveLength(4);
   });
 
+  it('takes class folders named in any script; the labels keep the names', async () => {
+    const dir = await fresh();
+    const data = await readFixture('train');
+    for (const [c, name] of ['猫', '犬'].entries()) {
+      await mkdir(join(dir, name));
+      for (let i = 0; i < 3; i++) await writeFile(join(dir, name, `${i}.png`), await encodeFixture(data, c * 3 + i));
+    }
+    const bucket = new MemoryBucket();
+    const summary = await ingestFolder(bucket, dir, { ...INPUT, dataset: 'pets' });
+    expect(summary.classes).toEqual(['犬', '猫']);
+    expect((await keys(bucket, 'raw/pets/train/')).map((k) => k.split('/')[3])).toEqual(['0-class', '0-class', '1-class', '1-class', '_dataset.json']);
+    expect(parseDatasetManifest((await bucket.get('raw/pets/train/_dataset.json')).body).classes).toEqual(['犬', '猫']);
+  });
+
   it('refuses bad folders with coded errors that say what to do', async () => {
     expect(await refusal(join(root, 'missing'))).toMatchObject({ code: 'NotFound', reason: 'folder-not-found' });
     const file = join(await fresh(), 'file.png');

@@ -2,7 +2,7 @@ import type { Bucket, PutOptions } from '../../src/index.js';
 import { isPolyfaasError, mapLimit } from '../../src/index.js';
 import { encodeDatasetManifest } from './dataset-manifest.js';
 import type { Layout } from './layout.js';
-import { classSlug, datasetManifestKey, DEFAULT_LAYOUT, parseRawKey, rawSplitPrefix, sha256Hex } from './layout.js';
+import { datasetManifestKey, DEFAULT_LAYOUT, labelDir, parseRawKey, rawSplitPrefix, sha256Hex } from './layout.js';
 
 /** One image to upload: its class, its file name in the bucket, and a way to read it. */
 export interface UploadImage {
@@ -64,7 +64,7 @@ export interface SplitUploadSummary {
 export async function uploadSplit(bucket: Bucket, images: readonly UploadImage[], options: UploadSplitOptions): Promise<SplitUploadSummary> {
   const layout = options.layout ?? DEFAULT_LAYOUT;
   const splitPrefix = rawSplitPrefix(options.dataset, options.split, layout);
-  const dirs = options.classes.map((name, index) => labelDirName(index, name));
+  const dirs = options.classes.map((name, index) => labelDir(index, name));
   const keys = new Set<string>();
   const counts = { written: 0, unchanged: 0, replaced: 0, removed: 0 };
   let done = 0;
@@ -96,20 +96,6 @@ export async function uploadSplit(bucket: Bucket, images: readonly UploadImage[]
   });
   counts[await putIfChanged(bucket, manifestKey, manifest, { contentType: 'application/json' })]++;
   return { count: images.length, ...counts, manifestKey };
-}
-
-/**
- * The label directory of class `index`: `<index>-<slug>`. A name with no
- * usable characters for a key (e.g. only CJK letters) becomes `<index>-class`;
- * the number alone is what the preprocess step reads.
- */
-export function labelDirName(index: number, name: string): string {
-  try {
-    return `${index}-${classSlug(name)}`;
-  } catch (err) {
-    if (isPolyfaasError(err, 'InvalidArgument')) return `${index}-class`;
-    throw err;
-  }
 }
 
 /**
