@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PolyfaasError } from '../../src/errors.js';
-import type { Bucket } from '../../src/index.js';
-import type { PredictResponse } from '../../pipelines/image-classification/index.js';
+import type { PipelineStatus, ProgressBar } from '../../pipelines/image-classification/index.js';
 import { writeOutput } from '../bundle/output-dir.js';
 import type { Io } from '../registry.js';
 import { parseTrainOptions } from '../train/train-options.js';
 import { printFolderPlan, printUploadSummary } from '../train/print-summary.js';
+import { samplePrediction } from '../train/sample-prediction.js';
+import { untilInterrupted } from '../until-interrupted.js';
 
 /**
  * `polyfaas train <folder>`: upload a folder of images into a local bucket,
@@ -35,8 +36,8 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
     name: dataset,
     dataset,
     bucket: pathToFileURL(dataDir).href,
-    preprocess: { input, maxPixels: maxPixels },
-    serving: { maxPixels: maxPixels },
+    preprocess: { input, maxPixels },
+    serving: { maxPixels },
     training: {
       epochs: options.epochs,
       batchSize: options.batchSize,
@@ -53,7 +54,7 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   const { server, summary } = await writeOutput(dataDir, async () => {
     const server = await local.serve(app, { port: options.port, host: options.host, log });
     try {
-      const bars = { check: undefined as ReturnType<typeof pipeline.createProgressBar> | undefined, upload: undefined as ReturnType<typeof pipeline.createProgressBar> | undefined };
+      const bars: Partial<Record<'check' | 'upload', ProgressBar>> = {};
       const summary = await ingestFolder(server.bucket(pipeline.PIPELINE_BUCKET), options.folder, {
         input,
         dataset,
@@ -84,7 +85,7 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
     for (const r of refused) io.err.write(`candidate ${r.version} not judged: ${r.reason} (add test images, or lower --min-test)\n`);
     if (!report) {
       const res = await fetch(`${server.url}/status`);
-      const why = res.ok ? outcome.explainStatus((await res.json()) as Parameters<typeof outcome.explainStatus>[0]) : [];
+      const why = res.ok ? outcome.explainStatus((await res.json()) as PipelineStatus) : [];
       throw new PolyfaasError('Unavailable', ['No model was produced; see the messages above.', ...why].join('\n'));
     }
     io.out.write(
@@ -106,28 +107,6 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
       `  curl -s -X POST -H 'content-type: image/png' --data-binary @some-image.png ${server.url}/predict\n` +
       `  curl -s ${server.url}/model\n(ctrl-c to stop)\n`,
   );
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void server.close().then(done);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilInterrupted(() => server.close());
   return 0;
-}
-
-/** POST the first test image back to the server and say what it answered, so the user sees the model work. */
-async function samplePrediction(url: string, bucket: Bucket, testPrefix: string, classes: readonly string[]): Promise<string | undefined> {
-  for await (const info of bucket.list({ prefix: testPrefix })) {
-    const label = /\/(\d+)-[^/]*\/[^/]+$/.exec(info.key);
-    if (!label) continue;
-    const image = await bucket.get(info.key);
-    const res = await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': image.contentType ?? 'application/octet-stream' }, body: image.body });
-    const top = ((await res.json()) as PredictResponse).predictions?.[0];
-    const truth = classes[Number(label[1])];
-    return top ? `POST /predict with a test image of ${truth} → ${top.label} (${(top.probability * 100).toFixed(1)}%)` : `POST /predict answered ${res.status}`;
-  }
-  return undefined;
 }
