@@ -98,6 +98,9 @@ export interface FolderIngestSummary extends FolderPlan {
  */
 export async function ingestFolder(bucket: Bucket, folder: string, options: IngestFolderOptions): Promise<FolderIngestSummary> {
   const dataset = folderDatasetName(folder, options.dataset);
+  const testRatio = options.testRatio ?? 0.2;
+  const seed = options.seed ?? 42;
+  seededSplit([], testRatio, seed); // checks both now, not after every image was decoded
   const scan = await scanImageFolder(folder);
   const skipped: SkippedFile[] = [];
   let checked = 0;
@@ -127,7 +130,7 @@ export async function ingestFolder(bucket: Bucket, folder: string, options: Inge
     train = byClass('train');
     test = byClass('test');
   } else {
-    ({ train, test } = seededSplit(byClass(undefined), options.testRatio ?? 0.2, options.seed ?? 42));
+    ({ train, test } = seededSplit(byClass(undefined), testRatio, seed));
   }
   checkClasses(scan.classes, train, test, scan.mode, skipped);
   const plan: FolderPlan = {
@@ -156,7 +159,7 @@ export async function ingestFolder(bucket: Bucket, folder: string, options: Inge
       split,
       classes: scan.classes,
       // The folder's name only: the manifest is readable through the pipeline, a local path is not its business.
-      source: { origin: 'folder', name: basename(resolve(folder)), split: scan.mode === 'split' ? 'folders' : 'seeded', ...(scan.mode === 'classes' ? { testRatio: options.testRatio ?? 0.2, seed: options.seed ?? 42 } : {}) },
+      source: { origin: 'folder', name: basename(resolve(folder)), split: scan.mode === 'split' ? 'folders' : 'seeded', ...(scan.mode === 'classes' ? { testRatio, seed } : {}) },
       ...(options.layout ? { layout: options.layout } : {}),
       ...(options.onProgress ? { onProgress: () => options.onProgress?.({ phase: 'upload', done: ++uploaded, total }) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
