@@ -43,7 +43,7 @@ export interface IngestFolderOptions {
 /** A file left out, and why (paths relative to the folder). */
 export interface SkippedFile {
   readonly file: string;
-  /** The decoder's error code: `InvalidArgument` (corrupt), `UnsupportedMediaType`, `PayloadTooLarge`, or `NotFound` (unreadable). */
+  /** The decoder's error code: `InvalidArgument` (corrupt), `UnsupportedMediaType`, `PayloadTooLarge`, `Forbidden` (no permission to read) or `NotFound` (gone, or another read error). */
   readonly code: string;
   readonly reason: string;
 }
@@ -196,7 +196,8 @@ async function checkImage(image: FoundImage, options: IngestFolderOptions): Prom
   try {
     bytes = await readFile(image.path);
   } catch (err) {
-    return { file: image.relative, code: 'NotFound', reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? 'read failed'})` };
+    const errno = (err as NodeJS.ErrnoException).code;
+    return { file: image.relative, code: errno === 'EACCES' || errno === 'EPERM' ? 'Forbidden' : 'NotFound', reason: `unreadable (${errno ?? 'read failed'})` };
   }
   try {
     await decodeImage(bytes, { ...options.input, ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}) });
