@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { isPolyfaasError, PolyfaasError } from '../src/errors.js';
 import { MODELS_USAGE } from './commands/models-usage.js';
+import { TRAIN_USAGE } from './train/train-options.js';
 
 /** What each cloud adapter's `bundle/cli.ts` provides to the CLI. */
 export interface CloudCommands {
@@ -48,6 +49,11 @@ Options:
   --export <name>  named export holding the app (default: "app", then "default")
   -h, --help       show this help`,
     run: async (args, io) => (await import('./commands/serve.js')).serveCommand(args, io),
+  },
+  train: {
+    summary: 'Train an image classifier on a folder of your images, then serve it',
+    usage: TRAIN_USAGE,
+    run: async (args, io) => (await import('./commands/train.js')).trainCommand(args, io),
   },
   'dead-letters': {
     summary: 'List the dead letters a local server kept on disk',

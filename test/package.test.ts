@@ -17,7 +17,7 @@ const EXPECTED: Record<string, string[]> = {
   'polyfaas/gcp': ['registerGcp', 'GcsBucket', 'registerSchemes'],
   'polyfaas/azure': ['registerAzure', 'AzureBlobBucket', 'registerSchemes'],
   'polyfaas/model': ['ModelStore', 'Predictor', 'initBackend', 'registerWasmGradientKernels'],
-  'polyfaas/pipelines': ['createImageClassificationApp', 'createPreprocessFunction', 'trainWithCheckpoints'],
+  'polyfaas/pipelines': ['createImageClassificationApp', 'createPreprocessFunction', 'trainWithCheckpoints', 'ingestFolder', 'uploadSplit'],
 };
 
 describe('the built package', () => {

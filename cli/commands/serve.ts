@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { PolyfaasError } from '../../src/errors.js';
 import { loadEntryApp } from '../entry/load-entry.js';
 import type { Io } from '../registry.js';
+import { untilInterrupted } from '../until-interrupted.js';
 
 /** `polyfaas serve <app-module>`: run an app on the local runtime until interrupted. */
 export async function serveCommand(args: string[], io: Io): Promise<number> {
@@ -21,14 +22,6 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   memory.registerSchemes();
   const server = await local.serve(app, { port, host: values.host });
   io.out.write(`polyfaas: ${app.name} listening on ${server.url}\n`);
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void server.close().then(done);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilInterrupted(() => server.close());
   return 0;
 }

@@ -36,6 +36,10 @@ export {
 } from './layout.js';
 export type { Layout, RawKey } from './layout.js';
 export type { ErrorRecord } from './error-records.js';
+export { uploadSplit } from './upload-split.js';
+export type { SplitUploadSummary, UploadImage, UploadSplitOptions } from './upload-split.js';
+export { ingestFolder } from './ingest-folder.js';
+export type { FolderIngestSummary, FolderPlan, IngestFolderOptions, SkippedFile } from './ingest-folder.js';
 export { createProgressBar, formatBar } from './progress.js';
 export type { ProgressBar, ProgressOptions, ProgressStream } from './progress.js';
 export { createImageClassificationApp, PIPELINE_BUCKET } from './app.js';

@@ -21,6 +21,7 @@ describe('layout', () => {
   it('names label directories and reads labels back', () => {
     expect(classSlug('T-shirt/top')).toBe('t-shirt-top');
     expect(labelDir(9, 'Ankle boot')).toBe('9-ankle-boot');
+    expect(labelDir(3, '猫')).toBe('3-class');
     expect(labelFromDir('9-ankle-boot')).toBe(9);
     expect(labelFromDir('12')).toBe(12);
     expect(labelFromDir('dog', ['cat', 'dog'])).toBe(1);

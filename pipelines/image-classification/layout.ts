@@ -124,9 +124,18 @@ export function classSlug(name: string): string {
   return slug;
 }
 
-/** The label directory for class `index`: `<index>-<slug>`. */
+/**
+ * The label directory for class `index`: `<index>-<slug>`, or `<index>-class`
+ * when the name has no character a key can use (e.g. `猫`); the number alone
+ * is what the preprocess step reads, the slug is for humans.
+ */
 export function labelDir(index: number, name: string): string {
-  return `${index}-${classSlug(name)}`;
+  try {
+    return `${index}-${classSlug(name)}`;
+  } catch (err) {
+    if (err instanceof PolyfaasError && err.code === 'InvalidArgument') return `${index}-class`;
+    throw err;
+  }
 }
 
 /**

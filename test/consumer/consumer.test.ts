@@ -16,6 +16,7 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeImageFolder } from '../../pipelines/image-classification/test-support/image-folder.js';
 import type { Ran } from './consumer-project.js';
 import { mustRun, newProject, npmInstall, packPackage, pinned, runCommand } from './consumer-project.js';
 
@@ -108,6 +109,7 @@ describe('with only the tarball installed', () => {
   it.each([
     [[]],
     [['serve', '--help']],
+    [['train', '--help']],
     [['bundle', '--help']],
     [['bundle', 'aws', '--help']],
     [['bundle', 'gcp', '--help']],
@@ -136,6 +138,19 @@ describe('with only the tarball installed', () => {
     expect(ran.stderr.trimEnd()).toMatch(new RegExp(`\\n  npm install ${missing.map((m) => `${m.replace(/[/@]/g, '\\$&')}@\\S+`).join(' ')}$`));
     expect(existsSync(join(project, '.polyfaas'))).toBe(false);
   });
+
+  it('trains on a folder of images with polyfaas train, no peer needed', async () => {
+    // Real PNGs from the committed Fashion-MNIST subset, one folder per class, as the README describes.
+    await writeImageFolder(join(project, 'photos'), { perClass: 20, labels: [0, 1, 9] });
+    const ran = await polyfaas(['train', 'photos', '--size', '28', '--channels', '1', '--epochs', '1', '--port', '0', '--exit']);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/^model photos \S+: accuracy/);
+    const report = /report: (\S+)/.exec(ran.stdout)?.[1] as string;
+    expect(report.startsWith(join(project, '.polyfaas/local/photos/reports/'))).toBe(true);
+    expect(existsSync(report)).toBe(true);
+    await rm(join(project, '.polyfaas'), { recursive: true, force: true });
+    await rm(join(project, 'photos'), { recursive: true, force: true });
+  }, 120_000);
 
   it('serves a TypeScript app and answers over HTTP', async () => {
     const server = await start(bin('polyfaas'), ['serve', 'src/app.ts', '--port', '0'], /listening on (http:\/\/\S+)/);

@@ -21,7 +21,7 @@ describe('ingest', () => {
     const bucket = new RecordingBucket();
     const progress: number[] = [];
     const result = await ingest(bucket, data, { splits: ['train'], limit: 12, onProgress: (done) => progress.push(done) });
-    expect(result).toEqual({ train: { count: 12, written: 13, unchanged: 0, replaced: 0, manifestKey: 'raw/fashion-mnist/train/_dataset.json' }, test: undefined });
+    expect(result).toEqual({ train: { count: 12, written: 13, unchanged: 0, replaced: 0, removed: 0, manifestKey: 'raw/fashion-mnist/train/_dataset.json' }, test: undefined });
     expect(progress).toHaveLength(12);
     expect(bucket.log.at(-1)).toBe('raw/fashion-mnist/train/_dataset.json');
 
