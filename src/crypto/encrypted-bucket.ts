@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { PolyfaasError, toPolyfaasError } from '../errors.js';
 import { normaliseBody } from '../storage/body.js';
