@@ -107,3 +107,4 @@ export { localKey, localKeyFromEnv, localKeyFromFile, generateLocalKey, LOCAL_KE
 export type { DataKeyCacheOptions } from './crypto/data-key-cache.js';
 export type { EnvelopeHeader } from './crypto/envelope-header.js';
 export { sealedSize, plaintextSize, SEGMENT_BYTES } from './crypto/segments.js';
+export { assertSecureEndpoint } from './storage/secure-endpoint.js';
