@@ -1,4 +1,5 @@
 import type { Context, InitContext } from './context.js';
+import type { KeyEncryptionKey, Keyring } from './crypto/key-encryption-key.js';
 import { PolyfaasError } from './errors.js';
 import { parseCron } from './runtime/cron.js';
 import type { HttpMethod, HttpRequest, HttpResponse } from './events/http.js';
@@ -175,6 +176,12 @@ export interface AppDefinition {
   readonly functions: readonly AnyFunction[];
   /** Logical name → binding. Adapters may override bindings per environment. */
   readonly buckets: Readonly<Record<string, BucketBinding>>;
+  /**
+   * Logical name → the keys that encrypt that bucket at rest (see `encryptedBucket`).
+   * Applied to whatever the binding resolves to, overrides included, so a
+   * deployment cannot drop it by rebinding the bucket.
+   */
+  readonly encryption?: Readonly<Record<string, Keyring | KeyEncryptionKey>>;
 }
 
 /**
@@ -194,8 +201,12 @@ export function defineApp(spec: {
   name?: string;
   functions: readonly AnyFunction[];
   buckets?: Record<string, BucketBinding>;
+  encryption?: Record<string, Keyring | KeyEncryptionKey>;
 }): AppDefinition {
   const buckets = spec.buckets ?? {};
+  for (const name of Object.keys(spec.encryption ?? {})) {
+    if (!Object.hasOwn(buckets, name)) throw new PolyfaasError('InvalidArgument', `encryption names bucket "${name}", which the app does not declare`);
+  }
   // The app name names bundle directories and cloud resources; an unchecked one could be `../..`.
   if (spec.name !== undefined && !isPortableName(spec.name)) {
     throw new PolyfaasError('InvalidArgument', `App name ${quoted(spec.name)} must match ${NAME} (portable on every cloud)`);
@@ -221,5 +232,11 @@ export function defineApp(spec: {
       throw new PolyfaasError('InvalidArgument', `${fn.name} triggers on bucket "${t.bucket}", which the app does not declare`);
     }
   }
-  return Object.freeze({ kind: 'polyfaas.app' as const, name: spec.name ?? 'app', functions: [...spec.functions], buckets });
+  return Object.freeze({
+    kind: 'polyfaas.app' as const,
+    name: spec.name ?? 'app',
+    functions: [...spec.functions],
+    buckets,
+    ...(spec.encryption ? { encryption: { ...spec.encryption } } : {}),
+  });
 }

@@ -17,3 +17,5 @@ export type { InvokeEnvelope } from './lambda/direct-invoke.js';
 export { S3Bucket, registerSchemes, parseS3Url } from './s3/s3-bucket.js';
 export type { S3BucketOptions, S3Location } from './s3/s3-bucket.js';
 export type { LazyS3Client } from './s3/s3-sdk.js';
+export { awsKmsKey, classifyKmsError } from './kms-key.js';
+export type { AwsKmsKeyOptions } from './kms-key.js';

@@ -1,5 +1,5 @@
 import type { BlobServiceClient } from '@azure/storage-blob';
-import { DriverBucket, lazy, PolyfaasError, registerBucketScheme } from '../../src/index.js';
+import { assertSecureEndpoint, DriverBucket, lazy, PolyfaasError, registerBucketScheme } from '../../src/index.js';
 import { AzureBlobDriver } from './blob-driver.js';
 
 /** The environment variable holding the storage account connection string. */
@@ -15,6 +15,12 @@ export interface AzureBlobBucketOptions {
   connectionString?: string;
   /** A ready client (managed identity, SAS...); wins over `connectionString`. */
   serviceClient?: BlobServiceClient;
+  /**
+   * Accept a plain `http://` blob endpoint on a host other than loopback (an
+   * emulator such as Azurite on another host). Default false: the endpoint the
+   * client calls is checked before the first request and must be TLS.
+   */
+  allowInsecureEndpoint?: boolean;
 }
 
 /**
@@ -37,7 +43,7 @@ export class AzureBlobBucket extends DriverBucket {
 
   constructor(options: AzureBlobBucketOptions) {
     const prefix = normalisePrefix(options.prefix ?? '');
-    const service = lazyService(options.serviceClient, options.connectionString ?? process.env[CONNECTION_STRING_ENV]);
+    const service = lazyService(options.serviceClient, options.connectionString ?? process.env[CONNECTION_STRING_ENV], options.allowInsecureEndpoint ?? false);
     super(new AzureBlobDriver(`azblob://${options.container}/${prefix}`, async () => (await service()).getContainerClient(options.container), prefix));
     this.container = options.container;
     this.prefix = prefix;
@@ -64,18 +70,24 @@ function normalisePrefix(prefix: string): string {
  * connection string is still refused at construction; a malformed one on the
  * first call, with the same `InvalidArgument`.
  */
-function lazyService(given: BlobServiceClient | undefined, connectionString: string | undefined): () => Promise<BlobServiceClient> {
-  if (given) return () => Promise.resolve(given);
+function lazyService(given: BlobServiceClient | undefined, connectionString: string | undefined, allowInsecureEndpoint: boolean): () => Promise<BlobServiceClient> {
+  const checked = (client: BlobServiceClient): BlobServiceClient => {
+    assertSecureEndpoint(client.url, 'Blob Storage endpoint', { allowInsecureEndpoint });
+    return client;
+  };
+  if (given) return lazy(async () => checked(given));
   if (!connectionString) {
     throw new PolyfaasError('InvalidArgument', `Azure Blob Storage needs a connection string: set ${CONNECTION_STRING_ENV} or pass one`);
   }
   return lazy(async () => {
     const { BlobServiceClient: Client } = await import('@azure/storage-blob');
+    let client: BlobServiceClient;
     try {
-      return Client.fromConnectionString(connectionString);
+      client = Client.fromConnectionString(connectionString);
     } catch (err) {
       throw new PolyfaasError('InvalidArgument', `${CONNECTION_STRING_ENV} is not a valid connection string`, { cause: err });
     }
+    return checked(client);
   });
 }
 

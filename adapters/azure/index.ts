@@ -8,3 +8,5 @@ export type { AzureBlobBucketOptions } from './blob-bucket.js';
 export { registerAzure, FALLBACK_FUNCTION } from './register.js';
 export { hostJson, maxDequeueCount } from './host-json.js';
 export type { AzureRegistration, RegisterAzureOptions, RegisteredAzureFunction } from './register.js';
+export { azureKeyVaultKey } from './key-vault-key.js';
+export type { AzureKeyVaultKeyOptions, KeyVaultCryptoClient, KeyVaultWrapAlgorithm } from './key-vault-key.js';

@@ -1,5 +1,5 @@
 import type { Storage as GcsClient, StorageOptions } from '@google-cloud/storage';
-import { DriverBucket, lazy, PolyfaasError, registerBucketScheme } from '../../src/index.js';
+import { assertSecureEndpoint, DriverBucket, lazy, PolyfaasError, registerBucketScheme } from '../../src/index.js';
 import { GcsDriver } from './gcs-driver.js';
 
 /** Options for {@link GcsBucket}. */
@@ -15,6 +15,12 @@ export interface GcsBucketOptions {
   storage?: GcsClient | StorageOptions | LazyStorage;
   /** Bodies from this size up (and all streams) use resumable uploads. Default 8 MiB. */
   resumableThresholdBytes?: number;
+  /**
+   * Accept a plain `http://` API endpoint (`apiEndpoint` or `STORAGE_EMULATOR_HOST`)
+   * on a host other than loopback, e.g. an emulator. Default false: the endpoint
+   * the client will call is checked before the first request and must be TLS.
+   */
+  allowInsecureEndpoint?: boolean;
 }
 
 /**
@@ -33,7 +39,7 @@ export class GcsBucket extends DriverBucket {
 
   constructor(bucketName: string, options: GcsBucketOptions = {}) {
     const prefix = normalisePrefix(options.prefix ?? '');
-    const client = lazyStorage(options.storage ?? {});
+    const client = lazyStorage(options.storage ?? {}, options.allowInsecureEndpoint ?? false);
     const driver = new GcsDriver(`gs://${bucketName}/${prefix}`, async () => (await client()).bucket(bucketName), prefix, options.resumableThresholdBytes);
     super(driver);
   }
@@ -57,8 +63,8 @@ export function normalisePrefix(prefix: string): string {
  * const bucket = await openBucket('gs://my-bucket/fashion/');
  * ```
  */
-export function registerSchemes(storage: GcsClient | StorageOptions = {}): void {
-  const client = lazyStorage(storage);
+export function registerSchemes(storage: GcsClient | StorageOptions = {}, transport: { allowInsecureEndpoint?: boolean } = {}): void {
+  const client = lazyStorage(storage, transport.allowInsecureEndpoint ?? false);
   registerBucketScheme('gs', (url) => {
     if (!url.hostname) throw new PolyfaasError('InvalidArgument', `A gs:// URL needs a bucket name: ${url.href}`);
     return new GcsBucket(url.hostname, { prefix: decodeURIComponent(url.pathname), storage: client });
@@ -72,9 +78,26 @@ function isClient(value: unknown): value is GcsClient {
   return typeof (value as GcsClient | undefined)?.bucket === 'function';
 }
 
-/** One client per call site, created on the first GCS call. */
-function lazyStorage(storage: GcsClient | StorageOptions | LazyStorage): LazyStorage {
-  if (typeof storage === 'function') return storage;
-  if (isClient(storage)) return () => Promise.resolve(storage);
-  return lazy(async () => new (await import('@google-cloud/storage')).Storage(storage));
+/**
+ * One client per call site, created on the first GCS call, whose endpoint (as
+ * the client resolved it, emulator variable included) is checked to be TLS first.
+ */
+function lazyStorage(storage: GcsClient | StorageOptions | LazyStorage, allowInsecureEndpoint: boolean): LazyStorage {
+  if (!isClient(storage) && typeof storage !== 'function' && storage.apiEndpoint) assertGcsEndpoint(storage.apiEndpoint, allowInsecureEndpoint);
+  const make: LazyStorage =
+    typeof storage === 'function'
+      ? storage
+      : isClient(storage)
+        ? () => Promise.resolve(storage)
+        : async () => new (await import('@google-cloud/storage')).Storage(storage);
+  return lazy(async () => {
+    const client = await make();
+    assertGcsEndpoint(client.apiEndpoint, allowInsecureEndpoint);
+    return client;
+  });
+}
+
+function assertGcsEndpoint(endpoint: string, allowInsecureEndpoint: boolean): void {
+  // The client accepts a bare host (as in STORAGE_EMULATOR_HOST) and then speaks HTTPS.
+  assertSecureEndpoint(/^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`, 'Cloud Storage endpoint', { allowInsecureEndpoint });
 }

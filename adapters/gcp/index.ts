@@ -9,3 +9,5 @@ export { registerGcp } from './register.js';
 export type { GcpTarget, RegisterGcpOptions } from './register.js';
 export { mapCloudEvent, GCS_FINALIZED, GCS_DELETED, PUBSUB_PUBLISHED } from './cloud-event.js';
 export type { GcpCloudEvent, MappedCloudEvent } from './cloud-event.js';
+export { gcpKmsKey, classifyGrpcError } from './kms-key.js';
+export type { GcpKmsClient, GcpKmsKeyOptions } from './kms-key.js';

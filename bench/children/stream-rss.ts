@@ -4,10 +4,11 @@
  * `{"rssRiseMb": peak RSS during the streams − RSS before}`. A fresh process
  * per mode so neither inherits the other's heap.
  *
- * Modes: `bucket` = FileBucket.put(stream) + getStream(); `raw` =
- * fs.createWriteStream / createReadStream (the floor any streaming copy pays).
+ * Modes: `bucket` = FileBucket.put(stream) + getStream(); `encrypted` = the
+ * same through encryptedBucket (local key); `raw` = fs.createWriteStream /
+ * createReadStream (the floor any streaming copy pays).
  *
- * Usage: node --import tsx bench/children/stream-rss.ts <bucket|raw> <bytes>
+ * Usage: node --import tsx bench/children/stream-rss.ts <bucket|encrypted|raw> <bytes>
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileBucket } from '../../adapters/local/index.js';
+import { encryptedBucket, generateLocalKey, localKey } from '../../src/index.js';
 
 const [mode, bytesArg] = process.argv.slice(2);
 const total = Number(bytesArg);
@@ -46,7 +48,8 @@ function sink(onBytes: (n: number) => void): Writable {
 
 const dir = await mkdtemp(join(tmpdir(), 'polyfaas-stream-rss-'));
 try {
-  const bucket = new FileBucket(dir, { durable: false });
+  const files = new FileBucket(dir, { durable: false });
+  const bucket = mode === 'encrypted' ? encryptedBucket(files, localKey(generateLocalKey())) : files;
   // Load the code paths (and their heap) before the baseline reading.
   await bucket.put('warm', 'x');
   await pipeline((await bucket.getStream('warm')).body, sink(() => {}));
@@ -56,7 +59,7 @@ try {
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
   let read = 0;
   const started = performance.now();
-  if (mode === 'bucket') {
+  if (mode === 'bucket' || mode === 'encrypted') {
     await bucket.put('big.bin', source(), { contentType: 'application/octet-stream' });
     await pipeline((await bucket.getStream('big.bin')).body, sink((n) => (read += n)));
   } else {

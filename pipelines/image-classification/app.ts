@@ -1,4 +1,4 @@
-import type { AppDefinition, BucketBinding } from '../../src/index.js';
+import type { AppDefinition, BucketBinding, KeyEncryptionKey, Keyring } from '../../src/index.js';
 import { defineApp } from '../../src/index.js';
 import type { EvaluateFunctionOptions } from './evaluate-function.js';
 import { createEvaluateFunction } from './evaluate-function.js';
@@ -24,6 +24,8 @@ export interface ImageClassificationConfig {
   modelName?: string;
   /** Where everything lives: one bucket, organised by prefix. */
   bucket: BucketBinding;
+  /** Encrypt everything in the bucket at rest (raw images, features, models, reports) with these keys. */
+  encryption?: Keyring | KeyEncryptionKey;
   /**
    * How images become model input. `incremental` (default false) also
    * preprocesses single uploads; off, only whole-split uploads (a `_dataset.json`
@@ -69,6 +71,7 @@ export function createImageClassificationApp(config: ImageClassificationConfig):
   return defineApp({
     name: config.name ?? 'image-classification',
     buckets: { [bucket]: config.bucket },
+    ...(config.encryption ? { encryption: { [bucket]: config.encryption } } : {}),
     functions: [
       recordingFailures(
         createPreprocessFunction({

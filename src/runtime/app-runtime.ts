@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { createLogger } from '../logger.js';
 import type { Bucket } from '../storage/types.js';
 import { openBucket } from '../storage/url.js';
+import { encryptedBucket } from '../crypto/encrypted-bucket.js';
 import { AttemptCounter } from './attempts.js';
 import { asDelivered, checkedDirectEvent, checkEventKey, describeEvent, isWarmupBody } from './event-checks.js';
 import type { DeliveryFacts, EventInput, EventOutcome, NeutralEvent } from './event-input.js';
@@ -107,7 +108,9 @@ export class AppRuntime {
     const bindings = { ...app.buckets, ...(options.buckets ?? {}) };
     const buckets = new Map<string, Bucket>();
     for (const [name, binding] of Object.entries(bindings)) {
-      const opened = typeof binding === 'string' ? await openBucket(binding) : binding;
+      const resolved = typeof binding === 'string' ? await openBucket(binding) : binding;
+      const keys = app.encryption?.[name];
+      const opened = keys ? encryptedBucket(resolved, keys) : resolved;
       buckets.set(name, options.wrapBucket ? options.wrapBucket(name, opened) : opened);
     }
     const warmupToken = options.warmupToken ?? process.env[WARMUP_TOKEN_ENV];

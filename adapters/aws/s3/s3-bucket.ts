@@ -1,11 +1,15 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
-import { DriverBucket, PolyfaasError, registerBucketScheme } from '../../../src/index.js';
+import { assertSecureEndpoint, DriverBucket, lazy, PolyfaasError, registerBucketScheme } from '../../../src/index.js';
 import { S3Driver } from './s3-driver.js';
-import type { LazyS3Client } from './s3-sdk.js';
-import { lazyS3Client } from './s3-sdk.js';
+import type { LazyS3Client, S3TransportOptions } from './s3-sdk.js';
+import { assertSecureS3Client, lazyS3Client } from './s3-sdk.js';
 
-/** Options for {@link S3Bucket}. */
-export interface S3BucketOptions {
+/**
+ * Options for {@link S3Bucket}. Every endpoint, configured or that of a given
+ * client, must be `https://` (plain HTTP only to loopback or with
+ * `allowInsecureEndpoint`), checked before the first request.
+ */
+export interface S3BucketOptions extends S3TransportOptions {
   /**
    * A client to share (connection reuse across buckets), or a function that
    * makes one on first use. Default: a client built from the environment.
@@ -62,7 +66,10 @@ export class S3Bucket extends DriverBucket {
   constructor(url: string | URL, options: S3BucketOptions = {}) {
     const location = parseS3Url(url);
     const given = options.client;
-    const client = typeof given === 'function' ? given : given ? () => Promise.resolve(given) : lazyS3Client(options.clientConfig);
+    const transport = { allowInsecureEndpoint: options.allowInsecureEndpoint ?? false };
+    if (typeof options.clientConfig?.endpoint === 'string') assertSecureEndpoint(options.clientConfig.endpoint, 'S3 endpoint', transport);
+    const made = typeof given === 'function' ? given : given ? () => Promise.resolve(given) : lazyS3Client(options.clientConfig, transport);
+    const client = lazy(async () => assertSecureS3Client(await made(), transport));
     super(new S3Driver(`s3://${location.bucket}/${location.prefix}`, client, location.bucket, location.prefix));
     this.location = location;
   }
@@ -84,13 +91,15 @@ export class S3Bucket extends DriverBucket {
 export function registerSchemes(options: S3BucketOptions = {}): void {
   const clients = new Map<string, LazyS3Client>();
   registerBucketScheme('s3', (url) => {
-    if (options.client) return new S3Bucket(url, { client: options.client });
+    const transport = { allowInsecureEndpoint: options.allowInsecureEndpoint ?? false };
+    if (options.client) return new S3Bucket(url, { client: options.client, ...transport });
     const endpoint = url.searchParams.get('endpoint') ?? '';
+    if (endpoint) assertSecureEndpoint(endpoint, 'S3 endpoint', transport);
     let client = clients.get(endpoint);
     if (!client) {
-      client = lazyS3Client({ ...options.clientConfig, ...(endpoint ? { endpoint } : {}) });
+      client = lazyS3Client({ ...options.clientConfig, ...(endpoint ? { endpoint } : {}) }, transport);
       clients.set(endpoint, client);
     }
-    return new S3Bucket(url, { client });
+    return new S3Bucket(url, { client, ...transport });
   });
 }
