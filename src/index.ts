@@ -99,3 +99,8 @@ export { parseCron } from './runtime/cron.js';
 export type { CronSchedule } from './runtime/cron.js';
 export { mapLimit } from './map-limit.js';
 export { lazy } from './lazy.js';
+export { hashApiKey, generateApiKey, parseApiKeys, API_KEYS_ENV } from './auth/api-keys.js';
+export { googleIapJwt, googleIdTokenJwt, DEFAULT_JWT_ALGORITHMS } from './auth/jwt.js';
+export { API_KEY_HEADER } from './auth/credentials.js';
+export { hasAuthMethod } from './auth/policy.js';
+export type { AuthInfo, AuthMethod, AuthOptions, ApiKeyOptions, ApiKeyRecord, FunctionAuth, JwtOptions, PlatformPrincipal, PlatformTrust, RateLimitOptions } from './auth/types.js';
