@@ -6,7 +6,7 @@ import type { JwtOptions } from './types.js';
 export const DEFAULT_JWT_ALGORITHMS = ['RS256', 'ES256', 'PS256', 'EdDSA'] as const;
 const DEFAULT_SKEW_SEC = 30;
 const DEFAULT_JWKS_CACHE_MS = 10 * 60_000;
-/** A JWKS is refetched for an unknown key id at most this often, so bad tokens cannot hammer the issuer. */
+/** See {@link JwtOptions.jwksCooldownMs}. */
 const JWKS_COOLDOWN_MS = 30_000;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -30,6 +30,10 @@ export function validateJwtOptions(options: JwtOptions, where: string): void {
   }
   if ((options.algorithms ?? DEFAULT_JWT_ALGORITHMS).length === 0) throw fail('algorithms is empty');
   if (options.clockSkewSec !== undefined && !(Number.isFinite(options.clockSkewSec) && options.clockSkewSec >= 0)) throw fail('clockSkewSec must be ≥ 0');
+  for (const field of ['jwksCacheMs', 'jwksCooldownMs'] as const) {
+    const v = options[field];
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw fail(`${field} must be ≥ 0`);
+  }
   if (options.header !== undefined && !/^[a-z0-9-]+$/.test(options.header)) throw fail('header must be a lower-case header name');
 }
 
@@ -70,7 +74,7 @@ export class JwtVerifier {
   private keySet(): Promise<JWTVerifyGetKey> {
     this.keys ??= import('jose').then(({ createLocalJWKSet, createRemoteJWKSet }) =>
       this.options.jwksUrl !== undefined
-        ? createRemoteJWKSet(new URL(this.options.jwksUrl), { cacheMaxAge: this.options.jwksCacheMs ?? DEFAULT_JWKS_CACHE_MS, cooldownDuration: JWKS_COOLDOWN_MS })
+        ? createRemoteJWKSet(new URL(this.options.jwksUrl), { cacheMaxAge: this.options.jwksCacheMs ?? DEFAULT_JWKS_CACHE_MS, cooldownDuration: this.options.jwksCooldownMs ?? JWKS_COOLDOWN_MS })
         : createLocalJWKSet(this.options.jwks as unknown as Parameters<typeof createLocalJWKSet>[0]),
     );
     return this.keys;

@@ -61,6 +61,11 @@ export interface JwtOptions {
   readonly scopesClaim?: string;
   /** How long a fetched JWKS is trusted before it is fetched again, in ms. Default 10 minutes. */
   readonly jwksCacheMs?: number;
+  /**
+   * After a token names a key id the cached JWKS lacks, the JWKS is refetched
+   * at most once per this many ms, so forged key ids cannot hammer the issuer. Default 30 s.
+   */
+  readonly jwksCooldownMs?: number;
   /** Header carrying the token instead of `Authorization: Bearer` (e.g. `x-goog-iap-jwt-assertion`). */
   readonly header?: string;
   /** `ctx.auth.method` for tokens this verifier accepts: `platform` for a platform's own signed assertion. Default `jwt`. */
