@@ -28,7 +28,7 @@ export function generateApiKey(): string {
 
 /**
  * Parse the `POLYFAAS_API_KEYS` format: entries separated by `,` or new lines,
- * each `<id>:<key>[:<scope> <scope>…]`, where `<key>` is the key or
+ * each `<id>:<key>[:<scope> <scope>…]` (scopes may contain `:`), where `<key>` is the key or
  * `sha256.<hex>`. Keys are hashed here and not kept. A malformed entry throws
  * `InvalidArgument` naming the entry's position, never its content.
  */
@@ -37,8 +37,10 @@ export function parseApiKeys(value: string, source = API_KEYS_ENV): ApiKeyRecord
   const entries = value.split(/[,\n]/).map((e) => e.trim());
   entries.forEach((entry, index) => {
     if (!entry) return;
-    const [id = '', secret = '', scopes = '', ...rest] = entry.split(':');
-    if (!KEY_ID.test(id) || !secret || rest.length > 0) {
+    // Scopes may hold `:` themselves (`models:write`): everything after the second `:` is scopes.
+    const [id = '', secret = '', ...scopeParts] = entry.split(':');
+    const scopes = scopeParts.join(':');
+    if (!KEY_ID.test(id) || !secret) {
       throw new PolyfaasError('InvalidArgument', `${source}: entry ${index + 1} is not <id>:<key>[:<scopes>]`);
     }
     const given = secret.startsWith('sha256.') ? secret.slice('sha256.'.length).toLowerCase() : undefined;
