@@ -20,6 +20,7 @@ import type { AzureBlobBucketOptions } from './blob-bucket.js';
 import { AzureBlobBucket, CONNECTION_STRING_ENV, parseAzblobUrl, registerSchemes } from './blob-bucket.js';
 import { storageEventFromBlobTrigger, storageEventFromEventGrid } from './blob-events.js';
 import { fromAzureRequest, toAzureResponse } from './http-mapping.js';
+import { azureIdentity } from './identity.js';
 import { messageEventFromQueue, scheduleEventFromTimer } from './message-events.js';
 import { ALL_HTTP_METHODS, derivedFunctionName, toAzureMethods, toAzureRoute, toBlobPath, toNcrontab } from './trigger-options.js';
 
@@ -175,7 +176,8 @@ export function registerAzure(app: AppDefinition, options: RegisterAzureOptions 
       const neutral = await fromAzureRequest(request, { routePrefix, requestId });
       // The host matched route and method; its route parameters are the function's.
       const target = fn ? { function: fn.name, params: { ...request.params } } : undefined;
-      const response = await rt.handleHttp(neutral, { requestId, ...(target ? { target } : {}) });
+      const identity = azureIdentity(neutral.headers);
+      const response = await rt.handleHttp(neutral, { requestId, ...(target ? { target } : {}), ...(identity ? { identity } : {}) });
       return toAzureResponse(encodeHttpResponse(response, { method: request.method, requestId, log: reqLog }));
     } catch (err) {
       return toAzureResponse(encodeHttpResponse(errorResponse(err, requestId, reqLog), { method: request.method, requestId, log: reqLog }));
