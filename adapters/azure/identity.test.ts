@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { BlobServiceClient } from '@azure/storage-blob';
 import { describe, expect, it } from 'vitest';
 import { createLogger, defineApp, defineFunction, json } from '../../src/index.js';
 import { captureRegistrations } from '../../test/azure/functions-core-stub.js';
@@ -35,7 +36,8 @@ describe('azureIdentity: the caller App Service authentication signed in', () =>
     const call = async (trust: boolean) => {
       const app = defineApp({ name: 'ids', functions: [fn], auth: trust ? { platform: { azure: true } } : { apiKeys: { env: false } } });
       const { functions } = captureRegistrations(() => registerAzure(app, { env: {}, log: createLogger({ level: 'silent' }) }));
-      return new EmulatedHost(functions, {}).http({ method: 'GET', path: '/who', headers });
+      // HTTP only: the host's blob scanning is never used here.
+      return new EmulatedHost(functions, { service: {} as BlobServiceClient, containers: [], maxDequeueCount: 5 }).http({ method: 'GET', path: '/who', headers });
     };
     const trusted = await call(true);
     expect(trusted.status).toBe(200);
