@@ -102,5 +102,5 @@ export { lazy } from './lazy.js';
 export { hashApiKey, generateApiKey, parseApiKeys, API_KEYS_ENV } from './auth/api-keys.js';
 export { googleIapJwt, googleIdTokenJwt, DEFAULT_JWT_ALGORITHMS } from './auth/jwt.js';
 export { API_KEY_HEADER } from './auth/credentials.js';
-export { hasAuthMethod } from './auth/policy.js';
+export { effectiveAuth, hasAuthMethod } from './auth/policy.js';
 export type { AuthInfo, AuthMethod, AuthOptions, ApiKeyOptions, ApiKeyRecord, FunctionAuth, JwtOptions, PlatformPrincipal, PlatformTrust, RateLimitOptions } from './auth/types.js';
