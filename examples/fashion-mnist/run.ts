@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Bucket, Logger } from '../../src/index.js';
+import type { AuthOptions, Bucket, Logger } from '../../src/index.js';
 import { createLogger, isPolyfaasError } from '../../src/index.js';
 import type { LocalServer } from '../../adapters/local/index.js';
 import { registerSchemes, serve } from '../../adapters/local/index.js';
@@ -32,7 +32,7 @@ export interface DemoRun {
  * bucket (which starts preprocessing through storage events), let the chain
  * train, evaluate and promote, and leave `POST /predict` serving.
  */
-export async function runFashionMnist(options: RunOptions & { training?: TrainingConfig; data?: FashionMnist }, io: RunIo): Promise<DemoRun> {
+export async function runFashionMnist(options: RunOptions & { training?: TrainingConfig; data?: FashionMnist; auth?: AuthOptions }, io: RunIo): Promise<DemoRun> {
   const data = options.data ?? (await loadFashionMnist());
   const where = data.location;
   io.err.write(`data: ${where.origin} (${where.dir}) — ${data.train.count} train / ${data.test.count} test images\n`);
@@ -54,6 +54,7 @@ export async function runFashionMnist(options: RunOptions & { training?: Trainin
   let trainBar: ProgressBar | undefined;
   const preprocessBars = new Map<string, ProgressBar>();
   const app = fashionMnistApp({
+    ...(options.auth ? { auth: options.auth } : {}),
     // Demo data can be re-created at will, so skip fsync: ingest is several times faster.
     bucket: `${pathToFileURL(dataDir).href}?durable=false`,
     training,
