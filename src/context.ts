@@ -1,3 +1,4 @@
+import type { AuthInfo } from './auth/types.js';
 import type { Logger } from './logger.js';
 import type { Bucket } from './storage/types.js';
 
@@ -48,4 +49,6 @@ export interface Context<S = unknown> extends InitContext {
   readonly state: S;
   /** 1 on first delivery of an event, higher on retries and redeliveries. */
   readonly attempt: number;
+  /** The authenticated caller of an HTTP function with `auth`; undefined otherwise. */
+  readonly auth: AuthInfo | undefined;
 }

@@ -1,5 +1,7 @@
 import type { Context, InitContext } from './context.js';
 import type { KeyEncryptionKey, Keyring } from './crypto/key-encryption-key.js';
+import type { AuthOptions, FunctionAuth } from './auth/types.js';
+import { checkEffectiveAuth, effectiveAuth, validateAuth } from './auth/policy.js';
 import { PolyfaasError } from './errors.js';
 import { parseCron } from './runtime/cron.js';
 import type { HttpMethod, HttpRequest, HttpResponse } from './events/http.js';
@@ -73,6 +75,11 @@ export interface FunctionSpec<T extends Trigger = Trigger, S = undefined> {
   readonly retries?: number;
   /** Memory hint for deployers, in MiB. */
   readonly memoryMb?: number;
+  /**
+   * Who may call this HTTP function: fields override the app's `auth` one by
+   * one, `'public'` opts out of it. Checked before the handler runs.
+   */
+  readonly auth?: FunctionAuth;
 }
 
 /** A function ready to be grouped into an app. */
@@ -140,6 +147,11 @@ export function defineFunction<const T extends Trigger, S = undefined>(spec: Fun
   if (spec.retries !== undefined && !(Number.isInteger(spec.retries) && spec.retries >= 0)) {
     throw new PolyfaasError('InvalidArgument', `${spec.name}: retries must be a non-negative integer`);
   }
+  if (spec.auth !== undefined) {
+    // Events come from the platform, not from callers: only HTTP has someone to authenticate.
+    if (spec.trigger.type !== 'http') throw new PolyfaasError('InvalidArgument', `${spec.name}: auth applies to HTTP functions only`);
+    validateAuth(spec.auth, spec.name);
+  }
   return Object.freeze({ ...spec, kind: 'polyfaas.function' as const });
 }
 
@@ -182,6 +194,8 @@ export interface AppDefinition {
    * deployment cannot drop it by rebinding the bucket.
    */
   readonly encryption?: Readonly<Record<string, Keyring | KeyEncryptionKey>>;
+  /** Who may call the app's HTTP functions, unless a function says otherwise. */
+  readonly auth?: AuthOptions;
 }
 
 /**
@@ -202,11 +216,14 @@ export function defineApp(spec: {
   functions: readonly AnyFunction[];
   buckets?: Record<string, BucketBinding>;
   encryption?: Record<string, Keyring | KeyEncryptionKey>;
+  /** The default `auth` of every HTTP function (see {@link FunctionSpec.auth}). */
+  auth?: AuthOptions;
 }): AppDefinition {
   const buckets = spec.buckets ?? {};
   for (const name of Object.keys(spec.encryption ?? {})) {
     if (!Object.hasOwn(buckets, name)) throw new PolyfaasError('InvalidArgument', `encryption names bucket "${name}", which the app does not declare`);
   }
+  if (spec.auth !== undefined) validateAuth(spec.auth, `App ${spec.name ?? 'app'}`);
   // The app name names bundle directories and cloud resources; an unchecked one could be `../..`.
   if (spec.name !== undefined && !isPortableName(spec.name)) {
     throw new PolyfaasError('InvalidArgument', `App name ${quoted(spec.name)} must match ${NAME} (portable on every cloud)`);
@@ -223,6 +240,7 @@ export function defineApp(spec: {
     names.add(fn.name);
     const t = fn.trigger as Trigger;
     if (t.type === 'http') {
+      checkEffectiveAuth(effectiveAuth(spec.auth, fn.auth), fn.name);
       const route = `${t.method} ${t.path.replace(/:[^/]+/g, ':')}`;
       if (routes.has(route)) throw new PolyfaasError('InvalidArgument', `Two functions route ${t.method} ${t.path}`);
       routes.add(route);
@@ -238,5 +256,6 @@ export function defineApp(spec: {
     functions: [...spec.functions],
     buckets,
     ...(spec.encryption ? { encryption: { ...spec.encryption } } : {}),
+    ...(spec.auth === undefined ? {} : { auth: spec.auth }),
   });
 }

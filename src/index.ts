@@ -108,3 +108,8 @@ export type { DataKeyCacheOptions } from './crypto/data-key-cache.js';
 export type { EnvelopeHeader } from './crypto/envelope-header.js';
 export { sealedSize, plaintextSize, SEGMENT_BYTES } from './crypto/segments.js';
 export { assertSecureEndpoint } from './storage/secure-endpoint.js';
+export { hashApiKey, generateApiKey, parseApiKeys, API_KEYS_ENV } from './auth/api-keys.js';
+export { googleIapJwt, googleIdTokenJwt, DEFAULT_JWT_ALGORITHMS } from './auth/jwt.js';
+export { API_KEY_HEADER } from './auth/credentials.js';
+export { effectiveAuth, hasAuthMethod } from './auth/policy.js';
+export type { AuthInfo, AuthMethod, AuthOptions, ApiKeyOptions, ApiKeyRecord, FunctionAuth, JwtOptions, PlatformPrincipal, PlatformTrust, RateLimitOptions } from './auth/types.js';

@@ -11,6 +11,7 @@
  * @packageDocumentation
  */
 export { toLambda, FUNCTION_ENV } from './lambda/to-lambda.js';
+export { awsIdentity } from './lambda/identity.js';
 export type { LambdaHandler, LambdaHandlers, ToLambdaOptions } from './lambda/to-lambda.js';
 export type { LambdaContextLike } from './lambda/lambda-context.js';
 export type { InvokeEnvelope } from './lambda/direct-invoke.js';

@@ -26,7 +26,7 @@ runRuntimeConformance(
         registerAzure(app, { env: {}, buckets, storage: { connectionString: azurite.connectionString }, log: createLogger({ level: 'silent' }) }),
       );
       // The host-wide poison threshold the bundle writes to host.json; the suite's `retries` overrides every function's.
-      const retried = opts.retries === undefined ? app : defineApp({ functions: app.functions.map((fn) => ({ ...fn, retries: opts.retries })), buckets: app.buckets });
+      const retried = opts.retries === undefined ? app : defineApp({ name: app.name, functions: app.functions.map((fn) => ({ ...fn, retries: opts.retries })), buckets: app.buckets, ...(app.auth ? { auth: app.auth } : {}) });
       const host = new EmulatedHost(functions, {
         service: azurite.service,
         containers: Object.values(containers),

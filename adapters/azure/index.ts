@@ -6,6 +6,9 @@
 export { AzureBlobBucket, registerSchemes, parseAzblobUrl, CONNECTION_STRING_ENV } from './blob-bucket.js';
 export type { AzureBlobBucketOptions } from './blob-bucket.js';
 export { registerAzure, FALLBACK_FUNCTION } from './register.js';
+export { AUTH_LEVEL_ENV } from './auth-level.js';
+export type { AzureAuthLevel } from './auth-level.js';
+export { azureIdentity } from './identity.js';
 export { hostJson, maxDequeueCount } from './host-json.js';
 export type { AzureRegistration, RegisterAzureOptions, RegisteredAzureFunction } from './register.js';
 export { azureKeyVaultKey } from './key-vault-key.js';

@@ -37,7 +37,7 @@ describe('registerAzure: what reaches the Functions host', () => {
         expect.objectContaining({ name: 'plan-training', type: 'blobTrigger', path: 'fashion/prod/features/fashion-mnist/{name}/manifest.json' }),
         expect.objectContaining({ name: 'train', type: 'blobTrigger', path: 'fashion/prod/jobs/train/{name}.json' }),
         expect.objectContaining({ name: 'evaluate', type: 'blobTrigger', path: 'fashion/prod/models/fashion-mnist/versions/{name}/manifest.json' }),
-        expect.objectContaining({ name: 'predict', type: 'httpTrigger', route: 'predict', methods: ['POST'], authLevel: 'anonymous' }),
+        expect.objectContaining({ name: 'predict', type: 'httpTrigger', route: 'predict', methods: ['POST'], authLevel: 'function' }),
         expect.objectContaining({ name: 'model-info', type: 'httpTrigger', route: 'model', methods: ['GET', 'HEAD'] }),
         expect.objectContaining({ name: FALLBACK_FUNCTION, type: 'httpTrigger', route: '{*path}' }),
       ]),

@@ -20,6 +20,9 @@ import type { AzureBlobBucketOptions } from './blob-bucket.js';
 import { AzureBlobBucket, CONNECTION_STRING_ENV, parseAzblobUrl, registerSchemes } from './blob-bucket.js';
 import { storageEventFromBlobTrigger, storageEventFromEventGrid } from './blob-events.js';
 import { fromAzureRequest, toAzureResponse } from './http-mapping.js';
+import type { AzureAuthLevel } from './auth-level.js';
+import { authLevelFromEnv } from './auth-level.js';
+import { azureIdentity } from './identity.js';
 import { messageEventFromQueue, scheduleEventFromTimer } from './message-events.js';
 import { ALL_HTTP_METHODS, derivedFunctionName, toAzureMethods, toAzureRoute, toBlobPath, toNcrontab } from './trigger-options.js';
 
@@ -37,8 +40,12 @@ export interface RegisterAzureOptions {
    * Consumption; needs an Event Grid subscription to the `blobs` extension webhook).
    */
   blobSource?: 'LogsAndContainerScan' | 'EventGrid';
-  /** Authorization level of HTTP triggers. Default `anonymous`. */
-  authLevel?: 'anonymous' | 'function' | 'admin';
+  /**
+   * Authorization level of HTTP triggers. Default: the app setting
+   * `POLYFAAS_AZURE_AUTH_LEVEL` (which `polyfaas bundle azure --public` sets to
+   * `anonymous`), else `function`: callers need a function key (`x-functions-key`).
+   */
+  authLevel?: AzureAuthLevel;
   /** The host's `extensions.http.routePrefix`. Default `''`, as the bundle's host.json sets. */
   routePrefix?: string;
   /**
@@ -126,7 +133,7 @@ export function registerAzure(app: AppDefinition, options: RegisterAzureOptions 
   const azureApp = options.azureApp ?? (planner ? inertApp : azure.app);
   const connection = options.connection ?? CONNECTION_STRING_ENV;
   const routePrefix = options.routePrefix ?? '';
-  const authLevel = options.authLevel ?? 'anonymous';
+  const authLevel = options.authLevel ?? authLevelFromEnv(env);
   registerSchemes(options.storage);
 
   const overrides = { ...bucketBindingsFromEnv(app, env), ...(options.buckets ?? {}) };
@@ -175,7 +182,8 @@ export function registerAzure(app: AppDefinition, options: RegisterAzureOptions 
       const neutral = await fromAzureRequest(request, { routePrefix, requestId });
       // The host matched route and method; its route parameters are the function's.
       const target = fn ? { function: fn.name, params: { ...request.params } } : undefined;
-      const response = await rt.handleHttp(neutral, { requestId, ...(target ? { target } : {}) });
+      const identity = azureIdentity(neutral.headers);
+      const response = await rt.handleHttp(neutral, { requestId, ...(target ? { target } : {}), ...(identity ? { identity } : {}) });
       return toAzureResponse(encodeHttpResponse(response, { method: request.method, requestId, log: reqLog }));
     } catch (err) {
       return toAzureResponse(encodeHttpResponse(errorResponse(err, requestId, reqLog), { method: request.method, requestId, log: reqLog }));
@@ -285,3 +293,4 @@ function containerUrls(locations: Record<string, { container: string; prefix: st
   for (const [logical, { container, prefix }] of Object.entries(locations)) out[logical] = `azblob://${container}/${prefix}`;
   return out;
 }
+

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AppDefinition, BucketBinding } from '../../src/index.js';
+import type { AppDefinition, AuthOptions, BucketBinding } from '../../src/index.js';
 import type { PipelineHooks, TrainingConfig } from '../../pipelines/image-classification/index.js';
 import { createImageClassificationApp } from '../../pipelines/image-classification/index.js';
 import { FASHION_MNIST_CLASSES, FASHION_MNIST_DATASET } from './data/labels.js';
@@ -13,7 +13,16 @@ export interface FashionMnistAppOptions {
   hooks?: PipelineHooks;
   /** Time limit of one train invocation (longer runs continue in new invocations). */
   trainTimeoutMs?: number;
+  /**
+   * Who may call `/predict`, `/model` and `/status` (see `defineApp({ auth })`),
+   * e.g. `{ apiKeys: {} }` for keys from `POLYFAAS_API_KEYS`. Default: open.
+   * Keys need the scope `predict` for `/predict` and `model:read` for the others.
+   */
+  auth?: AuthOptions;
 }
+
+/** The scopes each HTTP function of the example requires when it has auth. */
+export const FASHION_MNIST_SCOPES = { predict: ['predict'], model: ['model:read'], status: ['model:read'] } as const;
 
 /** Default data directory of the example. */
 export const DEFAULT_DATA_DIR = resolve('.polyfaas/fashion-mnist');
@@ -33,6 +42,7 @@ export function fashionMnistApp(options: FashionMnistAppOptions = {}): AppDefini
     training: { epochs: 3, batchSize: 64, ...options.training },
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.trainTimeoutMs ? { trainTimeoutMs: options.trainTimeoutMs } : {}),
+    ...(options.auth ? { auth: options.auth, scopes: FASHION_MNIST_SCOPES } : {}),
   });
 }
 

@@ -12,8 +12,9 @@ export async function testImagePng(data: FashionMnist, index: number): Promise<U
 }
 
 /** POST one real test image to the running server and describe the answer in one line. */
-export async function demoPrediction(server: LocalServer, data: FashionMnist, index = 0): Promise<string> {
-  const response = await fetch(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: await testImagePng(data, index) });
+export async function demoPrediction(server: LocalServer, data: FashionMnist, index = 0, apiKey?: string): Promise<string> {
+  const headers: Record<string, string> = { 'content-type': 'image/png', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+  const response = await fetch(`${server.url}/predict`, { method: 'POST', headers, body: await testImagePng(data, index) });
   const body = (await response.json()) as PredictResponse;
   const top = body.predictions?.[0];
   const truth = FASHION_MNIST_CLASSES[data.test.labels[index] as number];

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { PIPELINE_BUCKET, reportKey } from '../../pipelines/image-classification/index.js';
-import { isPolyfaasError } from '../../src/index.js';
+import { API_KEYS_ENV, generateApiKey, hashApiKey, isPolyfaasError } from '../../src/index.js';
 import { DEFAULT_DATA_DIR } from './app.js';
 import { runFashionMnist } from './run.js';
 import { parseRunOptions, USAGE } from './run-options.js';
@@ -16,7 +16,10 @@ try {
     process.stdout.write(`${USAGE}\n`);
   } else {
     const started = Date.now();
-    const { server, report, data } = await runFashionMnist(options, { out: process.stdout, err: process.stderr });
+    // The local server is not open either: a key made for this run (only its hash is kept), plus any in POLYFAAS_API_KEYS.
+    const apiKey = generateApiKey();
+    const auth = { apiKeys: { keys: [{ id: 'npm-start', sha256: hashApiKey(apiKey), scopes: ['predict', 'model:read'] }] } };
+    const { server, report, data } = await runFashionMnist({ ...options, auth }, { out: process.stdout, err: process.stderr });
     const minutes = ((Date.now() - started) / 60_000).toFixed(1);
     if (!report) {
       process.stderr.write(`no model was produced (${minutes} min); see the errors above\n`);
@@ -32,11 +35,12 @@ try {
         await server.close();
         process.stdout.write(`${JSON.stringify(report)}\n`);
       } else {
-        const sample = await demoPrediction(server, data);
+        const sample = await demoPrediction(server, data, 0, apiKey);
         process.stderr.write(
           `\nserving on ${server.url}\n  ${sample}\n` +
-            `  curl -s -X POST -H 'content-type: image/png' --data-binary @some-image.png ${server.url}/predict\n` +
-            `  curl -s ${server.url}/model\n(ctrl-c to stop; bucket "${PIPELINE_BUCKET}" is ${options.dataDir ?? DEFAULT_DATA_DIR})\n`,
+            `API key for this run (scopes predict, model:read; add your own with ${API_KEYS_ENV}=<id>:<key>:<scopes>):\n  export POLYFAAS_API_KEY=${apiKey}\n` +
+            `  curl -s -X POST -H "Authorization: Bearer $POLYFAAS_API_KEY" -H 'content-type: image/png' --data-binary @some-image.png ${server.url}/predict\n` +
+            `  curl -s -H "x-api-key: $POLYFAAS_API_KEY" ${server.url}/model\n(ctrl-c to stop; bucket "${PIPELINE_BUCKET}" is ${options.dataDir ?? DEFAULT_DATA_DIR})\n`,
         );
         const stop = () => void server.close().then(() => process.exit(0));
         process.once('SIGINT', stop);

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Logger } from '../../src/index.js';
+import type { AuthOptions, Logger } from '../../src/index.js';
 import { createLogger } from '../../src/index.js';
 import type { LocalServer } from '../../adapters/local/index.js';
 import { registerSchemes, serve } from '../../adapters/local/index.js';
@@ -34,7 +34,7 @@ export interface DemoRun {
  * bucket (which starts preprocessing through storage events), let the chain
  * train, evaluate and promote, and leave `POST /predict` serving.
  */
-export async function runFashionMnist(options: RunOptions & { training?: TrainingConfig; data?: FashionMnist }, io: RunIo): Promise<DemoRun> {
+export async function runFashionMnist(options: RunOptions & { training?: TrainingConfig; data?: FashionMnist; auth?: AuthOptions }, io: RunIo): Promise<DemoRun> {
   const data = options.data ?? (await loadFashionMnist());
   const where = data.location;
   io.err.write(`data: ${where.origin} (${where.dir}) — ${data.train.count} train / ${data.test.count} test images\n`);
@@ -54,6 +54,7 @@ export async function runFashionMnist(options: RunOptions & { training?: Trainin
   };
   const log: Logger = createLogger({ level: options.verbose ? 'info' : 'warn', sink: (r) => io.err.write(`${JSON.stringify(r)}\n`) });
   const app = fashionMnistApp({
+    ...(options.auth ? { auth: options.auth } : {}),
     // Demo data can be re-created at will, so skip fsync: ingest is several times faster.
     bucket: `${pathToFileURL(dataDir).href}?durable=false`,
     training,

@@ -1,4 +1,4 @@
-import type { AppDefinition, BucketBinding, KeyEncryptionKey, Keyring } from '../../src/index.js';
+import type { AnyFunction, AppDefinition, AuthOptions, BucketBinding, KeyEncryptionKey, Keyring } from '../../src/index.js';
 import { defineApp } from '../../src/index.js';
 import type { EvaluateFunctionOptions } from './evaluate-function.js';
 import { createEvaluateFunction } from './evaluate-function.js';
@@ -41,6 +41,13 @@ export interface ImageClassificationConfig {
   /** Time limit of one train invocation; longer runs continue in new invocations. Default 15 min. */
   trainTimeoutMs?: number;
   hooks?: PipelineHooks;
+  /**
+   * Who may call the HTTP functions (`POST /predict`, `GET /model`, `GET /status`):
+   * API keys, JWT or platform identity, as in `defineApp({ auth })`. Default: open.
+   */
+  auth?: AuthOptions;
+  /** Scopes each HTTP function requires under `auth`, e.g. `{ predict: ['predict'], model: ['model:read'] }`. Default none. */
+  scopes?: { predict?: readonly string[]; model?: readonly string[]; status?: readonly string[] };
 }
 
 /** The logical bucket name every function of the pipeline uses. */
@@ -88,9 +95,15 @@ export function createImageClassificationApp(config: ImageClassificationConfig):
         bucket,
       ),
       recordingFailures(createEvaluateFunction({ bucket, modelName, ...(config.evaluation ?? {}), ...(config.hooks ? { hooks: config.hooks } : {}) }), bucket),
-      createPredictFunction({ bucket, modelName, ...(config.serving ?? {}) }),
-      createModelInfoFunction({ bucket, modelName }),
-      createStatusFunction({ bucket, dataset: config.dataset, modelName, ...splits }),
+      scoped(createPredictFunction({ bucket, modelName, ...(config.serving ?? {}) }), config.scopes?.predict),
+      scoped(createModelInfoFunction({ bucket, modelName }), config.scopes?.model),
+      scoped(createStatusFunction({ bucket, dataset: config.dataset, modelName, ...splits }), config.scopes?.status),
     ],
+    ...(config.auth ? { auth: config.auth } : {}),
   });
+}
+
+/** A function that requires `scopes` on top of the app's auth (defineApp checks there is auth to give them). */
+function scoped<F extends AnyFunction>(fn: F, scopes: readonly string[] | undefined): F {
+  return scopes?.length ? { ...fn, auth: { ...(typeof fn.auth === 'object' ? fn.auth : {}), scopes } } : fn;
 }

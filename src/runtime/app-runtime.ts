@@ -1,3 +1,7 @@
+import { HttpGuard } from '../auth/guard.js';
+import type { JwtVerifier } from '../auth/jwt.js';
+import { effectiveAuth } from '../auth/policy.js';
+import type { JwtOptions, PlatformPrincipal } from '../auth/types.js';
 import type { ProviderName } from '../context.js';
 import { PolyfaasError } from '../errors.js';
 import type { HttpRequest, HttpResponse } from '../events/http.js';
@@ -40,6 +44,8 @@ export interface AppRuntimeOptions {
    * neither, the header is ignored and such requests are ordinary ones.
    */
   warmupToken?: string;
+  /** Where `auth.apiKeys` reads keys from. Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -63,6 +69,12 @@ export interface HttpTarget {
 export interface HandleHttpOptions extends InvocationOptions {
   /** Set when the platform already chose the function; otherwise the app's router picks it. */
   readonly target?: HttpTarget;
+  /**
+   * The caller as the platform authenticated it, read by the adapter from the
+   * platform's own channel (API Gateway's `requestContext.authorizer`, App
+   * Service's principal headers). Used only if the function's `auth.platform` trusts that provider.
+   */
+  readonly identity?: PlatformPrincipal;
 }
 
 /**
@@ -78,6 +90,8 @@ export class AppRuntime {
   private readonly ownRoutes = new Map<string, HttpRouter<FunctionInstance>>();
   /** See {@link AppRuntimeOptions.warmupToken}. */
   private readonly warmupToken: string | undefined;
+  /** The access check of each HTTP function that has `auth`. */
+  private readonly guards = new Map<string, HttpGuard>();
 
   private constructor(
     readonly app: AppDefinition,
@@ -85,9 +99,11 @@ export class AppRuntime {
     readonly log: Logger,
     private readonly buckets: Map<string, Bucket>,
     concurrency: number,
-    warmupToken?: string,
+    warmupToken: string | undefined,
+    env: Readonly<Record<string, string | undefined>>,
   ) {
     this.warmupToken = warmupToken || undefined;
+    const verifiers = new Map<JwtOptions, JwtVerifier>();
     const bucket = (name: string): Bucket => this.bucket(name);
     for (const fn of app.functions) {
       const instance = new FunctionInstance(fn, { provider, bucket, log, concurrency });
@@ -98,6 +114,8 @@ export class AppRuntime {
         const own = new HttpRouter<FunctionInstance>();
         own.add(trigger, instance);
         this.ownRoutes.set(fn.name, own);
+        const auth = effectiveAuth(app.auth, fn.auth);
+        if (auth) this.guards.set(fn.name, new HttpGuard(auth, { env, log, realm: app.name, verifiers }, fn.name));
       }
     }
   }
@@ -114,7 +132,7 @@ export class AppRuntime {
       buckets.set(name, options.wrapBucket ? options.wrapBucket(name, opened) : opened);
     }
     const warmupToken = options.warmupToken ?? process.env[WARMUP_TOKEN_ENV];
-    return new AppRuntime(app, options.provider, log, buckets, options.concurrency ?? Infinity, warmupToken);
+    return new AppRuntime(app, options.provider, log, buckets, options.concurrency ?? Infinity, warmupToken, options.env ?? process.env);
   }
 
   /**
@@ -228,12 +246,17 @@ export class AppRuntime {
 
   /**
    * Answer one HTTP request: route it (unless `options.target` says the
-   * platform already did), enforce the body limit, answer warm-up pings that
-   * carry the configured token without running the handler, and turn errors
+   * platform already did), answer warm-up pings that carry the configured
+   * token without running the handler, check the caller against the
+   * function's `auth` (401/403/429), enforce the body limit, and turn errors
    * into JSON responses. Never throws.
+   *
+   * A warm-up ping with the right token is answered before auth: the token is
+   * itself a secret compared in constant time, and a ping only runs `init`,
+   * never the handler, so it reaches nothing auth protects.
    */
   async handleHttp(request: HttpRequest, options: HandleHttpOptions = {}): Promise<HttpResponse> {
-    const { target, ...invocation } = options;
+    const { target, identity, ...invocation } = options;
     const requestId = invocation.requestId ?? request.id;
     try {
       const match = this.routeHttp(request, target);
@@ -245,6 +268,12 @@ export class AppRuntime {
       }
       const instance = match.target;
       if (isWarmupRequest(request.headers, this.warmupToken)) return json(await instance.warmup());
+      const guard = this.guards.get(instance.fn.name);
+      if (guard) {
+        const outcome = await guard.check(request, identity, requestId, this.log.child({ requestId, fn: instance.fn.name }));
+        if (!outcome.allowed) return outcome.response;
+        if (outcome.auth) invocation.auth = outcome.auth;
+      }
       const limit = instance.fn.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
       if (request.body.byteLength > limit) {
         throw new PolyfaasError('PayloadTooLarge', `Body of ${request.body.byteLength} bytes exceeds the ${limit}-byte limit`);

@@ -1,3 +1,4 @@
+import type { AuthInfo } from '../auth/types.js';
 import type { Context, InitContext, ProviderName } from '../context.js';
 import { PolyfaasError } from '../errors.js';
 import type { AnyFunction } from '../function.js';
@@ -22,6 +23,8 @@ export interface InvocationOptions {
   deadline?: number;
   /** Delivery attempt, 1-based. */
   attempt?: number;
+  /** The caller the runtime authenticated (see `ctx.auth`). */
+  auth?: AuthInfo;
 }
 
 /** The result of a warm-up ping. */
@@ -105,7 +108,7 @@ export class FunctionInstance {
     this.served = true;
     const own = Date.now() + (this.fn.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const deadline = options.deadline === undefined ? own : Math.min(own, options.deadline);
-    const ctx = new InvocationContext(this.initContext, options.requestId ?? crypto.randomUUID(), deadline, coldStart, state, options.attempt ?? 1);
+    const ctx = new InvocationContext(this.initContext, options.requestId ?? crypto.randomUUID(), deadline, coldStart, state, options.attempt ?? 1, options.auth);
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -152,6 +155,7 @@ class InvocationContext implements Context<unknown> {
     readonly coldStart: boolean,
     readonly state: unknown,
     readonly attempt: number,
+    readonly auth: AuthInfo | undefined,
   ) {
     this.parent = parent;
     this.provider = parent.provider;

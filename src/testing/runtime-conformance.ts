@@ -9,6 +9,7 @@ import type { DeadLetter } from '../runtime/delivery.js';
 import type { HttpResult } from '../runtime/http-result.js';
 import { WARMUP_HEADER, WARMUP_TOKEN_ENV } from '../runtime/warmup.js';
 import type { Bucket } from '../storage/types.js';
+import { authConformanceCases } from './auth-conformance.js';
 
 /** An app started by a harness, seen from outside as a client would. */
 export interface RunningApp {
@@ -68,6 +69,8 @@ export function runRuntimeConformance(name: string, harness: RuntimeHarness, opt
     afterEach(async () => {
       await Promise.all(running.splice(0).map((r) => r.close()));
     });
+
+    authConformanceCases((app) => start(app));
 
     it('routes HTTP by method and path, with params, query and JSON bodies', async () => {
       const app = defineApp({

@@ -29,6 +29,8 @@ export interface BundleAwsOptions extends WarmOptions {
    */
   externalAwsSdk?: boolean;
   minify?: boolean;
+  /** Let anyone call the HTTP functions (Function URL `NONE` + public permission, HTTP API without IAM). Default false. */
+  public?: boolean;
 }
 
 /** One function's artifact. */
@@ -70,7 +72,11 @@ export function loadEntryApp(entry: string): Promise<AppDefinition> {
  */
 export async function bundleAws(options: BundleAwsOptions): Promise<AwsBundle> {
   const app = await loadEntryApp(options.entry);
-  const plan = planApp(app, { region: options.region ?? process.env.AWS_REGION ?? 'us-east-1', ...(options.buckets ? { buckets: options.buckets } : {}) });
+  const plan = planApp(app, {
+    region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+    ...(options.buckets ? { buckets: options.buckets } : {}),
+    ...(options.public ? { public: true } : {}),
+  });
   const outDir = resolve(options.outDir ?? defaultOutDir('aws', app.name));
   return writeOutput(outDir, () => writeBundle(options, plan, outDir));
 }

@@ -37,12 +37,16 @@ describe('polyfaas bundle aws (Fashion-MNIST entry)', () => {
     expect(sls).toMatch(/predict:\n {4}handler: index.handler\n {4}package:\n {6}artifact: predict.zip\n {4}memorySize: 1024\n {4}timeout: 31/);
     expect(sls).toMatch(/POLYFAAS_FUNCTION: predict/);
     expect(sls).toMatch(/POLYFAAS_BUCKET_DATA: s3:\/\/fashion-data\/v1/);
-    expect(sls).toMatch(/httpApi:\n\s+method: POST\n\s+path: \/predict/);
+    // Private by default: the HTTP API route takes IAM-signed callers only.
+    expect(sls).toMatch(/httpApi:\n\s+method: POST\n\s+path: \/predict\n\s+authorizer:\n\s+type: aws_iam/);
     expect(sls).toMatch(/bucket: fashion-data\n\s+event: "s3:ObjectCreated:\*"\n\s+existing: true\n\s+rules:\n\s+- prefix: v1\/raw\//);
     const sam = await readFile(join(out, 'template.yaml'), 'utf8');
     expect(sam).toMatch(/Transform: AWS::Serverless-2016-10-31/);
     expect(sam).toMatch(/PredictFunction:\n {4}Type: AWS::Serverless::Function/);
-    expect(sam).toMatch(/FunctionUrlConfig:\n {8}AuthType: NONE/);
+    expect(sam).toMatch(/FunctionUrlConfig:\n {8}AuthType: AWS_IAM/);
+    expect(sam).not.toMatch(/AuthType: NONE/);
+    expect(sam).toMatch(/Globals:\n {2}HttpApi:\n {4}Auth:\n {6}EnableIamAuthorizer: true\n {6}DefaultAuthorizer: AWS_IAM/);
+    expect(sam).not.toMatch(/Principal: "\*"|FunctionUrlAuthType/);
     // The storage trigger on the existing bucket, wired as serverless.yml's `existing: true` does.
     expect(sam).toMatch(/PreprocessFunctionS3Trigger:\n {4}Type: Custom::PolyfaasS3Notification\n {4}DependsOn: PreprocessFunctionS3Permission/);
     expect(sam).toMatch(/Bucket: fashion-data\n {6}FunctionArn:\n {8}Fn::GetAtt:\n {10}- PreprocessFunction\n {10}- Arn\n {6}Events:\n {8}- "s3:ObjectCreated:\*"\n {6}Prefix: v1\/raw\//);

@@ -9,6 +9,8 @@ import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
 import { formatBytes, shortPath } from '../../../cli/bundle/format.js';
 import { requirePackages } from '../../../cli/entry/packages.js';
 import type { Io } from '../../../cli/registry.js';
+import { PUBLIC_FLAG_HELP } from '../../../cli/bundle/access.js';
+import { accessNotes } from './access-notes.js';
 import { PLAN_FILE } from './plan-file.js';
 import type { LambdaAppPlan } from './plan.js';
 import { eventBridgeRate, parseCount, parseWarmupRate } from './warmup.js';
@@ -46,8 +48,14 @@ Options:
   --provisioned <n>        provisionedConcurrency / ProvisionedConcurrencyConfig of
                            n for HTTP functions: no cold start for up to n
                            concurrent requests, billed while configured
+${PUBLIC_FLAG_HELP}
+                          (default: Function URLs and HTTP API routes use AWS_IAM,
+                          unless the app authenticates every HTTP function itself)
   --no-minify              readable output
   -h, --help               show this help
+
+API keys (auth.apiKeys) are never bundled: the templates resolve them from
+Secrets Manager at deploy time (<app>-polyfaas-api-keys).
 
 Both templates carry --warmup and --provisioned; polyfaas deploy aws does not
 create schedules or provisioned concurrency.`;
@@ -88,6 +96,7 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
       warmup: { type: 'string' },
       provisioned: { type: 'string' },
       'no-minify': { type: 'boolean', default: false },
+      public: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -116,6 +125,7 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     ...(values.region ? { region: values.region } : {}),
     ...(warmupMinutes ? { warmupMinutes } : {}),
     ...(provisionedConcurrency ? { provisionedConcurrency } : {}),
+    ...(values.public ? { public: true } : {}),
   });
   for (const a of result.artifacts) {
     io.out.write(`${a.name.padEnd(16)} ${shortPath(a.zip)}  zip ${formatBytes(a.zipBytes)}  (js ${formatBytes(a.jsBytes)}, wasm ${formatBytes(a.wasmBytes)})\n`);
@@ -136,6 +146,8 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     `  cd ${out} && sam deploy --guided --template-file template.yaml --capabilities CAPABILITY_IAM`,
     `  cd ${out} && serverless deploy`,
   ];
+  const notes = accessNotes(result.plan);
+  if (notes.length > 0) lines.push('', ...notes);
   if (result.needsSharp) {
     lines.push('', 'The code uses sharp (native): before deploying, run in each function folder', '  npm install --omit=dev --os=linux --cpu=x64', 'and zip it again, or attach a sharp layer.');
   }
@@ -203,5 +215,7 @@ export async function deployCommand(args: string[], io: Io): Promise<number> {
     log: (line) => io.out.write(`${line}\n`),
   });
   for (const d of deployed) if (d.action !== 'planned') io.out.write(`${d.functionName}: ${d.action}${d.version ? ` v${d.version}` : ''}${d.url ? ` ${d.url}` : ''}\n`);
+  const notes = accessNotes(plan);
+  if (notes.length > 0) io.out.write(`\n${notes.join('\n')}\n`);
   return 0;
 }

@@ -10,13 +10,15 @@ import {
   LambdaClient,
   LambdaServiceException,
   PublishVersionCommand,
+  RemovePermissionCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
+  UpdateFunctionUrlConfigCommand,
 } from '@aws-sdk/client-lambda';
 import { GetBucketNotificationConfigurationCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { defineApp, defineFunction, json } from '../../../src/index.js';
+import { defineApp, defineFunction, hashApiKey, json } from '../../../src/index.js';
 import { deployCommand } from './cli.js';
 import { deployAws } from './deploy.js';
 import type { LambdaAppPlan } from './plan.js';
@@ -89,7 +91,9 @@ describe('deployAws (aws-sdk-client-mock)', () => {
     const create = lambda.commandCalls(CreateFunctionCommand).map((c) => c.args[0].input);
     expect(create[0]).toMatchObject({ FunctionName: 'demo-api', Runtime: 'nodejs20.x', Handler: 'index.handler', MemorySize: 1024, Timeout: 31, Role: 'arn:aws:iam::1:role/r' });
     expect(create[0]?.Environment?.Variables).toMatchObject({ POLYFAAS_FUNCTION: 'api' });
-    expect(lambda.commandCalls(AddPermissionCommand).map((c) => c.args[0].input.Principal)).toEqual(['*', 's3.amazonaws.com']);
+    // Private by default: the URL is AWS_IAM and nobody gets the public invoke permission.
+    expect(lambda.commandCalls(CreateFunctionUrlConfigCommand).map((c) => c.args[0].input.AuthType)).toEqual(['AWS_IAM']);
+    expect(lambda.commandCalls(AddPermissionCommand).map((c) => c.args[0].input.Principal)).toEqual(['s3.amazonaws.com']);
     const put = s3.commandCalls(PutBucketNotificationConfigurationCommand)[0]?.args[0].input;
     expect(put?.Bucket).toBe('demo-bucket');
     expect(put?.NotificationConfiguration?.LambdaFunctionConfigurations?.map((c) => c.Id)).toEqual(['someone-else', 'polyfaas-demo-ingest']);
@@ -153,5 +157,62 @@ describe('deployAws (aws-sdk-client-mock)', () => {
     let help = '';
     expect(await deployCommand(['--help'], { out: { write: (s: string) => ((help += s), true) }, err: { write: () => true } })).toBe(0);
     expect(help).toMatch(/--dry-run/);
+  });
+});
+
+describe('deployAws: who can call the Function URL', () => {
+  const keyed = defineApp({
+    name: 'keyed',
+    auth: { apiKeys: {} },
+    functions: [defineFunction({ name: 'api', trigger: { type: 'http', method: 'POST', path: '/predict' }, handler: () => json({}) })],
+  });
+  const urlMocks = (existing?: 'AWS_IAM' | 'NONE') => {
+    lambda.on(GetFunctionCommand).resolves({ ...active, Configuration: { ...active.Configuration, Environment: { Variables: { POLYFAAS_API_KEYS: 'ci:sha256.' + hashApiKey('k') } } } });
+    lambda.on(UpdateFunctionCodeCommand).resolves({});
+    lambda.on(UpdateFunctionConfigurationCommand).resolves({});
+    lambda.on(PublishVersionCommand).resolves({ Version: '2' });
+    if (existing) lambda.on(GetFunctionUrlConfigCommand).resolves({ FunctionUrl: 'https://u.lambda-url.eu-west-1.on.aws/', AuthType: existing });
+    else lambda.on(GetFunctionUrlConfigCommand).rejects(lambdaError('ResourceNotFoundException', 404));
+    lambda.on(CreateFunctionUrlConfigCommand).resolves({ FunctionUrl: 'https://u.lambda-url.eu-west-1.on.aws/' });
+    lambda.on(UpdateFunctionUrlConfigCommand).resolves({});
+    lambda.on(AddPermissionCommand).resolves({});
+    lambda.on(RemovePermissionCommand).rejects(lambdaError('ResourceNotFoundException', 404));
+    s3.on(GetBucketNotificationConfigurationCommand).resolves({});
+    s3.on(PutBucketNotificationConfigurationCommand).resolves({});
+  };
+
+  it('an app with its own auth gets a NONE URL with the public permission; its API keys are kept, not bundled', async () => {
+    urlMocks();
+    const keyedPlan = planApp(keyed, { region: 'eu-west-1' });
+    expect(keyedPlan.access).toBe('app');
+    expect(keyedPlan.secrets).toEqual({ POLYFAAS_API_KEYS: 'keyed-polyfaas-api-keys' });
+    await deploy({ plan: keyedPlan, env: {} });
+    expect(lambda.commandCalls(CreateFunctionUrlConfigCommand)[0]?.args[0].input.AuthType).toBe('NONE');
+    expect(lambda.commandCalls(AddPermissionCommand)[0]?.args[0].input).toMatchObject({ Principal: '*', FunctionUrlAuthType: 'NONE' });
+    // A redeploy without the variable in the deployer's environment keeps the function's current keys.
+    expect(lambda.commandCalls(UpdateFunctionConfigurationCommand)[0]?.args[0].input.Environment?.Variables?.POLYFAAS_API_KEYS).toBe('ci:sha256.' + hashApiKey('k'));
+  });
+
+  it('takes API keys from the deployer\'s environment when it sets them', async () => {
+    urlMocks('NONE');
+    await deploy({ plan: planApp(keyed, { region: 'eu-west-1' }), env: { POLYFAAS_API_KEYS: 'ci:from-secret-store' } });
+    expect(lambda.commandCalls(UpdateFunctionConfigurationCommand)[0]?.args[0].input.Environment?.Variables?.POLYFAAS_API_KEYS).toBe('ci:from-secret-store');
+  });
+
+  it('makes a formerly public URL private again: AWS_IAM and the public permission removed', async () => {
+    urlMocks('NONE');
+    await deploy({ plan: planApp(app, { region: 'eu-west-1' }) });
+    expect(lambda.commandCalls(UpdateFunctionUrlConfigCommand)[0]?.args[0].input).toMatchObject({ FunctionName: 'demo-api', AuthType: 'AWS_IAM' });
+    expect(lambda.commandCalls(RemovePermissionCommand)[0]?.args[0].input).toMatchObject({ FunctionName: 'demo-api', StatementId: 'polyfaas-public-url' });
+    expect(lambda.commandCalls(AddPermissionCommand).filter((c) => c.args[0].input.Principal === '*')).toEqual([]);
+  });
+
+  it('--public asks for NONE and the public permission explicitly', async () => {
+    urlMocks();
+    const open = planApp(app, { region: 'eu-west-1', public: true });
+    expect(open.access).toBe('public');
+    await deploy({ plan: open });
+    expect(lambda.commandCalls(CreateFunctionUrlConfigCommand)[0]?.args[0].input.AuthType).toBe('NONE');
+    expect(lambda.commandCalls(AddPermissionCommand).map((c) => c.args[0].input.Principal)).toContain('*');
   });
 });

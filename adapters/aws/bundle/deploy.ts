@@ -8,8 +8,10 @@ import {
   GetFunctionUrlConfigCommand,
   LambdaClient,
   PublishVersionCommand,
+  RemovePermissionCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
+  UpdateFunctionUrlConfigCommand,
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
@@ -17,6 +19,7 @@ import type { LambdaFunctionConfiguration } from '@aws-sdk/client-s3';
 import { GetBucketNotificationConfigurationCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { toPolyfaasError } from '../../../src/index.js';
 import { classifyAwsError } from '../s3/s3-errors.js';
+import type { DeploymentAccess } from '../../../cli/bundle/access.js';
 import type { LambdaAppPlan, LambdaFunctionPlan } from './plan.js';
 
 /** Options for {@link deployAws}. */
@@ -32,6 +35,8 @@ export interface DeployAwsOptions {
   /** Longest wait for a function to become active / updated, seconds. Default 300. */
   maxWaitSeconds?: number;
   log?: (line: string) => void;
+  /** Where API key variables come from at deploy time (see the plan's `secrets`). Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** What happened to one function. */
@@ -55,12 +60,11 @@ async function aws<T>(what: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
-async function exists(what: string, call: () => Promise<unknown>): Promise<boolean> {
+async function existing<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
   try {
-    await call();
-    return true;
+    return await call();
   } catch (err) {
-    if (classifyAwsError(err) === 'NotFound') return false;
+    if (classifyAwsError(err) === 'NotFound') return undefined;
     throw toPolyfaasError(err, `AWS ${what} failed`, classifyAwsError);
   }
 }
@@ -86,8 +90,10 @@ export async function deployAws(options: DeployAwsOptions): Promise<DeployedFunc
   for (const fn of plan.functions) {
     const FunctionName = lambdaName(plan, fn);
     const ZipFile = await readFile(join(options.bundleDir, `${fn.artifact}.zip`));
-    const config = { FunctionName, Handler: fn.handler, Runtime: fn.runtime as never, MemorySize: fn.memoryMb, Timeout: fn.timeoutSeconds, Environment: { Variables: fn.environment } };
-    const found = await exists(`GetFunction ${FunctionName}`, () => lambda.send(new GetFunctionCommand({ FunctionName })));
+    const current = await existing(`GetFunction ${FunctionName}`, () => lambda.send(new GetFunctionCommand({ FunctionName })));
+    const found = current !== undefined;
+    const Variables = { ...fn.environment, ...apiKeyVariables(plan, fn, current?.Configuration?.Environment?.Variables, options.env ?? process.env) };
+    const config = { FunctionName, Handler: fn.handler, Runtime: fn.runtime as never, MemorySize: fn.memoryMb, Timeout: fn.timeoutSeconds, Environment: { Variables } };
     if (!found) {
       log(`create ${FunctionName}`);
       await aws(`CreateFunction ${FunctionName}`, () => lambda.send(new CreateFunctionCommand({ ...config, Role: options.role, Code: { ZipFile }, Architectures: ['x86_64'] })));
@@ -101,7 +107,7 @@ export async function deployAws(options: DeployAwsOptions): Promise<DeployedFunc
     }
     const published = await aws(`PublishVersion ${FunctionName}`, () => lambda.send(new PublishVersionCommand({ FunctionName })));
     const result: DeployedFunction = { name: fn.name, functionName: FunctionName, action: found ? 'updated' : 'created', ...(published.Version ? { version: published.Version } : {}) };
-    if (fn.trigger.type === 'http') result.url = await ensureFunctionUrl(lambda, FunctionName, log);
+    if (fn.trigger.type === 'http') result.url = await ensureFunctionUrl(lambda, FunctionName, plan.access ?? 'platform', log);
     if (fn.s3) {
       const s3Spec = fn.s3;
       await addPermission(lambda, FunctionName, `polyfaas-s3-${s3Spec.bucket}`, { Principal: 's3.amazonaws.com', Action: 'lambda:InvokeFunction', SourceArn: `arn:aws:s3:::${s3Spec.bucket}` });
@@ -130,16 +136,54 @@ export async function deployAws(options: DeployAwsOptions): Promise<DeployedFunc
   return results;
 }
 
-async function ensureFunctionUrl(lambda: LambdaClient, FunctionName: string, log: (line: string) => void): Promise<string | undefined> {
+/**
+ * The function's URL: `AWS_IAM` unless the app authenticates callers itself or
+ * `--public` asked for `NONE`; only `NONE` gets the `Principal: '*'` permission.
+ * An existing URL with another auth type is updated to the plan's.
+ */
+async function ensureFunctionUrl(lambda: LambdaClient, FunctionName: string, access: DeploymentAccess, log: (line: string) => void): Promise<string | undefined> {
+  const AuthType = access === 'platform' ? 'AWS_IAM' : 'NONE';
+  let url: string | undefined;
   try {
-    return (await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName }))).FunctionUrl;
+    const current = await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName }));
+    url = current.FunctionUrl;
+    if (current.AuthType !== AuthType) {
+      log(`function URL of ${FunctionName}: auth ${current.AuthType} → ${AuthType}`);
+      await aws(`UpdateFunctionUrlConfig ${FunctionName}`, () => lambda.send(new UpdateFunctionUrlConfigCommand({ FunctionName, AuthType })));
+    }
   } catch (err) {
     if (classifyAwsError(err) !== 'NotFound') throw toPolyfaasError(err, `AWS GetFunctionUrlConfig ${FunctionName} failed`, classifyAwsError);
+    log(`function URL (auth ${AuthType}) for ${FunctionName}`);
+    url = (await aws(`CreateFunctionUrlConfig ${FunctionName}`, () => lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName, AuthType })))).FunctionUrl;
   }
-  log(`function URL for ${FunctionName}`);
-  const created = await aws(`CreateFunctionUrlConfig ${FunctionName}`, () => lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName, AuthType: 'NONE' })));
-  await addPermission(lambda, FunctionName, 'polyfaas-public-url', { Principal: '*', Action: 'lambda:InvokeFunctionUrl', FunctionUrlAuthType: 'NONE' });
-  return created.FunctionUrl;
+  if (AuthType === 'NONE') await addPermission(lambda, FunctionName, 'polyfaas-public-url', { Principal: '*', Action: 'lambda:InvokeFunctionUrl', FunctionUrlAuthType: 'NONE' });
+  else await removePermission(lambda, FunctionName, 'polyfaas-public-url');
+  return url;
+}
+
+/**
+ * The API key variables of an HTTP function, never from the bundle: the
+ * deployer's environment when it sets them (e.g. filled from a secret store by
+ * CI), else the value the function already has, so a redeploy does not wipe keys.
+ */
+function apiKeyVariables(plan: LambdaAppPlan, fn: LambdaFunctionPlan, current: Record<string, string> | undefined, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  if (fn.trigger.type !== 'http') return {};
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(plan.secrets ?? {})) {
+    const value = env[name] ?? current?.[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/** RemovePermission, treating "no such statement" as success: a URL made private loses its public grant. */
+async function removePermission(lambda: LambdaClient, FunctionName: string, StatementId: string): Promise<void> {
+  try {
+    await lambda.send(new RemovePermissionCommand({ FunctionName, StatementId }));
+  } catch (err) {
+    if (classifyAwsError(err) === 'NotFound') return;
+    throw toPolyfaasError(err, `AWS RemovePermission ${FunctionName} failed`, classifyAwsError);
+  }
 }
 
 /** AddPermission, treating "statement already exists" (a re-deploy) as success. */
@@ -157,7 +201,7 @@ function describePlan(plan: LambdaAppPlan, fn: LambdaFunctionPlan, log: (line: s
   log(`${FunctionName}: create or update from ${fn.artifact}.zip (${fn.runtime}, ${fn.memoryMb} MB, ${fn.timeoutSeconds} s), then publish a version`);
   log(`  environment: ${Object.entries(fn.environment).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   const t = fn.trigger;
-  if (t.type === 'http') log(`  trigger: Function URL (auth NONE) for ${t.method} ${t.path}`);
+  if (t.type === 'http') log(`  trigger: Function URL (auth ${(plan.access ?? 'platform') === 'platform' ? 'AWS_IAM' : 'NONE'}) for ${t.method} ${t.path}`);
   if (fn.s3) log(`  trigger: S3 ${fn.s3.events.join(', ')} on s3://${fn.s3.bucket}/${fn.s3.prefix}*${fn.s3.suffix ?? ''} (permission + bucket notification)`);
   if (t.type === 'queue') log(`  trigger: SQS queue ${t.queue} — add the event source mapping (see serverless.yml)`);
   if (t.type === 'schedule') log(`  trigger: schedule ${t.cron} — add the EventBridge rule (see serverless.yml)`);

@@ -1,5 +1,7 @@
 import type { AnyFunction, AppDefinition, BucketBinding, Trigger } from '../../../src/index.js';
 import { bucketEnvName, DEFAULT_TIMEOUT_MS, PolyfaasError } from '../../../src/index.js';
+import type { DeploymentAccess } from '../../../cli/bundle/access.js';
+import { apiKeyEnvNames, deploymentAccess, secretName } from '../../../cli/bundle/access.js';
 import { FUNCTION_ENV } from '../lambda/to-lambda.js';
 import { parseS3Url } from '../s3/s3-bucket.js';
 
@@ -26,6 +28,14 @@ export interface LambdaAppPlan {
   region: string;
   runtime: string;
   functions: LambdaFunctionPlan[];
+  /**
+   * Who may call the HTTP functions: `platform` (Function URL and HTTP API
+   * routes with `AWS_IAM`, no public permission), `app` (the app's own auth is
+   * the gate: URL `NONE`), `public` (`--public`). Absent in older plans: `platform`.
+   */
+  access?: DeploymentAccess;
+  /** API key variables → Secrets Manager secret names; the templates resolve them at deploy time, the bundle never holds them. */
+  secrets?: Record<string, string>;
 }
 
 /** Lambda's hard limit on a function's run time. */
@@ -38,7 +48,7 @@ export const DEFAULT_MEMORY_MB = 512;
  * shared bundle with `POLYFAAS_FUNCTION` set, and every logical bucket bound
  * through `POLYFAAS_BUCKET_<NAME>` (from `buckets`, else the app's own binding).
  */
-export function planApp(app: AppDefinition, options: { region: string; runtime?: string; buckets?: Record<string, string> }): LambdaAppPlan {
+export function planApp(app: AppDefinition, options: { region: string; runtime?: string; buckets?: Record<string, string>; public?: boolean }): LambdaAppPlan {
   const runtime = options.runtime ?? 'nodejs20.x';
   const bindings: Record<string, string> = {};
   for (const [name, binding] of Object.entries(app.buckets)) {
@@ -55,6 +65,8 @@ export function planApp(app: AppDefinition, options: { region: string; runtime?:
     region: options.region,
     runtime,
     functions: app.functions.map((fn) => planFunction(fn, runtime, environment, bindings)),
+    access: deploymentAccess(app, options.public),
+    secrets: Object.fromEntries(apiKeyEnvNames(app).map((name) => [name, secretName(app, name)])),
   };
 }
 

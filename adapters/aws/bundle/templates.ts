@@ -31,11 +31,20 @@ const WARMUP_INPUT = { polyfaas: 'warmup' } as const;
 const sqsArn = (queue: string): YamlValue => ({ 'Fn::Join': [':', ['arn:aws:sqs', { Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }, queue]] });
 const snsIsQueue = (fn: LambdaFunctionPlan) => fn.trigger.type === 'queue';
 
-function serverlessEvents(fn: LambdaFunctionPlan): YamlValue[] {
+/** True when the cloud's IAM is the gate of HTTP functions (the default). */
+const iamGated = (plan: LambdaAppPlan) => (plan.access ?? 'platform') === 'platform';
+
+/** A function's environment plus its API key variables, as Secrets Manager references resolved at deploy time. */
+function environmentOf(plan: LambdaAppPlan, fn: LambdaFunctionPlan, reference: (secret: string) => string): Record<string, string> {
+  const secrets = fn.trigger.type === 'http' ? Object.entries(plan.secrets ?? {}) : [];
+  return { ...fn.environment, ...Object.fromEntries(secrets.map(([name, secret]) => [name, reference(secret)])) };
+}
+
+function serverlessEvents(plan: LambdaAppPlan, fn: LambdaFunctionPlan): YamlValue[] {
   const t = fn.trigger;
   switch (t.type) {
     case 'http':
-      return [{ httpApi: { method: t.method === '*' ? '*' : t.method, path: apiGatewayPath(t.path) } }];
+      return [{ httpApi: { method: t.method === '*' ? '*' : t.method, path: apiGatewayPath(t.path), ...(iamGated(plan) ? { authorizer: { type: 'aws_iam' } } : {}) } }];
     case 'storage': {
       const s3 = fn.s3 as NonNullable<LambdaFunctionPlan['s3']>;
       const rules: YamlValue[] = [...(s3.prefix ? [{ prefix: s3.prefix }] : []), ...(s3.suffix ? [{ suffix: s3.suffix }] : [])];
@@ -73,8 +82,8 @@ export function serverlessYml(plan: LambdaAppPlan, options: { offline?: boolean 
       memorySize: fn.memoryMb,
       timeout: fn.timeoutSeconds,
       ...(options.provisionedConcurrency && fn.trigger.type === 'http' ? { provisionedConcurrency: options.provisionedConcurrency } : {}),
-      environment: fn.environment,
-      events: [...serverlessEvents(fn), ...warmup],
+      environment: environmentOf(plan, fn, (secret) => `\${ssm:/aws/reference/secretsmanager/${secret}}`),
+      events: [...serverlessEvents(plan, fn), ...warmup],
     };
   }
   const iam: YamlValue = {
@@ -145,20 +154,24 @@ export function samTemplate(plan: LambdaAppPlan, options: WarmOptions = {}): Yam
         Runtime: fn.runtime,
         MemorySize: fn.memoryMb,
         Timeout: fn.timeoutSeconds,
-        Environment: { Variables: fn.environment },
+        Environment: { Variables: environmentOf(plan, fn, (secret) => `{{resolve:secretsmanager:${secret}}}`) },
         ...provisioned,
         Policies: [{ Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'], Resource: bucketArns(plan) }] }],
-        ...(t.type === 'http' ? { FunctionUrlConfig: { AuthType: 'NONE' } } : {}),
+        // AWS_IAM: only SigV4-signed calls by principals allowed lambda:InvokeFunctionUrl; NONE (SAM then adds the public permission) only for the app's own auth or --public.
+        ...(t.type === 'http' ? { FunctionUrlConfig: { AuthType: iamGated(plan) ? 'AWS_IAM' : 'NONE' } } : {}),
         ...(Object.keys(events).length ? { Events: events } : {}),
       },
     };
     Object.assign(resources, samS3TriggerResources(plan, fn, id));
   }
   Object.assign(resources, samS3Notifier(plan));
+  const http = plan.functions.some((fn) => fn.trigger.type === 'http');
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Transform: 'AWS::Serverless-2016-10-31',
     Description: `${plan.app} (polyfaas)`,
+    // The implicit HTTP API's routes take IAM (SigV4) callers only, like the Function URLs.
+    ...(http && iamGated(plan) ? { Globals: { HttpApi: { Auth: { EnableIamAuthorizer: true, DefaultAuthorizer: 'AWS_IAM' } } } } : {}),
     Resources: resources,
   };
 }

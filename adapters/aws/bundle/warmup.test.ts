@@ -48,7 +48,7 @@ describe('--warmup and --provisioned in the AWS templates', () => {
       expect(warmups, name).toEqual(warmedNames.includes(name) ? [{ schedule: { rate: ['rate(5 minutes)'], input: WARMUP_EVENT, description: `polyfaas warm-up ping for ${name}` } }] : []);
     }
     // The function's own triggers stay, and the nightly job keeps its cron without a warm-up.
-    expect(sls.functions.predict?.events[0]).toEqual({ httpApi: { method: 'POST', path: '/predict' } });
+    expect(sls.functions.predict?.events[0]).toEqual({ httpApi: { method: 'POST', path: '/predict', authorizer: { type: 'aws_iam' } } });
     expect(sls.functions.nightly?.events).toEqual([{ schedule: { name: 'nightly', rate: ['cron(0 3 * * ? *)'] } }]);
   });
 

@@ -17,6 +17,7 @@ import {
 import type { S3BucketOptions } from '../s3/s3-bucket.js';
 import { registerSchemes } from '../s3/s3-bucket.js';
 import { directEvent, isInvokeEnvelope } from './direct-invoke.js';
+import { awsIdentity } from './identity.js';
 import { httpEventKind, toHttpRequest, toLambdaResult } from './http-events.js';
 import type { LambdaContextLike } from './lambda-context.js';
 import { platformDeadline } from './lambda-context.js';
@@ -85,7 +86,7 @@ export function toLambda(app: AppDefinition, options: ToLambdaOptions = {}): Lam
   const bindings: Record<string, BucketBinding> = { ...app.buckets, ...bucketBindingsFromEnv(app, env), ...(options.buckets ?? {}) };
   const functions: Record<string, LambdaHandler> = {};
   for (const fn of app.functions) {
-    const scope = new Scope(defineApp({ name: app.name, functions: [fn], buckets: app.buckets }), bindings, options.log, fn);
+    const scope = new Scope(defineApp({ name: app.name, functions: [fn], buckets: app.buckets, ...(app.auth ? { auth: app.auth } : {}) }), bindings, options.log, fn);
     functions[fn.name] = (event, context) => scope.handle(event, context);
   }
   const whole = new Scope(app, bindings, options.log);
@@ -148,7 +149,8 @@ class Scope {
       // The instance caps this at the function's own timeoutMs.
       // A per-function Lambda was chosen by its gateway route: the runtime fits the request to that function only.
       const target = this.only ? { target: { function: this.only.name } } : {};
-      const response = await rt.handleHttp(request, { requestId, ...(deadline ? { deadline } : {}), ...target });
+      const identity = awsIdentity(event);
+      const response = await rt.handleHttp(request, { requestId, ...(deadline ? { deadline } : {}), ...target, ...(identity ? { identity } : {}) });
       return toLambdaResult(response, http, event, { method: request.method, requestId, log: rt.log });
     }
     if (isSqsEvent(event)) return this.sqs(rt, event.Records, facts, raw);

@@ -12,6 +12,8 @@ import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
 import { requirePackages } from '../../../cli/entry/packages.js';
 import type { Io } from '../../../cli/registry.js';
 import { bucketEnvName, generateWarmupToken, PolyfaasError, WARMUP_TOKEN_ENV } from '../../../src/index.js';
+import { AUTH_LEVEL_ENV } from '../auth-level.js';
+import { apiKeyEnvNames, PUBLIC_FLAG_HELP, secretName } from '../../../cli/bundle/access.js';
 import { hostJson } from '../host-json.js';
 import { functionAppPackageJson, localSettings, requiredAppSettings } from './function-app.js';
 import { alwaysReadyCommands, everyMinutesNcrontab, parseCount, parseWarmupRate, WARMUP_TIMER, warmupEntrySource, warmupTargets } from './warmup.js';
@@ -44,7 +46,14 @@ Options:
                               the always-ready commands too
   --always-ready <n>          print the Premium / Flex Consumption commands that keep
                               n instances initialised (the stronger alternative)
-  -h, --help                  show this help`;
+${PUBLIC_FLAG_HELP}
+                          (HTTP triggers get authLevel 'anonymous' through the
+                          app setting POLYFAAS_AZURE_AUTH_LEVEL; default 'function':
+                          callers send a function key in x-functions-key)
+  -h, --help                  show this help
+
+API keys (auth.apiKeys) are never bundled: the printed app settings reference
+Key Vault (@Microsoft.KeyVault(SecretUri=…/secrets/<app>-polyfaas-api-keys/)).`;
 
 /**
  * `polyfaas bundle azure`: one function-app folder for the whole app (Azure
@@ -61,6 +70,7 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
       zip: { type: 'boolean' },
       warmup: { type: 'string' },
       'always-ready': { type: 'string' },
+      public: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -93,7 +103,14 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
   const warmTargets = warmupTargets(plan);
   if (warmupMinutes && plan.functions.some((f) => f.name === WARMUP_TIMER)) throw new PolyfaasError('InvalidArgument', `--warmup adds a function named "${WARMUP_TIMER}"; the app already has one`);
   // One warm-up token per bundle: the timer sends it, the runtime (same app, same settings) checks it.
-  const settings = { ...requiredAppSettings(plan, bindings), ...(warmupMinutes ? { [WARMUP_TOKEN_ENV]: generateWarmupToken() } : {}) };
+  // API keys: a Key Vault reference the platform resolves at run time (the app's managed identity needs get on secrets).
+  const keyVault = Object.fromEntries(apiKeyEnvNames(plan.app).map((name) => [name, `@Microsoft.KeyVault(SecretUri=https://<vault>.vault.azure.net/secrets/${secretName(plan.app, name)}/)`]));
+  const settings = {
+    ...requiredAppSettings(plan, bindings),
+    ...(values.public ? { [AUTH_LEVEL_ENV]: 'anonymous' } : {}),
+    ...keyVault,
+    ...(warmupMinutes ? { [WARMUP_TOKEN_ENV]: generateWarmupToken() } : {}),
+  };
   const { bundle, dependencies } = await writeOutput(outDir, async () => {
     let bundleEntry = resolve(entry);
     if (warmupMinutes) {
@@ -149,6 +166,22 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
   }
   if (warmupMinutes || alwaysReady) {
     lines.push('', `Stronger: keep ${alwaysReady ?? 1} instance(s) initialised ahead of traffic (billed while idle; the line for your plan):`, ...alwaysReadyCommands(appName, alwaysReady ?? 1).map((c) => `  ${c}`));
+  }
+  const routes = plan.functions.filter((f) => f.trigger === 'http' && f.target);
+  const example = `https://${appName}.azurewebsites.net/${(routes[0]?.target ?? '').replace(/^\//, '')}`;
+  const keyHeader = Object.keys(keyVault).length > 0 ? ' -H "x-api-key: $POLYFAAS_API_KEY"' : '';
+  lines.push(
+    '',
+    ...(values.public
+      ? ["Access: --public: HTTP triggers are authLevel 'anonymous' (the app's own auth, if any, still applies):", `  curl${keyHeader} ${example}`]
+      : [
+          "Access: private. HTTP triggers are authLevel 'function': callers send a function key. Get one and call:",
+          `  az functionapp keys list --name ${appName} --resource-group <rg> --query functionKeys.default -o tsv`,
+          `  curl -H "x-functions-key: <function key>"${keyHeader} ${example}`,
+        ]),
+  );
+  if (Object.keys(keyVault).length > 0) {
+    lines.push(`API keys: create the secret in Key Vault (az keyvault secret set --vault-name <vault> --name ${secretName(plan.app, Object.keys(keyVault)[0] as string)} --value '<id>:<key>:<scopes>'); the bundle never contains it.`);
   }
   lines.push('', `Next: deploy (the server installs ${dependencies.join(' and ')}):`, `  cd ${shortPath(outDir)} && func azure functionapp publish ${appName} --javascript --build remote`);
   if (values.zip) {

@@ -5,6 +5,7 @@ import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
 import { formatBytes, shortPath } from '../../../cli/bundle/format.js';
 import { requirePackages } from '../../../cli/entry/packages.js';
 import type { Io } from '../../../cli/registry.js';
+import { PUBLIC_FLAG_HELP } from '../../../cli/bundle/access.js';
 import { PolyfaasError } from '../../../src/errors.js';
 import { everyMinutesCron, parseCount, parseWarmupRate } from './warmup.js';
 
@@ -39,8 +40,14 @@ Options:
                           (default: a placeholder to fill in)
   --min-instances <n>     deploy HTTP functions with --min-instances=n: n
                           instances stay initialised, billed while idle
+${PUBLIC_FLAG_HELP}
+                          (--allow-unauthenticated instead of IAM: only callers
+                          with an identity token and run.invoker by default)
   --no-minify             keep the bundle readable
-  -h, --help              show this help`;
+  -h, --help              show this help
+
+API keys (auth.apiKeys) are read at run time from Secret Manager
+(--set-secrets POLYFAAS_API_KEYS=<app>-polyfaas-api-keys:latest), never bundled.`;
 
 /**
  * `polyfaas bundle gcp`: write the deployable source folder and print the
@@ -60,6 +67,7 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
       'warmup-sa': { type: 'string' },
       'min-instances': { type: 'string' },
       'no-minify': { type: 'boolean', default: false },
+      public: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -85,6 +93,7 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     ...(warmupMinutes ? { warmupMinutes } : {}),
     ...(values['warmup-sa'] ? { warmupServiceAccount: values['warmup-sa'] } : {}),
     ...(minInstances ? { minInstances } : {}),
+    ...(values.public ? { public: true } : {}),
   });
   io.out.write(`Source folder ${shortPath(result.sourceDir)}: ${formatBytes(result.bundle.jsBytes)} JS + ${formatBytes(result.bundle.wasmBytes)} WASM\n`);
   io.out.write(`Dependencies installed by Cloud Build: ${Object.entries(result.packageJson.dependencies as Record<string, string>).map(([n, v]) => `${n}@${v}`).join(', ')}\n\n`);
@@ -96,7 +105,16 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
     if (plan.warmup.length > 0) {
       io.out.write(`# warm-up ping of ${plan.function} (${everyMinutesCron(warmupMinutes ?? 5)} UTC), once it is deployed:\n${plan.warmup.join('\n')}\n`);
     }
+    if (plan.call) io.out.write(`# call ${plan.function}:\n${plan.call.join('\n')}\n`);
     io.out.write('\n');
+  }
+  io.out.write(
+    values.public
+      ? 'Access: --public: the HTTP functions accept unauthenticated calls (the app\'s own auth, if any, still applies).\n'
+      : 'Access: private (IAM). Grant callers roles/run.invoker: gcloud functions add-invoker-policy-binding <function> --region=<region> --member=user:<email>\n',
+  );
+  for (const secret of result.secrets) {
+    io.out.write(`Secret: printf '%s' "<id>:<key>:<scopes>" | gcloud secrets create ${secret} --data-file=- (and grant the function's service account roles/secretmanager.secretAccessor)\n`);
   }
   return 0;
 }

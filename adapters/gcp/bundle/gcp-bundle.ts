@@ -7,6 +7,7 @@ import { loadEntryApp } from '../../../cli/entry/load-entry.js';
 import { installedVersion } from '../../../cli/entry/packages.js';
 import type { AnyFunction, AppDefinition, Trigger } from '../../../src/index.js';
 import { bucketEnvName, DEFAULT_TIMEOUT_MS, generateWarmupToken, PolyfaasError, WARMUP_HEADER, WARMUP_TOKEN_ENV } from '../../../src/index.js';
+import { apiKeyEnvNames, secretName } from '../../../cli/bundle/access.js';
 import { everyMinutesCron } from './warmup.js';
 
 /**
@@ -46,6 +47,11 @@ export interface GcpBundleOptions {
   warmupServiceAccount?: string;
   /** `--min-instances` for HTTP functions: instances kept initialised (billed while idle). */
   minInstances?: number;
+  /**
+   * Deploy HTTP functions with `--allow-unauthenticated`. Default false: only
+   * callers with an identity token for a principal holding `run.invoker`.
+   */
+  public?: boolean;
 }
 
 /** One function's deployment. */
@@ -59,6 +65,8 @@ export interface GcpDeployPlan {
   setup: string[];
   /** Commands to run after the deploy: the warm-up Cloud Scheduler job (`--warmup`), else empty. */
   warmup: string[];
+  /** For HTTP functions: how to call the deployed function (curl with the credentials it needs). */
+  call?: string[];
 }
 
 /** Placeholder for the warm-up jobs' service account when none is given. */
@@ -70,6 +78,8 @@ export interface GcpBundle {
   bundle: BundleResult;
   packageJson: Record<string, unknown>;
   plans: GcpDeployPlan[];
+  /** Secret Manager secrets the functions read (API keys), to create before deploying. */
+  secrets: string[];
 }
 
 /** Memory sizes Cloud Functions accepts, in MiB. */
@@ -121,11 +131,11 @@ async function writeSourceFolder(app: AppDefinition, sourceDir: string, options:
   // One token per bundle: every function's environment and every Scheduler job agree on it.
   const warmupToken = options.warmupMinutes ? (options.warmupToken ?? generateWarmupToken()) : undefined;
   const plans = app.functions.map((fn) => deployPlan(app, fn, sourceDir, { ...options, ...(warmupToken ? { warmupToken } : {}) }));
-  return { sourceDir, bundle, packageJson, plans };
+  return { sourceDir, bundle, packageJson, plans, secrets: apiKeyEnvNames(app).map((name) => secretName(app, name)) };
 }
 
 /** The `gcloud` command that deploys one function from the source folder. */
-export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: string, options: Pick<GcpBundleOptions, 'region' | 'runtime' | 'buckets' | 'warmupMinutes' | 'warmupToken' | 'warmupServiceAccount' | 'minInstances'>,
+export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: string, options: Pick<GcpBundleOptions, 'region' | 'runtime' | 'buckets' | 'warmupMinutes' | 'warmupToken' | 'warmupServiceAccount' | 'minInstances' | 'public'>,
 ): GcpDeployPlan {
   const trigger = fn.trigger as Trigger;
   const region = options.region ?? 'us-central1';
@@ -139,6 +149,9 @@ export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: strin
   if (warmupToken) env.push(`${WARMUP_TOKEN_ENV}=${warmupToken}`);
   const setup: string[] = [];
   const warmup: string[] = [];
+  const call: string[] = [];
+  // API keys come from Secret Manager at run time, never from the bundle or the command line.
+  const secrets = trigger.type === 'http' ? apiKeyEnvNames(app).map((name) => `${name}=${secretName(app, name)}:latest`) : [];
   const flags = [
     `gcloud functions deploy ${fn.name}`,
     '--gen2',
@@ -153,7 +166,9 @@ export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: strin
   let description: string;
   switch (trigger.type) {
     case 'http':
-      flags.push('--trigger-http', '--allow-unauthenticated');
+      flags.push('--trigger-http', options.public ? '--allow-unauthenticated' : '--no-allow-unauthenticated');
+      if (secrets.length > 0) flags.push(`--set-secrets=${shellQuote(secrets.join(','))}`);
+      call.push(...callCommands(app, fn.name, trigger, region, Boolean(options.public)));
       if (options.minInstances) flags.push(`--min-instances=${options.minInstances}`);
       description = `HTTP ${trigger.method} ${trigger.path}`;
       if (options.warmupMinutes && warmupToken) warmup.push(...warmupJob(fn.name, trigger, region, options.warmupMinutes, warmupToken, options.warmupServiceAccount));
@@ -191,7 +206,21 @@ export function deployPlan(app: AppDefinition, fn: AnyFunction, sourceDir: strin
       break;
     }
   }
-  return { function: fn.name, trigger: description, memoryMb, timeoutSeconds, command: flags.join(' \\\n    '), setup, warmup };
+  return { function: fn.name, trigger: description, memoryMb, timeoutSeconds, command: flags.join(' \\\n    '), setup, warmup, ...(call.length ? { call } : {}) };
+}
+
+/**
+ * How to call a deployed HTTP function: a private one needs a Google identity
+ * token; it goes in `X-Serverless-Authorization` when the app's own `auth` needs
+ * `Authorization` (Cloud Run checks that header instead and leaves the other to the app).
+ */
+function callCommands(app: AppDefinition, name: string, trigger: Extract<Trigger, { type: 'http' }>, region: string, isPublic: boolean): string[] {
+  const url = `URL=$(gcloud functions describe ${name} --gen2 --region=${region} --format='value(serviceConfig.uri)')`;
+  const keyed = apiKeyEnvNames(app).length > 0;
+  const appKey = keyed ? ` -H "x-api-key: $POLYFAAS_API_KEY"` : '';
+  const method = trigger.method === '*' || trigger.method === 'GET' ? '' : ` -X ${trigger.method}`;
+  const identity = isPublic ? '' : ` -H "${keyed ? 'X-Serverless-Authorization' : 'Authorization'}: Bearer $(gcloud auth print-identity-token)"`;
+  return [url, `curl${method}${identity}${appKey} "$URL${trigger.path}"`];
 }
 
 /**
