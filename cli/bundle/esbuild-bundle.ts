@@ -3,7 +3,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { Metafile, Plugin } from 'esbuild';
 import { build } from 'esbuild';
 import { explainBuildFailure } from '../entry/build-errors.js';
-import { packageOf } from '../entry/packages.js';
+import { findPackage, packageOf } from '../entry/packages.js';
 
 export { formatBytes, shortPath } from './format.js';
 
@@ -78,6 +78,35 @@ export const nodeFetchShim: Plugin = {
 /** Optional peers the core loads only if installed; a bundle must never try to include them. */
 export const ALWAYS_EXTERNAL = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 
+/**
+ * Optional peers that polyfaas imports lazily, only when an app uses the feature
+ * (a KMS key-encryption key, a key-value driver). Installed, they are bundled
+ * like any package; not installed, the app does not use the feature, so the
+ * bundle leaves the import external instead of failing (using the feature
+ * anyway then fails at run time naming the package).
+ */
+export const LAZY_OPTIONAL_PEERS = [
+  '@aws-sdk/client-kms',
+  '@google-cloud/kms',
+  '@azure/keyvault-keys',
+  '@aws-sdk/client-dynamodb',
+  '@azure/data-tables',
+  '@redis/client',
+];
+
+/** Leaves {@link LAZY_OPTIONAL_PEERS} that are not installed external (see there). */
+function lazyOptionalPeers(entryDir: string): Plugin {
+  const missing = LAZY_OPTIONAL_PEERS.filter((name) => !findPackage(name, [entryDir, process.cwd(), import.meta.dirname]));
+  const names = new Set(missing);
+  return {
+    name: 'polyfaas-lazy-optional-peers',
+    setup(b) {
+      if (names.size === 0) return;
+      b.onResolve({ filter: /^@(aws-sdk|google-cloud|azure|redis)\// }, (args) => (names.has(packageOf(args.path)) ? { path: args.path, external: true } : undefined));
+    },
+  };
+}
+
 /** Whether the bundle contains the tfjs WASM backend, whose `.wasm` files it then loads at run time. */
 function usesWasmBackend(metafile: Metafile): boolean {
   return Object.keys(metafile.inputs).some((input) => input.includes('@tensorflow/tfjs-backend-wasm/'));
@@ -89,7 +118,7 @@ function externalPackagesOf(metafile: Metafile): string[] {
   for (const output of Object.values(metafile.outputs)) {
     for (const imported of output.imports) if (imported.external && !/^(\.|\/|node:)/.test(imported.path)) names.add(packageOf(imported.path));
   }
-  return [...names].filter((name) => !ALWAYS_EXTERNAL.includes(name)).sort();
+  return [...names].filter((name) => !ALWAYS_EXTERNAL.includes(name) && !(LAZY_OPTIONAL_PEERS.includes(name) && !findPackage(name))).sort();
 }
 
 /**
@@ -133,7 +162,7 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Bu
     banner: { js: ESM_CJS_SHIM },
     external: [...ALWAYS_EXTERNAL, ...(options.external ?? [])],
     define: options.define ?? {},
-    plugins: [nodeFetchShim],
+    plugins: [nodeFetchShim, lazyOptionalPeers(dirname(resolve(options.entry)))],
     metafile: true,
     logLevel: 'silent',
   }).catch((err: unknown) => {
