@@ -50,6 +50,27 @@ export type {
   PutBody,
   PutOptions,
 } from './storage/types.js';
+export { createKeyValueStore, DriverKeyValueStore, isExpired, backoff } from './kv/portable.js';
+export { openKeyValueStore, registerKeyValueScheme, registeredKeyValueSchemes, BUCKET_KV_PREFIX } from './kv/url.js';
+export type { KeyValueOpener } from './kv/url.js';
+export { BucketKeyValueStore } from './kv/bucket-store.js';
+export { validateKvKey, validateTtl, kvKeyDigest, MAX_KV_KEY_BYTES, MAX_KV_VALUE_BYTES, MAX_KV_TTL_MS } from './kv/limits.js';
+export { encodeKvValue, decodeKvValue, decodeCounter, encodeCounter, addCounter, newKvVersion, KV_BYTES_TAG, KV_JSON_TAG } from './kv/codec.js';
+export { cached } from './kv/cache.js';
+export type { CachedOptions } from './kv/cache.js';
+export type {
+  DriverKvPutOptions,
+  JsonValue,
+  KeyValueDriver,
+  KeyValueStore,
+  KvDeleteOptions,
+  KvEntry,
+  KvIncrementOptions,
+  KvPutOptions,
+  KvRecord,
+  KvValue,
+  KvWriteResult,
+} from './kv/types.js';
 export { AppRuntime } from './runtime/app-runtime.js';
 export type { AppRuntimeOptions, HandleHttpOptions, HttpTarget } from './runtime/app-runtime.js';
 export { FunctionInstance } from './runtime/instance.js';
