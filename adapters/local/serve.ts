@@ -20,7 +20,7 @@ import {
   PolyfaasError,
 } from '../../src/index.js';
 import { parseCron } from '../../src/index.js';
-import { registerSchemes } from './file-bucket.js';
+import { registerSchemes } from './schemes.js';
 import type { HttpServerLimits } from './http-server.js';
 import { createHttpServer } from './http-server.js';
 import { MinuteScheduler } from './scheduler.js';
