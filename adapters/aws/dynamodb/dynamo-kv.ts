@@ -1,3 +1,4 @@
+import type * as DynamoSdk from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DriverKeyValueStore, lazy, newKvVersion, PolyfaasError, registerKeyValueScheme } from '../../../src/index.js';
 import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from '../../../src/index.js';
@@ -43,7 +44,7 @@ export class DynamoKeyValueStore extends DriverKeyValueStore {
   }
 }
 
-type Sdk = typeof import('@aws-sdk/client-dynamodb');
+type Sdk = typeof DynamoSdk;
 // The SDK is loaded on first use, as the S3 driver's is: a function that never touches DynamoDB never parses it.
 const loadSdk: () => Promise<Sdk> = lazy(() => import('@aws-sdk/client-dynamodb'));
 
