@@ -1,4 +1,5 @@
 import type { Logger } from './logger.js';
+import type { KeyValueStore } from './kv/types.js';
 import type { Bucket } from './storage/types.js';
 
 /** Which platform is running the function. */
@@ -19,6 +20,8 @@ export interface InitContext {
   readonly concurrency: number;
   /** Reach one of the app's buckets by logical name. */
   bucket(name: string): Bucket;
+  /** Reach one of the app's key-value stores (`defineApp({ stores })`) by logical name. */
+  kv(name: string): KeyValueStore;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { HttpMethod, HttpRequest, HttpResponse } from './events/http.js';
 import type { MessageEvent } from './events/message.js';
 import type { ScheduleEvent } from './events/schedule.js';
 import type { StorageEvent, StorageEventType } from './events/storage.js';
+import type { KeyValueStore } from './kv/types.js';
 import type { Bucket } from './storage/types.js';
 
 /** Run on an HTTP request. `path` may hold `:params` (`/models/:name`). */
@@ -154,17 +155,22 @@ function validateTrigger(name: string, trigger: Trigger): void {
 /** Where an app's logical bucket lives: a URL for `openBucket`, or a bucket already open. */
 export type BucketBinding = string | Bucket;
 
-/** A group of functions and the buckets they share. */
+/** Where an app's logical key-value store lives: a URL for `openKeyValueStore`, or a store already open. */
+export type StoreBinding = string | KeyValueStore;
+
+/** A group of functions and the buckets and key-value stores they share. */
 export interface AppDefinition {
   readonly kind: 'polyfaas.app';
   readonly name: string;
   readonly functions: readonly AnyFunction[];
   /** Logical name → binding. Adapters may override bindings per environment. */
   readonly buckets: Readonly<Record<string, BucketBinding>>;
+  /** Logical name → key-value store binding; handlers reach them with `ctx.kv(name)`. */
+  readonly stores: Readonly<Record<string, StoreBinding>>;
 }
 
 /**
- * Group functions and buckets into an app. Checks names are unique, HTTP routes
+ * Group functions, buckets and key-value stores into an app. Checks names are unique, HTTP routes
  * do not collide and every storage trigger names a declared bucket.
  *
  * @example
@@ -173,6 +179,7 @@ export interface AppDefinition {
  *   name: 'fashion',
  *   functions: [preprocess, train, predict],
  *   buckets: { data: 'file:///var/fashion' },
+ *   stores: { sessions: 'redis://cache:6379' },
  * });
  * ```
  */
@@ -180,8 +187,10 @@ export function defineApp(spec: {
   name?: string;
   functions: readonly AnyFunction[];
   buckets?: Record<string, BucketBinding>;
+  stores?: Record<string, StoreBinding>;
 }): AppDefinition {
   const buckets = spec.buckets ?? {};
+  const stores = spec.stores ?? {};
   const names = new Set<string>();
   const routes = new Set<string>();
   for (const fn of spec.functions) {
@@ -197,5 +206,5 @@ export function defineApp(spec: {
       throw new PolyfaasError('InvalidArgument', `${fn.name} triggers on bucket "${t.bucket}", which the app does not declare`);
     }
   }
-  return Object.freeze({ kind: 'polyfaas.app' as const, name: spec.name ?? 'app', functions: [...spec.functions], buckets });
+  return Object.freeze({ kind: 'polyfaas.app' as const, name: spec.name ?? 'app', functions: [...spec.functions], buckets, stores });
 }
