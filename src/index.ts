@@ -57,7 +57,6 @@ export { BucketKeyValueStore } from './kv/bucket-store.js';
 export { validateKvKey, validateTtl, kvKeyDigest, MAX_KV_KEY_BYTES, MAX_KV_VALUE_BYTES, MAX_KV_TTL_MS } from './kv/limits.js';
 export { encodeKvValue, decodeKvValue, decodeCounter, encodeCounter, addCounter, newKvVersion, KV_BYTES_TAG, KV_JSON_TAG } from './kv/codec.js';
 export { cached } from './kv/cache.js';
-export type { CachedOptions } from './kv/cache.js';
 export type {
   DriverKvPutOptions,
   JsonValue,

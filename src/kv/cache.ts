@@ -1,11 +1,5 @@
 import type { KeyValueStore, KvValue } from './types.js';
 
-/** Options for {@link cached}. */
-export interface CachedOptions {
-  /** Also count calls that ran `compute` (tests and metrics). */
-  onCompute?: (key: string) => void;
-}
-
 // One map of flights per store object: "per instance" single-flight, shared by every caller in this process.
 const flights = new WeakMap<KeyValueStore, Map<string, Promise<unknown>>>();
 
@@ -21,20 +15,19 @@ const flights = new WeakMap<KeyValueStore, Map<string, Promise<unknown>>>();
  * const meta = await cached(ctx.kv('cache'), `model-meta/${name}`, 60_000, () => loadMetadata(name));
  * ```
  */
-export function cached<T extends KvValue>(store: KeyValueStore, key: string, ttlMs: number, compute: () => Promise<T> | T, options: CachedOptions = {}): Promise<T> {
+export function cached<T extends KvValue>(store: KeyValueStore, key: string, ttlMs: number, compute: () => Promise<T> | T): Promise<T> {
   let byKey = flights.get(store);
   if (!byKey) flights.set(store, (byKey = new Map()));
   const inFlight = byKey.get(key);
   if (inFlight) return inFlight as Promise<T>;
-  const flight = lookup(store, key, ttlMs, compute, options).finally(() => byKey.delete(key));
+  const flight = lookup(store, key, ttlMs, compute).finally(() => byKey.delete(key));
   byKey.set(key, flight);
   return flight;
 }
 
-async function lookup<T extends KvValue>(store: KeyValueStore, key: string, ttlMs: number, compute: () => Promise<T> | T, options: CachedOptions): Promise<T> {
+async function lookup<T extends KvValue>(store: KeyValueStore, key: string, ttlMs: number, compute: () => Promise<T> | T): Promise<T> {
   const hit = await store.get<T>(key);
   if (hit) return hit.value;
-  options.onCompute?.(key);
   const value = await compute();
   await store.put(key, value, { ttlMs });
   return value;
