@@ -17,7 +17,7 @@ const unknown = defineFunction({
 });
 const log = createLogger({ level: 'silent' });
 const post = (path: string) => createHttpRequest({ method: 'POST', path });
-const bodyOf = (response: { body: unknown }) => JSON.parse(String(response.body)) as unknown;
+const bodyOf = (response: { body?: unknown }) => JSON.parse(String(response.body)) as unknown;
 
 describe('app key-value stores', () => {
   it('opens stores declared by URL in defineApp and hands them to handlers as ctx.kv(name)', async () => {
