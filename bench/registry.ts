@@ -13,6 +13,7 @@ export const BENCHES = [
   'file-bucket',
   's3-bucket',
   'azure-blob',
+  'kv-stores',
   'cnn-train',
   'training-memory',
 ] as const;

@@ -54,6 +54,7 @@ export { createKeyValueStore, DriverKeyValueStore, isExpired, backoff } from './
 export { openKeyValueStore, registerKeyValueScheme, registeredKeyValueSchemes, BUCKET_KV_PREFIX } from './kv/url.js';
 export type { KeyValueOpener } from './kv/url.js';
 export { BucketKeyValueStore } from './kv/bucket-store.js';
+export { SeenVersions } from './kv/seen-versions.js';
 export { validateKvKey, validateTtl, kvKeyDigest, MAX_KV_KEY_BYTES, MAX_KV_VALUE_BYTES, MAX_KV_TTL_MS } from './kv/limits.js';
 export { encodeKvValue, decodeKvValue, decodeCounter, encodeCounter, addCounter, newKvVersion, KV_BYTES_TAG, KV_JSON_TAG } from './kv/codec.js';
 export { cached } from './kv/cache.js';

@@ -1,5 +1,5 @@
 import type { TableClient, TableEntityResult } from '@azure/data-tables';
-import { DriverKeyValueStore, isExpired, kvKeyDigest, lazy, PolyfaasError, registerKeyValueScheme } from '../../src/index.js';
+import { DriverKeyValueStore, isExpired, kvKeyDigest, lazy, PolyfaasError, registerKeyValueScheme, SeenVersions } from '../../src/index.js';
 import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from '../../src/index.js';
 import { CONNECTION_STRING_ENV } from './blob-bucket.js';
 import { classifyTableError, statusOf } from './table-errors.js';
@@ -48,6 +48,7 @@ class TableKvDriver implements KeyValueDriver {
   readonly name: string;
   private readonly prefix: string;
   private readonly client: () => Promise<TableClient>;
+  private readonly seen = new SeenVersions();
 
   constructor(options: AzureTableKeyValueStoreOptions) {
     if (!options.table) throw new PolyfaasError('InvalidArgument', 'Azure Table store needs a table name');
@@ -73,20 +74,27 @@ class TableKvDriver implements KeyValueDriver {
 
   async get(key: string): Promise<KvRecord | undefined> {
     const entity = await this.read(key);
-    return entity && toRecord(entity);
+    if (!entity) return undefined;
+    const record = toRecord(entity);
+    this.seen.remember(key, record.version, record.expiresAt);
+    return record;
   }
 
   async put(key: string, data: Uint8Array, options: DriverKvPutOptions): Promise<{ version: string }> {
     const client = await this.client();
     const entity = this.entity(key, data, options.expiresAt);
+    const written = (version: string) => {
+      this.seen.remember(key, version, options.expiresAt);
+      return { version };
+    };
     if (options.ifVersion !== undefined) {
       await this.requireLive(key, options.ifVersion);
-      return { version: await this.replace(client, entity, options.ifVersion) };
+      return written(await this.replace(client, entity, options.ifVersion));
     }
-    if (!options.ifAbsent) return { version: etagOf(await client.upsertEntity(entity, 'Replace')) };
+    if (!options.ifAbsent) return written(etagOf(await client.upsertEntity(entity, 'Replace')));
     for (;;) {
       try {
-        return { version: etagOf(await client.createEntity(entity)) };
+        return written(etagOf(await client.createEntity(entity)));
       } catch (err) {
         if (statusOf(err) !== 409) throw err;
       }
@@ -95,7 +103,7 @@ class TableKvDriver implements KeyValueDriver {
       if (!current) continue;
       if (!isExpired(expiryOf(current))) throw new PolyfaasError('PreconditionFailed', 'An entry already exists at this key');
       try {
-        return { version: await this.replace(client, entity, current.etag) };
+        return written(await this.replace(client, entity, current.etag));
       } catch (err) {
         if (!(err instanceof PolyfaasError && err.code === 'PreconditionFailed')) throw err;
       }
@@ -127,9 +135,15 @@ class TableKvDriver implements KeyValueDriver {
     }
   }
 
-  /** `PreconditionFailed` unless the live entity has ETag `version`. */
+  /**
+   * `PreconditionFailed` unless the live entity has ETag `version`. A version
+   * seen before is judged by its remembered expiry, leaving the rest to
+   * If-Match; others cost a read.
+   */
   private async requireLive(key: string, version: string): Promise<void> {
-    const current = await this.read(key);
+    const known = this.seen.expiryOf(key, version);
+    if (known !== undefined && !isExpired(known)) return;
+    const current = known === undefined ? await this.read(key) : undefined;
     if (!current || isExpired(expiryOf(current)) || current.etag !== version) {
       throw new PolyfaasError('PreconditionFailed', 'The entry is missing or has another version');
     }

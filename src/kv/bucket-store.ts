@@ -2,6 +2,7 @@ import { isPolyfaasError, PolyfaasError } from '../errors.js';
 import type { Bucket, ObjectInfo } from '../storage/types.js';
 import { kvKeyDigest } from './limits.js';
 import { DriverKeyValueStore, isExpired } from './portable.js';
+import { SeenVersions } from './seen-versions.js';
 import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from './types.js';
 
 const EXPIRES = 'kv-expires-at';
@@ -35,6 +36,7 @@ export class BucketKeyValueStore extends DriverKeyValueStore {
 
 class BucketKvDriver implements KeyValueDriver {
   readonly name: string;
+  private readonly seen = new SeenVersions();
 
   constructor(private readonly bucket: Bucket) {
     this.name = `bucket+${bucket.name}`;
@@ -45,6 +47,7 @@ class BucketKvDriver implements KeyValueDriver {
       const object = await this.bucket.get(objectKey(key));
       if (isTombstone(object)) return undefined;
       const expiresAt = expiryOf(object);
+      this.seen.remember(key, object.etag, expiresAt);
       return { data: object.body, version: object.etag, ...(expiresAt === undefined ? {} : { expiresAt }) };
     } catch (err) {
       if (isPolyfaasError(err, 'NotFound')) return undefined;
@@ -55,14 +58,18 @@ class BucketKvDriver implements KeyValueDriver {
   async put(key: string, data: Uint8Array, options: DriverKvPutOptions): Promise<{ version: string }> {
     const name = objectKey(key);
     const metadata: Record<string, string> = options.expiresAt === undefined ? {} : { [EXPIRES]: String(options.expiresAt) };
+    const written = (version: string) => {
+      this.seen.remember(key, version, options.expiresAt);
+      return { version };
+    };
     if (options.ifVersion !== undefined) {
-      await this.requireLive(name, options.ifVersion);
-      return { version: (await this.bucket.put(name, data, { metadata, ifMatch: options.ifVersion })).etag };
+      await this.requireLive(key, name, options.ifVersion);
+      return written((await this.bucket.put(name, data, { metadata, ifMatch: options.ifVersion })).etag);
     }
-    if (!options.ifAbsent) return { version: (await this.bucket.put(name, data, { metadata })).etag };
+    if (!options.ifAbsent) return written((await this.bucket.put(name, data, { metadata })).etag);
     for (;;) {
       try {
-        return { version: (await this.bucket.put(name, data, { metadata, ifNoneMatch: '*' })).etag };
+        return written((await this.bucket.put(name, data, { metadata, ifNoneMatch: '*' })).etag);
       } catch (err) {
         if (!isPolyfaasError(err, 'PreconditionFailed')) throw err;
       }
@@ -71,7 +78,7 @@ class BucketKvDriver implements KeyValueDriver {
       if (!current) continue;
       if (isLive(current)) throw new PolyfaasError('PreconditionFailed', 'An entry already exists at this key');
       try {
-        return { version: (await this.bucket.put(name, data, { metadata, ifMatch: current.etag })).etag };
+        return written((await this.bucket.put(name, data, { metadata, ifMatch: current.etag })).etag);
       } catch (err) {
         if (!isPolyfaasError(err, 'PreconditionFailed')) throw err;
       }
@@ -81,13 +88,19 @@ class BucketKvDriver implements KeyValueDriver {
   async delete(key: string, options: { ifVersion?: string }): Promise<void> {
     const name = objectKey(key);
     if (options.ifVersion === undefined) return this.bucket.delete(name);
-    await this.requireLive(name, options.ifVersion);
+    await this.requireLive(key, name, options.ifVersion);
     await this.bucket.put(name, new Uint8Array(), { metadata: { [TOMBSTONE]: '1' }, ifMatch: options.ifVersion });
   }
 
-  /** `PreconditionFailed` unless the live object has etag `version` (an expired or deleted one never matches). */
-  private async requireLive(name: string, version: string): Promise<void> {
-    const current = await this.headOrUndefined(name);
+  /**
+   * `PreconditionFailed` unless the live object has etag `version` (an expired
+   * or deleted one never matches). A version seen before is judged by its
+   * remembered expiry, leaving the rest to `ifMatch`; others cost a head.
+   */
+  private async requireLive(key: string, name: string, version: string): Promise<void> {
+    const known = this.seen.expiryOf(key, version);
+    if (known !== undefined && !isExpired(known)) return;
+    const current = known === undefined ? await this.headOrUndefined(name) : undefined;
     if (!current || !isLive(current) || current.etag !== version) {
       throw new PolyfaasError('PreconditionFailed', 'The entry is missing or has another version');
     }
