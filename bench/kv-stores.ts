@@ -134,7 +134,7 @@ async function bucketRows(n: number): Promise<BenchRow[]> {
       n,
       raw,
       oursOf(new BucketKeyValueStore(bucket)),
-      'FileBucket without fsync; ours CAS adds a head to enforce the TTL before the ifMatch put',
+      'FileBucket without fsync; ours names objects by SHA-256 and writes an expiry into metadata',
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -28,7 +28,7 @@ type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string }
  * The entity's ETag is the version: `ifAbsent` creates (409 if present),
  * compare-and-swap replaces with `If-Match`, so the service decides races.
  * Each entry is one entity whose partition key is the SHA-256 of the key
- * (table keys forbid `/`, `\`, `#`, `?`); the key itself is kept in `k`.
+ * (table keys forbid `/`, `\`, `#`, `?`); the value sits in binary properties `v0`…`v4`.
  * TTLs are enforced on read (`exp`); tables have no reaper, so expired
  * entities stay until overwritten. Increments are compare-and-swap loops.
  *
@@ -161,10 +161,9 @@ class TableKvDriver implements KeyValueDriver {
   }
 
   private entity(key: string, data: Uint8Array, expiresAt: number | undefined): Entity {
-    const entity: Entity = { partitionKey: this.partition(key), rowKey: ROW, k: this.prefix + key, n: 0 };
+    const entity: Entity = { partitionKey: this.partition(key), rowKey: ROW };
     let n = 0;
     for (let offset = 0; offset < data.byteLength || n === 0; offset += CHUNK_BYTES) entity[`v${n++}`] = data.slice(offset, offset + CHUNK_BYTES);
-    entity.n = n;
     if (expiresAt !== undefined) entity.exp = expiresAt;
     return entity;
   }
@@ -175,14 +174,9 @@ class TableKvDriver implements KeyValueDriver {
 }
 
 function toRecord(entity: TableEntityResult<Record<string, unknown>>): KvRecord {
-  const count = entity.n;
-  if (typeof count !== 'number' || !entity.etag) throw new PolyfaasError('DataLoss', 'An Azure Table key-value entity is corrupt');
   const chunks: Uint8Array[] = [];
-  for (let i = 0; i < count; i++) {
-    const chunk = entity[`v${i}`];
-    if (!(chunk instanceof Uint8Array)) throw new PolyfaasError('DataLoss', 'An Azure Table key-value entity is missing a value part');
-    chunks.push(chunk);
-  }
+  for (let chunk = entity.v0; chunk instanceof Uint8Array; chunk = entity[`v${chunks.length}`]) chunks.push(chunk);
+  if (chunks.length === 0 || !entity.etag) throw new PolyfaasError('DataLoss', 'An Azure Table key-value entity is corrupt');
   const data = chunks.length === 1 ? (chunks[0] as Uint8Array) : new Uint8Array(Buffer.concat(chunks));
   const expiresAt = expiryOf(entity);
   return expiresAt === undefined ? { data, version: entity.etag } : { data, version: entity.etag, expiresAt };

@@ -50,6 +50,8 @@ class RedisKvDriver implements KeyValueDriver {
   private readonly given: RedisClient | undefined;
   private readonly url: string;
   private connecting: Promise<RedisClient> | undefined;
+  /** The connected client, once there is one: the hot path skips a promise. */
+  private ready: RedisClient | undefined;
 
   constructor(options: RedisKeyValueStoreOptions) {
     const url = options.url ?? 'redis://localhost:6379';
@@ -69,6 +71,7 @@ class RedisKvDriver implements KeyValueDriver {
     this.connecting ??= (async () => {
       const client = this.given ?? (await newClient(this.url));
       if (!client.isOpen) await client.connect();
+      this.ready = client;
       return client;
     })();
     const current = this.connecting;
@@ -124,6 +127,7 @@ class RedisKvDriver implements KeyValueDriver {
     if (!this.owned) return;
     const client = await this.connecting?.catch(() => undefined);
     this.connecting = undefined;
+    this.ready = undefined;
     if (client?.isOpen) await client.close();
   }
 
@@ -142,11 +146,14 @@ class RedisKvDriver implements KeyValueDriver {
   }
 
   private async send<T>(args: (string | Buffer)[]): Promise<T> {
-    const client = await this.client();
+    const client = this.ready?.isOpen ? this.ready : await this.client();
     try {
       return await client.sendCommand<T>(args, BUFFERS);
     } catch (err) {
-      if (!client.isOpen && this.owned && this.connecting) this.connecting = undefined;
+      if (!client.isOpen && this.owned) {
+        this.connecting = undefined;
+        this.ready = undefined;
+      }
       throw err;
     }
   }

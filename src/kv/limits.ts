@@ -36,10 +36,10 @@ function keyProblem(key: unknown): string | undefined {
   if (typeof key !== 'string') return 'key must be a string';
   if (key.length === 0) return 'key is empty';
   if (Buffer.byteLength(key, 'utf8') > MAX_KV_KEY_BYTES) return `key is longer than ${MAX_KV_KEY_BYTES} bytes`;
+  // One scan: control characters, and lone surrogates (no UTF-8 form: backends would store U+FFFD instead).
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(key)) return 'key contains a control character';
-  // A lone surrogate has no UTF-8 form: backends would store a replacement character instead.
-  if (/\p{Cs}/u.test(key)) return 'key is not well-formed Unicode';
+  const bad = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u.exec(key);
+  if (bad) return /\p{Cs}/u.test(bad[0]) ? 'key is not well-formed Unicode' : 'key contains a control character';
   return undefined;
 }
 

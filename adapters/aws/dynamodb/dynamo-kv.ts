@@ -17,14 +17,16 @@ export interface DynamoKeyValueStoreOptions {
 
 // Attribute names: the partition key, the encoded value, the version, the expiry in ms
 // (what reads enforce) and in seconds (what DynamoDB's own TTL reaper reads).
+// Every item has `exp`, "never" being a far-future sentinel, so a live check is one comparison.
 const PK = 'pk';
-const LIVE = '(attribute_not_exists(#exp) OR #exp > :now)';
-const GONE = '(attribute_not_exists(pk) OR #exp <= :now)';
+const NEVER = Number.MAX_SAFE_INTEGER;
+const LIVE = '#exp > :now';
+const GONE = 'attribute_not_exists(pk) OR #exp <= :now';
 
 /**
  * A key-value store in a DynamoDB table. Conditional writes decide
  * `ifAbsent` and compare-and-swap on the server; reads are strongly
- * consistent. TTLs are enforced on read (`exp`, ms) and also written as
+ * consistent. TTLs are enforced on read (`exp`, ms; 2^53 − 1 means never) and also written as
  * `ttl` (epoch seconds), so enabling the table's TTL on `ttl` lets DynamoDB
  * delete expired items itself. Increments are compare-and-swap loops.
  *
@@ -77,18 +79,16 @@ class DynamoKvDriver implements KeyValueDriver {
     const data = item.v?.B;
     const version = item.ver?.S;
     if (!data || !version) throw new PolyfaasError('DataLoss', 'A DynamoDB key-value item is missing its value or version');
-    const expiresAt = item.exp?.N === undefined ? undefined : Number(item.exp.N);
+    const exp = item.exp?.N === undefined ? NEVER : Number(item.exp.N);
+    const expiresAt = exp >= NEVER ? undefined : exp;
     return expiresAt === undefined ? { data, version } : { data, version, expiresAt };
   }
 
   async put(key: string, data: Uint8Array, options: DriverKvPutOptions): Promise<{ version: string }> {
     const [sdk, client] = await Promise.all([loadSdk(), this.client()]);
     const version = newKvVersion();
-    const item: Record<string, AttributeValue> = { ...this.key(key), v: { B: data }, ver: { S: version } };
-    if (options.expiresAt !== undefined) {
-      item.exp = { N: String(options.expiresAt) };
-      item.ttl = { N: String(Math.ceil(options.expiresAt / 1000)) };
-    }
+    const item: Record<string, AttributeValue> = { ...this.key(key), v: { B: data }, ver: { S: version }, exp: { N: String(options.expiresAt ?? NEVER) } };
+    if (options.expiresAt !== undefined) item.ttl = { N: String(Math.ceil(options.expiresAt / 1000)) };
     const condition = options.ifAbsent
       ? { ConditionExpression: GONE, ExpressionAttributeNames: { '#exp': 'exp' }, ExpressionAttributeValues: { ':now': { N: String(Date.now()) } } }
       : options.ifVersion !== undefined
