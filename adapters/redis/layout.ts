@@ -11,7 +11,11 @@ const HEADER_CHARS = 32;
 
 /** The string to store for a record. */
 export function packRecord(version: string, expiresAt: number | undefined, data: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from(version + expiryHex(expiresAt), 'latin1'), data]);
+  const out = Buffer.allocUnsafe(HEADER_CHARS + data.byteLength);
+  out.write(version, 0, VERSION_CHARS, 'latin1');
+  out.write(expiryHex(expiresAt), VERSION_CHARS, HEADER_CHARS - VERSION_CHARS, 'latin1');
+  out.set(data, HEADER_CHARS);
+  return out;
 }
 
 /** The expiry field: 16 hex chars, `0…0` for none. */

@@ -145,17 +145,19 @@ class RedisKvDriver implements KeyValueDriver {
     }
   }
 
-  private async send<T>(args: (string | Buffer)[]): Promise<T> {
-    const client = this.ready?.isOpen ? this.ready : await this.client();
-    try {
-      return await client.sendCommand<T>(args, BUFFERS);
-    } catch (err) {
-      if (!client.isOpen && this.owned) {
-        this.connecting = undefined;
-        this.ready = undefined;
-      }
-      throw err;
+  private send<T>(args: (string | Buffer)[]): Promise<T> {
+    const ready = this.ready;
+    if (ready?.isOpen) return ready.sendCommand<T>(args, BUFFERS).catch((err: unknown) => this.dropIfClosed(ready, err));
+    return this.client().then((client) => client.sendCommand<T>(args, BUFFERS).catch((err: unknown) => this.dropIfClosed(client, err)));
+  }
+
+  /** Forget a client that gave up reconnecting, so the next call connects afresh; rethrow. */
+  private dropIfClosed(client: RedisClient, err: unknown): never {
+    if (!client.isOpen && this.owned) {
+      this.connecting = undefined;
+      this.ready = undefined;
     }
+    throw err;
   }
 }
 

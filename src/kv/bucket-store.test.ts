@@ -30,7 +30,7 @@ describe('BucketKeyValueStore', () => {
     await kv.put('k', 'v', { ttlMs: 60_000 });
     const { objects } = await (await openBucket('mem://kv-url')).listPage();
     expect(objects).toHaveLength(1);
-    expect(objects[0]?.key).toMatch(/^kv\/[0-9a-f]{2}\/[0-9a-f]{64}$/);
+    expect(objects[0]?.key).toMatch(/^kv\/[0-9a-f]{64}$/);
     expect(Number(objects[0]?.metadata['kv-expires-at'])).toBeGreaterThan(Date.now());
   });
 

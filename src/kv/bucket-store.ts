@@ -13,7 +13,7 @@ const FOLDER = 'kv/';
  * A key-value store kept in any {@link Bucket} (S3, GCS, Azure Blob, a
  * directory): works on every cloud with no extra service.
  *
- * - Each entry is one object, `kv/<2 hex>/<sha256 of key>`, whose etag is the version;
+ * - Each entry is one object, `kv/<sha256 of key>`, whose etag is the version;
  *   `ifAbsent` and `ifVersion` ride on the bucket's `ifNoneMatch` / `ifMatch`,
  *   so the bucket service decides races.
  * - TTLs are enforced on read (object metadata `kv-expires-at`); expired
@@ -117,8 +117,7 @@ class BucketKvDriver implements KeyValueDriver {
 }
 
 function objectKey(key: string): string {
-  const digest = kvKeyDigest(key);
-  return `${FOLDER}${digest.slice(0, 2)}/${digest}`;
+  return FOLDER + kvKeyDigest(key);
 }
 
 function expiryOf(info: ObjectInfo): number | undefined {

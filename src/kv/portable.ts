@@ -97,11 +97,15 @@ export class DriverKeyValueStore implements KeyValueStore {
     }
   }
 
-  private async call<T>(what: string, op: () => Promise<T>): Promise<T> {
-    try {
-      return await op();
-    } catch (err) {
+  /** Run a driver call, mapping its failure. A `.catch` rather than an async frame: Redis calls take ~30 µs, and each frame showed. */
+  private call<T>(what: string, op: () => Promise<T>): Promise<T> {
+    const fail = (err: unknown): never => {
       throw toPolyfaasError(err, `${this.name}: ${what} failed`, (e) => this.driver.classifyError?.(e));
+    };
+    try {
+      return op().catch(fail);
+    } catch (err) {
+      return Promise.reject(fail(err));
     }
   }
 }
