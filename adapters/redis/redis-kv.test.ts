@@ -37,6 +37,25 @@ describe('RedisKeyValueStore', () => {
     await probe.close();
   });
 
+  it('recovers once a restarted server is back, without being reopened', async () => {
+    const own = await startRedis();
+    const kv = new RedisKeyValueStore({ url: own.url });
+    await kv.put('k', 1);
+    await own.stop();
+    expect(isPolyfaasError(await kv.get('k').catch((e: unknown) => e), 'Unavailable')).toBe(true);
+    // Let the client exhaust its reconnect attempts, as an instance idle through a failover would.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const again = await startRedis({ port: own.port });
+    try {
+      expect(await kv.get('k')).toBeUndefined(); // a fresh server: no persistence, but a working connection
+      await kv.put('k', 2);
+      expect((await kv.get('k'))?.value).toBe(2);
+    } finally {
+      await kv.close();
+      await again.stop();
+    }
+  }, 30_000);
+
   it('fails with Unavailable when the server is unreachable', async () => {
     const kv = new RedisKeyValueStore({ url: 'redis://127.0.0.1:1' });
     const err = await kv.get('x').catch((e: unknown) => e);

@@ -147,7 +147,11 @@ class RedisKvDriver implements KeyValueDriver {
 
   private send<T>(args: (string | Buffer)[]): Promise<T> {
     const ready = this.ready;
-    if (ready?.isOpen) return ready.sendCommand<T>(args, BUFFERS).catch((err: unknown) => this.dropIfClosed(ready, err));
+    if (ready && !ready.isOpen && this.owned) {
+      // It gave up reconnecting: start over rather than fail on it again.
+      this.connecting = undefined;
+      this.ready = undefined;
+    } else if (ready?.isOpen) return ready.sendCommand<T>(args, BUFFERS).catch((err: unknown) => this.dropIfClosed(ready, err));
     return this.client().then((client) => client.sendCommand<T>(args, BUFFERS).catch((err: unknown) => this.dropIfClosed(client, err)));
   }
 

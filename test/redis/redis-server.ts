@@ -40,12 +40,12 @@ function ping(port: number): Promise<boolean> {
  * loudly, if the binary is missing (`apt-get install -y redis-server`) or it
  * does not come up.
  */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(options: { port?: number } = {}): Promise<RedisServer> {
   const which = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (which.error || which.status !== 0) {
     throw new Error('redis-server is not installed: run `apt-get install -y redis-server` (.ci/run does it on CI)');
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = await mkdtemp(path.join(tmpdir(), 'polyfaas-redis-'));
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
