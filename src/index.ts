@@ -94,7 +94,7 @@ export type { NodeRequestOptions, NodeResponseOptions } from './runtime/node-htt
 export { readBodyWithLimit } from './runtime/node-body.js';
 export type { BodyRead } from './runtime/node-body.js';
 export { encodeCursor, decodeCursor } from './storage/cursor.js';
-export { bucketBindingsFromEnv, bucketEnvName, resolveProviderObject, BUCKET_ENV_PREFIX } from './runtime/bindings.js';
+export { bucketBindingsFromEnv, bucketEnvName, resolveProviderObject, BUCKET_ENV_PREFIX, storeBindingsFromEnv, STORE_ENV_PREFIX } from './runtime/bindings.js';
 export type { ProviderObjectRef } from './runtime/bindings.js';
 export { HttpRouter } from './runtime/router.js';
 export type { RouteMatch } from './runtime/router.js';

@@ -13,6 +13,7 @@ import { openKeyValueStore } from '../kv/url.js';
 import type { Bucket } from '../storage/types.js';
 import { openBucket } from '../storage/url.js';
 import { AttemptCounter } from './attempts.js';
+import { storeBindingsFromEnv } from './bindings.js';
 import { asDelivered, checkedDirectEvent, checkEventKey, describeEvent, isWarmupBody } from './event-checks.js';
 import type { DeliveryFacts, EventInput, EventOutcome, NeutralEvent } from './event-input.js';
 import { describeValue, isDirectInvocation, neutralKind } from './event-input.js';
@@ -33,7 +34,7 @@ export interface AppRuntimeOptions {
   log?: Logger;
   /** Replace bucket bindings (e.g. tests point `data` at a temp dir). */
   buckets?: Record<string, BucketBinding>;
-  /** Replace key-value store bindings (e.g. tests point `sessions` at memory). */
+  /** Replace key-value store bindings (e.g. tests point `sessions` at memory); wins over `POLYFAAS_STORE_<NAME>`. */
   stores?: Record<string, StoreBinding>;
   /** Decorate each opened bucket (runtimes use it to emit storage events). */
   wrapBucket?: (logicalName: string, bucket: Bucket) => Bucket;
@@ -117,7 +118,7 @@ export class AppRuntime {
       buckets.set(name, options.wrapBucket ? options.wrapBucket(name, opened) : opened);
     }
     const stores = new Map<string, KeyValueStore>();
-    for (const [name, binding] of Object.entries({ ...(app.stores ?? {}), ...(options.stores ?? {}) })) {
+    for (const [name, binding] of Object.entries({ ...(app.stores ?? {}), ...storeBindingsFromEnv(app), ...(options.stores ?? {}) })) {
       stores.set(name, typeof binding === 'string' ? await openKeyValueStore(binding) : binding);
     }
     const warmupToken = options.warmupToken ?? process.env[WARMUP_TOKEN_ENV];

@@ -37,6 +37,20 @@ describe('app key-value stores', () => {
     expect(bodyOf(await runtime.handleHttp(post('/visits/about')))).toEqual({ page: 'about', count: 42 });
   });
 
+  it('takes a binding from POLYFAAS_STORE_<NAME> over the app’s, and the runtime option over both', async () => {
+    registerSchemes();
+    const app = defineApp({ functions: [visits], stores: { counters: 'redis://not-used:6379' } });
+    process.env.POLYFAAS_STORE_COUNTERS = 'mem://from-env';
+    try {
+      const runtime = await AppRuntime.create(app, { provider: 'memory', log });
+      expect(runtime.kv('counters').name).toBe('mem://from-env');
+      const store = new MemoryKeyValueStore('option');
+      expect((await AppRuntime.create(app, { provider: 'memory', log, stores: { counters: store } })).kv('counters')).toBe(store);
+    } finally {
+      delete process.env.POLYFAAS_STORE_COUNTERS;
+    }
+  });
+
   it('answers 500 without details for a store the app does not declare', async () => {
     const runtime = await AppRuntime.create(defineApp({ functions: [unknown] }), { provider: 'memory', log });
     const response = await runtime.handleHttp(createHttpRequest({ method: 'GET', path: '/unknown' }));
