@@ -79,6 +79,7 @@ export class DriverKeyValueStore implements KeyValueStore {
   /** Read, add, write back with `ifVersion` (or `ifAbsent`); retry with jittered backoff on a lost race. */
   private async incrementByCas(key: string, by: number, expiresAt: number | undefined): Promise<number> {
     for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
       const record = await this.driver.get(key);
       const live = record && !isExpired(record.expiresAt) ? record : undefined;
       const next = addCounter(live ? decodeCounter(live.data) : 0, by);
@@ -93,7 +94,7 @@ export class DriverKeyValueStore implements KeyValueStore {
       } catch (err) {
         if (!isPolyfaasError(err, 'PreconditionFailed')) throw err;
       }
-      await backoff(attempt);
+      await backoff(attempt, performance.now() - started);
     }
   }
 
@@ -115,9 +116,14 @@ export function isExpired(expiresAt: number | undefined, now = Date.now()): bool
   return expiresAt !== undefined && expiresAt <= now;
 }
 
-/** Sleep a jittered, capped exponential backoff: for compare-and-swap loops that lost a race. */
-export function backoff(attempt: number): Promise<void> {
-  const cap = Math.min(20, 2 ** Math.min(attempt, 5));
+/**
+ * Sleep a jittered exponential backoff, for compare-and-swap loops that lost a
+ * race: up to `roundTripMs × 2^attempt` (capped at 100 ms). Scaling by the
+ * failed attempt's own duration spreads writers out as far as the backend is
+ * slow: fixed millisecond backoffs kept 8 writers on a 5 ms store colliding.
+ */
+export function backoff(attempt: number, roundTripMs = 1): Promise<void> {
+  const cap = Math.min(100, Math.max(1, roundTripMs) * 2 ** Math.min(attempt, 5));
   return new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
 }
 

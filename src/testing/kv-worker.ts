@@ -34,6 +34,7 @@ export interface WorkerReport {
 /** Add 1 by read + compare-and-swap until it sticks; returns the value written and the conflicts met. */
 export async function casIncrement(store: KeyValueStore, key: string): Promise<{ value: number; conflicts: number }> {
   for (let conflicts = 0; ; conflicts++) {
+    const started = performance.now();
     const entry = await store.get<number>(key);
     const value = (entry?.value ?? 0) + 1;
     try {
@@ -42,7 +43,7 @@ export async function casIncrement(store: KeyValueStore, key: string): Promise<{
     } catch (err) {
       if (!isPolyfaasError(err, 'PreconditionFailed')) throw err;
     }
-    await backoff(conflicts);
+    await backoff(conflicts, performance.now() - started);
   }
 }
 
