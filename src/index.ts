@@ -19,6 +19,7 @@ export type {
   AnyFunction,
   AppDefinition,
   BucketBinding,
+  StoreBinding,
   EventFor,
   FunctionDefinition,
   FunctionSpec,
