@@ -37,8 +37,8 @@ export interface FileKeyValueStoreOptions {
  *   (version, expiry) then the encoded value.
  * - Crash-safe: every write goes to a temp file that is renamed over the
  *   entry, so readers (who take no lock) see the old or the new entry, never a mix.
- * - Conditional writes and increments take a lock per key (an exclusive lock
- *   file, broken if its holder died), so they are atomic across processes.
+ * - Every write takes a lock per key (an exclusive lock file, broken if its
+ *   holder died), so conditional writes and increments are atomic across processes.
  *
  * @example
  * ```ts
@@ -73,7 +73,7 @@ class FileKvDriver implements KeyValueDriver {
 
   async put(key: string, data: Uint8Array, options: DriverKvPutOptions): Promise<{ version: string }> {
     const file = this.entryPath(key);
-    if (!options.ifAbsent && options.ifVersion === undefined) return { version: await this.write(file, data, options.expiresAt) };
+    // Unconditional writes lock too: one landing between a CAS's check and its rename would be silently lost.
     return withKeyLock(this.lockPath(key), async () => {
       const current = await this.live(file);
       if (options.ifAbsent && current) throw new PolyfaasError('PreconditionFailed', 'An entry already exists at this key');
