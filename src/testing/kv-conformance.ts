@@ -226,6 +226,10 @@ export function runKeyValueConformance(name: string, options: KeyValueConformanc
       await kv.put(k('huge'), Number.MAX_SAFE_INTEGER);
       await expectCode(kv.increment(k('huge')), 'InvalidArgument');
       expect((await kv.get(k('huge')))?.value).toBe(Number.MAX_SAFE_INTEGER);
+      expect(await kv.increment(k('edge'), Number.MAX_SAFE_INTEGER - 1)).toBe(Number.MAX_SAFE_INTEGER - 1);
+      expect(await kv.increment(k('edge'))).toBe(Number.MAX_SAFE_INTEGER);
+      await expectCode(kv.increment(k('edge')), 'InvalidArgument');
+      expect(await kv.increment(k('edge'), -Number.MAX_SAFE_INTEGER)).toBe(0);
     });
 
     async function runWorkers(key: string, mode: 'cas' | 'increment', workers: number, count: number): Promise<WorkerReport[]> {

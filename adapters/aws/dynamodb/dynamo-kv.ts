@@ -1,6 +1,17 @@
 import type * as DynamoSdk from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DriverKeyValueStore, lazy, newKvVersion, PolyfaasError, registerKeyValueScheme } from '../../../src/index.js';
+import {
+  addCounter,
+  backoff,
+  decodeCounter,
+  DriverKeyValueStore,
+  encodeCounter,
+  isExpired,
+  lazy,
+  newKvVersion,
+  PolyfaasError,
+  registerKeyValueScheme,
+} from '../../../src/index.js';
 import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from '../../../src/index.js';
 import { classifyDynamoError } from './dynamo-errors.js';
 
@@ -28,7 +39,8 @@ const GONE = 'attribute_not_exists(pk) OR #exp <= :now';
  * `ifAbsent` and compare-and-swap on the server; reads are strongly
  * consistent. TTLs are enforced on read (`exp`, ms; 2^53 − 1 means never) and also written as
  * `ttl` (epoch seconds), so enabling the table's TTL on `ttl` lets DynamoDB
- * delete expired items itself. Increments are compare-and-swap loops.
+ * delete expired items itself. A counter made by `increment` is a number
+ * attribute (`n`) that one conditional update adds to.
  *
  * Table: `aws dynamodb create-table --table-name state --attribute-definitions
  * AttributeName=pk,AttributeType=S --key-schema AttributeName=pk,KeyType=HASH
@@ -76,7 +88,8 @@ class DynamoKvDriver implements KeyValueDriver {
     const [sdk, client] = await Promise.all([loadSdk(), this.client()]);
     const { Item: item } = await client.send(new sdk.GetItemCommand({ TableName: this.table, Key: this.key(key), ConsistentRead: true }));
     if (!item) return undefined;
-    const data = item.v?.B;
+    // A counter made by `increment` keeps its value as a number (`n`) so DynamoDB can add to it.
+    const data = item.n?.N !== undefined ? encodeCounter(Number(item.n.N)) : item.v?.B;
     const version = item.ver?.S;
     if (!data || !version) throw new PolyfaasError('DataLoss', 'A DynamoDB key-value item is missing its value or version');
     const exp = item.exp?.N === undefined ? NEVER : Number(item.exp.N);
@@ -109,6 +122,76 @@ class DynamoKvDriver implements KeyValueDriver {
       await client.send(new sdk.DeleteItemCommand({ TableName: this.table, Key: this.key(key), ...condition }));
     } catch (err) {
       throw refused(err, 'The entry is missing or has another version');
+    }
+  }
+
+  /**
+   * One round trip for a live counter: an `ADD`-style update guarded by a
+   * condition (a live counter whose result stays a safe integer). A missing
+   * or expired entry is created with a conditional put; a live JSON integer
+   * written by `put` becomes a counter by compare-and-swap.
+   */
+  async increment(key: string, by: number, options: { expiresAt?: number }): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
+      const added = await this.addToCounter(key, by);
+      if (added !== undefined) return added;
+      if (await this.writeCounter(key, by, options.expiresAt, undefined)) return by;
+      const record = await this.get(key);
+      if (record && !isExpired(record.expiresAt)) {
+        // Throws InvalidArgument for a non-integer, or for a counter the addition would take out of range.
+        const next = addCounter(decodeCounter(record.data), by);
+        if (await this.writeCounter(key, next, record.expiresAt, record.version)) return next;
+      }
+      await backoff(attempt, performance.now() - started);
+    }
+  }
+
+  /** Add to a live counter; `undefined` if there is none (or the result would leave the safe-integer range). */
+  private async addToCounter(key: string, by: number): Promise<number | undefined> {
+    const [sdk, client] = await Promise.all([loadSdk(), this.client()]);
+    const low = Math.max(-Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER - by);
+    const high = Math.min(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - by);
+    try {
+      const { Attributes: after } = await client.send(
+        new sdk.UpdateItemCommand({
+          TableName: this.table,
+          Key: this.key(key),
+          UpdateExpression: 'SET #n = #n + :by, #ver = :ver',
+          ConditionExpression: `attribute_exists(#n) AND ${LIVE} AND #n BETWEEN :low AND :high`,
+          ExpressionAttributeNames: { '#n': 'n', '#ver': 'ver', '#exp': 'exp' },
+          ExpressionAttributeValues: {
+            ':by': { N: String(by) },
+            ':ver': { S: newKvVersion() },
+            ':now': { N: String(Date.now()) },
+            ':low': { N: String(low) },
+            ':high': { N: String(high) },
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(after?.n?.N);
+    } catch (err) {
+      if ((err as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException') return undefined;
+      throw err;
+    }
+  }
+
+  /** Write a counter item: where nothing live is (`version` undefined) or over exactly `version`. False if that condition failed. */
+  private async writeCounter(key: string, value: number, expiresAt: number | undefined, version: string | undefined): Promise<boolean> {
+    const [sdk, client] = await Promise.all([loadSdk(), this.client()]);
+    const item: Record<string, AttributeValue> = { ...this.key(key), n: { N: String(value) }, ver: { S: newKvVersion() }, exp: { N: String(expiresAt ?? NEVER) } };
+    if (expiresAt !== undefined) item.ttl = { N: String(Math.ceil(expiresAt / 1000)) };
+    const condition =
+      version === undefined
+        ? { ConditionExpression: GONE, ExpressionAttributeNames: { '#exp': 'exp' }, ExpressionAttributeValues: { ':now': { N: String(Date.now()) } } }
+        : this.versionCondition(version);
+    try {
+      await client.send(new sdk.PutItemCommand({ TableName: this.table, Item: item, ...condition }));
+      return true;
+    } catch (err) {
+      if ((err as { name?: unknown } | null)?.name === 'ConditionalCheckFailedException') return false;
+      throw err;
     }
   }
 
