@@ -20,7 +20,7 @@ const FOLDER = 'kv/';
  *   objects stay until overwritten or removed by a bucket lifecycle rule.
  * - A conditional delete writes an expired tombstone by compare-and-swap
  *   (buckets have no conditional delete); an unconditional one removes the object.
- * - Increments are compare-and-swap loops: correct, but each costs two or three round trips.
+ * - Increments are compare-and-swap loops: correct, but each costs at least two round trips.
  *
  * @example
  * ```ts
