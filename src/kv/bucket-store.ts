@@ -1,5 +1,6 @@
 import { isPolyfaasError, PolyfaasError } from '../errors.js';
 import type { Bucket, ObjectInfo } from '../storage/types.js';
+import { newKvVersion } from './codec.js';
 import { kvKeyDigest } from './limits.js';
 import { DriverKeyValueStore, isExpired } from './portable.js';
 import { SeenVersions } from './seen-versions.js';
@@ -8,6 +9,8 @@ import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from './types.js';
 const EXPIRES = 'kv-expires-at';
 const TOMBSTONE = 'kv-deleted';
 const FOLDER = 'kv/';
+/** Bytes of the random nonce before each stored value (see {@link BucketKeyValueStore}). */
+const NONCE_BYTES = 16;
 
 /**
  * A key-value store kept in any {@link Bucket} (S3, GCS, Azure Blob, a
@@ -18,6 +21,9 @@ const FOLDER = 'kv/';
  *   so the bucket service decides races.
  * - TTLs are enforced on read (object metadata `kv-expires-at`); expired
  *   objects stay until overwritten or removed by a bucket lifecycle rule.
+ * - Each body starts with a random nonce: S3's ETag is the MD5 of the body, so
+ *   writing the same value twice would otherwise keep the version, and a stale
+ *   compare-and-swap could pass.
  * - A conditional delete writes an expired tombstone by compare-and-swap
  *   (buckets have no conditional delete); an unconditional one removes the object.
  * - Increments are compare-and-swap loops: correct, but each costs at least two round trips.
@@ -47,8 +53,9 @@ class BucketKvDriver implements KeyValueDriver {
       const object = await this.bucket.get(objectKey(key));
       if (isTombstone(object)) return undefined;
       const expiresAt = expiryOf(object);
+      if (object.body.byteLength < NONCE_BYTES) throw new PolyfaasError('DataLoss', 'A bucket key-value entry is corrupt');
       this.seen.remember(key, object.etag, expiresAt);
-      return { data: object.body, version: object.etag, ...(expiresAt === undefined ? {} : { expiresAt }) };
+      return { data: object.body.subarray(NONCE_BYTES), version: object.etag, ...(expiresAt === undefined ? {} : { expiresAt }) };
     } catch (err) {
       if (isPolyfaasError(err, 'NotFound')) return undefined;
       throw err;
@@ -57,6 +64,7 @@ class BucketKvDriver implements KeyValueDriver {
 
   async put(key: string, data: Uint8Array, options: DriverKvPutOptions): Promise<{ version: string }> {
     const name = objectKey(key);
+    const body = withNonce(data);
     const metadata: Record<string, string> = options.expiresAt === undefined ? {} : { [EXPIRES]: String(options.expiresAt) };
     const written = (version: string) => {
       this.seen.remember(key, version, options.expiresAt);
@@ -64,12 +72,12 @@ class BucketKvDriver implements KeyValueDriver {
     };
     if (options.ifVersion !== undefined) {
       await this.requireLive(key, name, options.ifVersion);
-      return written((await this.bucket.put(name, data, { metadata, ifMatch: options.ifVersion })).etag);
+      return written((await this.bucket.put(name, body, { metadata, ifMatch: options.ifVersion })).etag);
     }
-    if (!options.ifAbsent) return written((await this.bucket.put(name, data, { metadata })).etag);
+    if (!options.ifAbsent) return written((await this.bucket.put(name, body, { metadata })).etag);
     for (;;) {
       try {
-        return written((await this.bucket.put(name, data, { metadata, ifNoneMatch: '*' })).etag);
+        return written((await this.bucket.put(name, body, { metadata, ifNoneMatch: '*' })).etag);
       } catch (err) {
         if (!isPolyfaasError(err, 'PreconditionFailed')) throw err;
       }
@@ -78,7 +86,7 @@ class BucketKvDriver implements KeyValueDriver {
       if (!current) continue;
       if (isLive(current)) throw new PolyfaasError('PreconditionFailed', 'An entry already exists at this key');
       try {
-        return written((await this.bucket.put(name, data, { metadata, ifMatch: current.etag })).etag);
+        return written((await this.bucket.put(name, body, { metadata, ifMatch: current.etag })).etag);
       } catch (err) {
         if (!isPolyfaasError(err, 'PreconditionFailed')) throw err;
       }
@@ -118,6 +126,14 @@ class BucketKvDriver implements KeyValueDriver {
 
 function objectKey(key: string): string {
   return FOLDER + kvKeyDigest(key);
+}
+
+/** The value behind a fresh random nonce (16 ASCII hex bytes). */
+function withNonce(data: Uint8Array): Uint8Array {
+  const body = new Uint8Array(NONCE_BYTES + data.byteLength);
+  body.set(Buffer.from(newKvVersion(), 'latin1'), 0);
+  body.set(data, NONCE_BYTES);
+  return body;
 }
 
 function expiryOf(info: ObjectInfo): number | undefined {
