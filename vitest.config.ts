@@ -8,7 +8,7 @@ export default defineConfig({
     // Examples and docs import 'polyfaas/...' exactly as users do; tests resolve those to the sources.
     alias: [
       { find: /^polyfaas$/, replacement: here('./src/index.ts') },
-      { find: /^polyfaas\/(memory|local|aws|gcp|azure)$/, replacement: here('./adapters/$1/index.ts') },
+      { find: /^polyfaas\/(memory|local|aws|gcp|azure|redis)$/, replacement: here('./adapters/$1/index.ts') },
       { find: /^polyfaas\/testing$/, replacement: here('./src/testing/index.ts') },
       { find: /^polyfaas\/model$/, replacement: here('./src/model/index.ts') },
       { find: /^polyfaas\/pipelines$/, replacement: here('./pipelines/index.ts') },

@@ -14,6 +14,7 @@ export const BENCHES = [
   's3-bucket',
   'azure-blob',
   'encrypted-bucket',
+  'kv-stores',
   'cnn-train',
   'training-memory',
 ] as const;

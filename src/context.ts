@@ -1,5 +1,6 @@
 import type { AuthInfo } from './auth/types.js';
 import type { Logger } from './logger.js';
+import type { KeyValueStore } from './kv/types.js';
 import type { Bucket } from './storage/types.js';
 
 /** Which platform is running the function. */
@@ -20,6 +21,8 @@ export interface InitContext {
   readonly concurrency: number;
   /** Reach one of the app's buckets by logical name. */
   bucket(name: string): Bucket;
+  /** Reach one of the app's key-value stores (`defineApp({ stores })`) by logical name. */
+  kv(name: string): KeyValueStore;
 }
 
 /**

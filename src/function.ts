@@ -8,6 +8,7 @@ import type { HttpMethod, HttpRequest, HttpResponse } from './events/http.js';
 import type { MessageEvent } from './events/message.js';
 import type { ScheduleEvent } from './events/schedule.js';
 import type { StorageEvent, StorageEventType } from './events/storage.js';
+import type { KeyValueStore } from './kv/types.js';
 import type { Bucket } from './storage/types.js';
 
 /** Run on an HTTP request. `path` may hold `:params` (`/models/:name`). */
@@ -181,7 +182,10 @@ function validateTrigger(name: string, trigger: Trigger): void {
 /** Where an app's logical bucket lives: a URL for `openBucket`, or a bucket already open. */
 export type BucketBinding = string | Bucket;
 
-/** A group of functions and the buckets they share. */
+/** Where an app's logical key-value store lives: a URL for `openKeyValueStore`, or a store already open. */
+export type StoreBinding = string | KeyValueStore;
+
+/** A group of functions and the buckets and key-value stores they share. */
 export interface AppDefinition {
   readonly kind: 'polyfaas.app';
   readonly name: string;
@@ -196,10 +200,12 @@ export interface AppDefinition {
   readonly encryption?: Readonly<Record<string, Keyring | KeyEncryptionKey>>;
   /** Who may call the app's HTTP functions, unless a function says otherwise. */
   readonly auth?: AuthOptions;
+  /** Logical name → key-value store binding; handlers reach them with `ctx.kv(name)`. */
+  readonly stores: Readonly<Record<string, StoreBinding>>;
 }
 
 /**
- * Group functions and buckets into an app. Checks names are unique, HTTP routes
+ * Group functions, buckets and key-value stores into an app. Checks names are unique, HTTP routes
  * do not collide and every storage trigger names a declared bucket.
  *
  * @example
@@ -208,6 +214,7 @@ export interface AppDefinition {
  *   name: 'fashion',
  *   functions: [preprocess, train, predict],
  *   buckets: { data: 'file:///var/fashion' },
+ *   stores: { sessions: 'redis://cache:6379' },
  * });
  * ```
  */
@@ -218,8 +225,10 @@ export function defineApp(spec: {
   encryption?: Record<string, Keyring | KeyEncryptionKey>;
   /** The default `auth` of every HTTP function (see {@link FunctionSpec.auth}). */
   auth?: AuthOptions;
+  stores?: Record<string, StoreBinding>;
 }): AppDefinition {
   const buckets = spec.buckets ?? {};
+  const stores = spec.stores ?? {};
   for (const name of Object.keys(spec.encryption ?? {})) {
     if (!Object.hasOwn(buckets, name)) throw new PolyfaasError('InvalidArgument', `encryption names bucket "${name}", which the app does not declare`);
   }
@@ -255,6 +264,7 @@ export function defineApp(spec: {
     name: spec.name ?? 'app',
     functions: [...spec.functions],
     buckets,
+    stores,
     ...(spec.encryption ? { encryption: { ...spec.encryption } } : {}),
     ...(spec.auth === undefined ? {} : { auth: spec.auth }),
   });

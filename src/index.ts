@@ -33,6 +33,7 @@ export type {
   AnyFunction,
   AppDefinition,
   BucketBinding,
+  StoreBinding,
   EventFor,
   FunctionDefinition,
   FunctionSpec,
@@ -64,6 +65,27 @@ export type {
   PutBody,
   PutOptions,
 } from './storage/types.js';
+export { createKeyValueStore, DriverKeyValueStore, isExpired, backoff } from './kv/portable.js';
+export { openKeyValueStore, registerKeyValueScheme, registeredKeyValueSchemes, BUCKET_KV_PREFIX } from './kv/url.js';
+export type { KeyValueOpener } from './kv/url.js';
+export { BucketKeyValueStore } from './kv/bucket-store.js';
+export { SeenVersions } from './kv/seen-versions.js';
+export { validateKvKey, validateTtl, kvKeyDigest, MAX_KV_KEY_BYTES, MAX_KV_VALUE_BYTES, MAX_KV_TTL_MS } from './kv/limits.js';
+export { encodeKvValue, decodeKvValue, decodeCounter, encodeCounter, addCounter, newKvVersion, KV_BYTES_TAG, KV_JSON_TAG } from './kv/codec.js';
+export { cached } from './kv/cache.js';
+export type {
+  DriverKvPutOptions,
+  JsonValue,
+  KeyValueDriver,
+  KeyValueStore,
+  KvDeleteOptions,
+  KvEntry,
+  KvIncrementOptions,
+  KvPutOptions,
+  KvRecord,
+  KvValue,
+  KvWriteResult,
+} from './kv/types.js';
 export { AppRuntime } from './runtime/app-runtime.js';
 export type { AppRuntimeOptions, HandleHttpOptions, HttpTarget } from './runtime/app-runtime.js';
 export { FunctionInstance } from './runtime/instance.js';
@@ -91,7 +113,7 @@ export type { NodeRequestOptions, NodeResponseOptions } from './runtime/node-htt
 export { readBodyWithLimit } from './runtime/node-body.js';
 export type { BodyRead } from './runtime/node-body.js';
 export { encodeCursor, decodeCursor } from './storage/cursor.js';
-export { bucketBindingsFromEnv, bucketEnvName, resolveProviderObject, BUCKET_ENV_PREFIX } from './runtime/bindings.js';
+export { bucketBindingsFromEnv, bucketEnvName, resolveProviderObject, BUCKET_ENV_PREFIX, storeBindingsFromEnv, STORE_ENV_PREFIX } from './runtime/bindings.js';
 export type { ProviderObjectRef } from './runtime/bindings.js';
 export { HttpRouter } from './runtime/router.js';
 export type { RouteMatch } from './runtime/router.js';

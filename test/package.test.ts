@@ -9,13 +9,14 @@ const root = resolve(import.meta.dirname, '..');
 
 /** What each public subpath must export, checked against the compiled package. */
 const EXPECTED: Record<string, string[]> = {
-  polyfaas: ['defineFunction', 'defineApp', 'PolyfaasError', 'openBucket', 'createBucket', 'AppRuntime'],
+  polyfaas: ['defineFunction', 'defineApp', 'PolyfaasError', 'openBucket', 'createBucket', 'AppRuntime', 'openKeyValueStore', 'createKeyValueStore', 'cached'],
   'polyfaas/memory': ['MemoryBucket', 'createMemoryRuntime', 'registerSchemes'],
   'polyfaas/local': ['FileBucket', 'serve', 'registerSchemes'],
-  'polyfaas/testing': ['runBucketConformance', 'runRuntimeConformance'],
+  'polyfaas/testing': ['runBucketConformance', 'runRuntimeConformance', 'runKeyValueConformance'],
   'polyfaas/aws': ['toLambda', 'S3Bucket', 'registerSchemes'],
   'polyfaas/gcp': ['registerGcp', 'GcsBucket', 'registerSchemes'],
   'polyfaas/azure': ['registerAzure', 'AzureBlobBucket', 'registerSchemes'],
+  'polyfaas/redis': ['RedisKeyValueStore', 'registerSchemes'],
   'polyfaas/model': ['ModelStore', 'Predictor', 'initBackend', 'registerWasmGradientKernels'],
   'polyfaas/pipelines': ['createImageClassificationApp', 'createPreprocessFunction', 'trainWithCheckpoints', 'ingestFolder', 'uploadSplit'],
 };

@@ -3,7 +3,10 @@
  *
  * @packageDocumentation
  */
-export { AzureBlobBucket, registerSchemes, parseAzblobUrl, CONNECTION_STRING_ENV } from './blob-bucket.js';
+export { AzureBlobBucket, parseAzblobUrl, CONNECTION_STRING_ENV } from './blob-bucket.js';
+export { registerSchemes } from './schemes.js';
+export { AzureTableKeyValueStore } from './table-kv.js';
+export type { AzureTableKeyValueStoreOptions } from './table-kv.js';
 export type { AzureBlobBucketOptions } from './blob-bucket.js';
 export { registerAzure, FALLBACK_FUNCTION } from './register.js';
 export { AUTH_LEVEL_ENV } from './auth-level.js';

@@ -17,7 +17,8 @@ import {
 import type { AzureApp } from './azure-sdk.js';
 import { azure } from './azure-sdk.js';
 import type { AzureBlobBucketOptions } from './blob-bucket.js';
-import { AzureBlobBucket, CONNECTION_STRING_ENV, parseAzblobUrl, registerSchemes } from './blob-bucket.js';
+import { AzureBlobBucket, CONNECTION_STRING_ENV, parseAzblobUrl } from './blob-bucket.js';
+import { registerSchemes } from './schemes.js';
 import { storageEventFromBlobTrigger, storageEventFromEventGrid } from './blob-events.js';
 import { fromAzureRequest, toAzureResponse } from './http-mapping.js';
 import type { AzureAuthLevel } from './auth-level.js';

@@ -10,7 +10,10 @@
  *
  * @packageDocumentation
  */
-export { FileBucket, registerSchemes } from './file-bucket.js';
+export { FileBucket } from './file-bucket.js';
+export { registerSchemes } from './schemes.js';
+export { FileKeyValueStore } from './kv-dir.js';
+export type { FileKeyValueStoreOptions } from './kv-dir.js';
 export type { FileBucketOptions } from './file-bucket.js';
 export { serve } from './serve.js';
 export type { LocalServer, ServeOptions } from './serve.js';

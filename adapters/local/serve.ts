@@ -22,7 +22,7 @@ import {
   retryDeadLetter,
 } from '../../src/index.js';
 import { parseCron } from '../../src/index.js';
-import { registerSchemes } from './file-bucket.js';
+import { registerSchemes } from './schemes.js';
 import type { HttpServerLimits } from './http-server.js';
 import { createHttpServer } from './http-server.js';
 import { openDeliveryJournal } from './journal-location.js';

@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 export { MemoryBucket, registerSchemes } from './memory-bucket.js';
+export { MemoryKeyValueStore } from './memory-kv.js';
 export { createMemoryRuntime } from './memory-runtime.js';
 export type { MemoryRuntime, MemoryRuntimeOptions } from './memory-runtime.js';

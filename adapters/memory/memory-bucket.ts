@@ -1,5 +1,6 @@
 import { DriverBucket, registerBucketScheme } from '../../src/index.js';
 import { MemoryDriver } from './memory-driver.js';
+import { registerKeyValueSchemes } from './memory-kv.js';
 
 /**
  * A bucket held in process memory, for unit tests. Same behaviour and errors as
@@ -22,10 +23,11 @@ export class MemoryBucket extends DriverBucket {
 const named = new Map<string, MemoryBucket>();
 
 /**
- * Let `openBucket('mem://name')` work. The same name opens the same bucket
- * within a process, as a real bucket URL would.
+ * Let `openBucket('mem://name')` and `openKeyValueStore('mem://name')` work.
+ * The same name opens the same bucket (or store) within a process, as a real URL would.
  */
 export function registerSchemes(): void {
+  registerKeyValueSchemes();
   registerBucketScheme('mem', (url) => {
     const name = url.hostname + url.pathname.replace(/\/$/, '');
     let bucket = named.get(name);

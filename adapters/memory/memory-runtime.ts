@@ -10,6 +10,7 @@ import type {
   Logger,
   LogRecord,
   StorageEvent,
+  StoreBinding,
   WarmupResult,
 } from '../../src/index.js';
 import {
@@ -24,6 +25,7 @@ import {
   WARMUP_EVENT,
 } from '../../src/index.js';
 import { MemoryBucket } from './memory-bucket.js';
+import { MemoryKeyValueStore } from './memory-kv.js';
 
 /** Options for {@link createMemoryRuntime}. */
 export interface MemoryRuntimeOptions extends DeliveryOptions {
@@ -32,6 +34,8 @@ export interface MemoryRuntimeOptions extends DeliveryOptions {
    * replaced with a fresh {@link MemoryBucket}, so unit tests never touch disk.
    */
   buckets?: Record<string, BucketBinding>;
+  /** Key-value store bindings. By default every store declared by URL is a fresh {@link MemoryKeyValueStore}. */
+  stores?: Record<string, StoreBinding>;
   /** Logger; by default records are kept in `runtime.logs` and not printed. */
   log?: Logger;
 }
@@ -81,11 +85,15 @@ export async function createMemoryRuntime(app: AppDefinition, options: MemoryRun
     buckets[name] = typeof binding === 'string' ? new MemoryBucket(name) : binding;
   }
   Object.assign(buckets, options.buckets ?? {});
+  const stores: Record<string, StoreBinding> = {};
+  for (const [name, binding] of Object.entries(app.stores ?? {})) stores[name] = typeof binding === 'string' ? new MemoryKeyValueStore(name) : binding;
+  Object.assign(stores, options.stores ?? {});
   const emit = (event: StorageEvent) => void delivery.publish(event);
   const rt: AppRuntime = await AppRuntime.create(app, {
     provider: 'memory',
     log,
     buckets,
+    stores,
     wrapBucket: (name, bucket) => observeBucket(name, bucket, emit),
   });
 

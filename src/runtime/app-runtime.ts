@@ -8,14 +8,17 @@ import type { HttpRequest, HttpResponse } from '../events/http.js';
 import { json } from '../events/http.js';
 import type { MessageEvent } from '../events/message.js';
 import type { StorageEvent } from '../events/storage.js';
-import type { AnyFunction, AppDefinition, BucketBinding, HttpTrigger, Trigger } from '../function.js';
+import type { AnyFunction, AppDefinition, BucketBinding, HttpTrigger, StoreBinding, Trigger } from '../function.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT_MS } from '../function.js';
 import type { Logger } from '../logger.js';
 import { createLogger } from '../logger.js';
+import type { KeyValueStore } from '../kv/types.js';
+import { openKeyValueStore } from '../kv/url.js';
 import type { Bucket } from '../storage/types.js';
 import { openBucket } from '../storage/url.js';
 import { encryptedBucket } from '../crypto/encrypted-bucket.js';
 import { AttemptCounter } from './attempts.js';
+import { storeBindingsFromEnv } from './bindings.js';
 import { asDelivered, checkedDirectEvent, checkEventKey, describeEvent, isWarmupBody } from './event-checks.js';
 import type { DeliveryFacts, EventInput, EventOutcome, NeutralEvent } from './event-input.js';
 import { describeValue, isDirectInvocation, neutralKind } from './event-input.js';
@@ -36,6 +39,8 @@ export interface AppRuntimeOptions {
   log?: Logger;
   /** Replace bucket bindings (e.g. tests point `data` at a temp dir). */
   buckets?: Record<string, BucketBinding>;
+  /** Replace key-value store bindings (e.g. tests point `sessions` at memory); wins over `POLYFAAS_STORE_<NAME>`. */
+  stores?: Record<string, StoreBinding>;
   /** Decorate each opened bucket (runtimes use it to emit storage events). */
   wrapBucket?: (logicalName: string, bucket: Bucket) => Bucket;
   /**
@@ -101,12 +106,14 @@ export class AppRuntime {
     concurrency: number,
     warmupToken: string | undefined,
     env: Readonly<Record<string, string | undefined>>,
+    private readonly stores = new Map<string, KeyValueStore>(),
   ) {
     this.warmupToken = warmupToken || undefined;
     const verifiers = new Map<JwtOptions, JwtVerifier>();
     const bucket = (name: string): Bucket => this.bucket(name);
+    const kv = (name: string): KeyValueStore => this.kv(name);
     for (const fn of app.functions) {
-      const instance = new FunctionInstance(fn, { provider, bucket, log, concurrency });
+      const instance = new FunctionInstance(fn, { provider, bucket, kv, log, concurrency });
       this.instances.set(fn.name, instance);
       const trigger = fn.trigger as Trigger;
       if (trigger.type === 'http') {
@@ -131,8 +138,12 @@ export class AppRuntime {
       const opened = keys ? encryptedBucket(resolved, keys) : resolved;
       buckets.set(name, options.wrapBucket ? options.wrapBucket(name, opened) : opened);
     }
+    const stores = new Map<string, KeyValueStore>();
+    for (const [name, binding] of Object.entries({ ...(app.stores ?? {}), ...storeBindingsFromEnv(app, options.env ?? process.env), ...(options.stores ?? {}) })) {
+      stores.set(name, typeof binding === 'string' ? await openKeyValueStore(binding) : binding);
+    }
     const warmupToken = options.warmupToken ?? process.env[WARMUP_TOKEN_ENV];
-    return new AppRuntime(app, options.provider, log, buckets, options.concurrency ?? Infinity, warmupToken, options.env ?? process.env);
+    return new AppRuntime(app, options.provider, log, buckets, options.concurrency ?? Infinity, warmupToken, options.env ?? process.env, stores);
   }
 
   /**
@@ -145,6 +156,17 @@ export class AppRuntime {
       const declared = [...this.buckets.keys()].join(', ') || 'none';
       this.log.error('misconfiguration: unknown bucket', { bucket: String(name).slice(0, 100), declared });
       throw new PolyfaasError('Internal', `Unknown bucket "${String(name).slice(0, 100)}" (declared: ${declared})`);
+    }
+    return found;
+  }
+
+  /** A logical key-value store by name; an undeclared name is `Internal`, like {@link bucket}. */
+  kv(name: string): KeyValueStore {
+    const found = this.stores.get(name);
+    if (!found) {
+      const declared = [...this.stores.keys()].join(', ') || 'none';
+      this.log.error('misconfiguration: unknown key-value store', { store: String(name).slice(0, 100), declared });
+      throw new PolyfaasError('Internal', `Unknown key-value store "${String(name).slice(0, 100)}" (declared: ${declared})`);
     }
     return found;
   }

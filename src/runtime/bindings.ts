@@ -28,6 +28,23 @@ export function bucketEnvName(logical: string): string {
   return `${BUCKET_ENV_PREFIX}${logical.toUpperCase().replace(/-/g, '_')}`;
 }
 
+/** Environment variables that bind a logical key-value store: `POLYFAAS_STORE_<NAME>`. */
+export const STORE_ENV_PREFIX = 'POLYFAAS_STORE_';
+
+/**
+ * Key-value store bindings from the environment, as {@link bucketBindingsFromEnv}
+ * does for buckets: `POLYFAAS_STORE_SESSIONS=redis://prod-cache:6379` binds `sessions`.
+ * `AppRuntime.create` applies them over the app's own bindings.
+ */
+export function storeBindingsFromEnv(app: AppDefinition, env: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(app.stores ?? {})) {
+    const value = env[`${STORE_ENV_PREFIX}${name.toUpperCase().replace(/-/g, '_')}`];
+    if (value) out[name] = value;
+  }
+  return out;
+}
+
 /** Where a cloud object lives, as a provider event reports it. */
 export interface ProviderObjectRef {
   /** URL scheme of the provider's buckets: `s3`, `gs`, `azblob`. */

@@ -4,6 +4,7 @@ import { PolyfaasError } from '../errors.js';
 import type { AnyFunction } from '../function.js';
 import { DEFAULT_TIMEOUT_MS } from '../function.js';
 import type { Logger } from '../logger.js';
+import type { KeyValueStore } from '../kv/types.js';
 import type { Bucket } from '../storage/types.js';
 
 /** What an adapter tells an instance about its environment. */
@@ -13,6 +14,8 @@ export interface InstanceOptions {
   concurrency?: number;
   /** Resolve a logical bucket name; throw `InvalidArgument` for unknown names. */
   bucket: (name: string) => Bucket;
+  /** Resolve a logical key-value store name. Default: every name is unknown (`Internal`). */
+  kv?: (name: string) => KeyValueStore;
   log: Logger;
 }
 
@@ -59,6 +62,7 @@ export class FunctionInstance {
       functionName: fn.name,
       log: this.log,
       bucket: options.bucket,
+      kv: options.kv ?? noStores,
     };
   }
 
@@ -129,6 +133,10 @@ export class FunctionInstance {
   }
 }
 
+function noStores(name: string): KeyValueStore {
+  throw new PolyfaasError('Internal', `Unknown key-value store "${String(name).slice(0, 100)}" (declared: none)`);
+}
+
 /**
  * The {@link Context} of one invocation. The logger child and the
  * AbortController are made on first use: most requests touch neither, and
@@ -142,6 +150,7 @@ class InvocationContext implements Context<unknown> {
   readonly concurrency: number;
   readonly functionName: string;
   readonly bucket: (name: string) => Bucket;
+  readonly kv: (name: string) => KeyValueStore;
   readonly remainingMs = (): number => Math.max(0, this.deadline - Date.now());
   private readonly parent: InitContext;
   private logger: Logger | undefined;
@@ -162,6 +171,7 @@ class InvocationContext implements Context<unknown> {
     this.concurrency = parent.concurrency;
     this.functionName = parent.functionName;
     this.bucket = parent.bucket;
+    this.kv = parent.kv;
   }
 
   get log(): Logger {

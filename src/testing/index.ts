@@ -9,3 +9,6 @@ export type { BucketConformanceOptions } from './bucket-conformance.js';
 export { runRuntimeConformance } from './runtime-conformance.js';
 export type { RunningApp, RuntimeHarness } from './runtime-conformance.js';
 export { fetchHttp } from './fetch-http.js';
+export { runKeyValueConformance, INVALID_KV_KEYS } from './kv-conformance.js';
+export type { KeyValueConformanceOptions } from './kv-conformance.js';
+export type { KvProcessSetup } from './kv-processes.js';

@@ -15,7 +15,7 @@ import {
   WARMUP_EVENT,
 } from '../../../src/index.js';
 import type { S3BucketOptions } from '../s3/s3-bucket.js';
-import { registerSchemes } from '../s3/s3-bucket.js';
+import { registerSchemes } from '../schemes.js';
 import { directEvent, isInvokeEnvelope } from './direct-invoke.js';
 import { awsIdentity } from './identity.js';
 import { httpEventKind, toHttpRequest, toLambdaResult } from './http-events.js';
