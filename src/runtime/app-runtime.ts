@@ -20,6 +20,7 @@ import type { ErrorBody } from './errors.js';
 import { errorResponse } from './errors.js';
 import type { InvocationOptions } from './instance.js';
 import { FunctionInstance } from './instance.js';
+import type { InvocationObserver } from './invocation-observer.js';
 import { HttpRouter } from './router.js';
 import { isWarmupEvent, isWarmupRequest, WARMUP_TOKEN_ENV } from './warmup.js';
 
@@ -39,6 +40,8 @@ export interface AppRuntimeOptions {
    * neither, the header is ignored and such requests are ordinary ones.
    */
   warmupToken?: string;
+  /** Records every invocation for people watching (the local console); see {@link InvocationObserver}. */
+  observer?: InvocationObserver;
 }
 
 /**
@@ -85,11 +88,12 @@ export class AppRuntime {
     private readonly buckets: Map<string, Bucket>,
     concurrency: number,
     warmupToken?: string,
+    observer?: InvocationObserver,
   ) {
     this.warmupToken = warmupToken || undefined;
     const bucket = (name: string): Bucket => this.bucket(name);
     for (const fn of app.functions) {
-      const instance = new FunctionInstance(fn, { provider, bucket, log, concurrency });
+      const instance = new FunctionInstance(fn, { provider, bucket, log, concurrency, ...(observer ? { observer } : {}) });
       this.instances.set(fn.name, instance);
       const trigger = fn.trigger as Trigger;
       if (trigger.type === 'http') {
@@ -111,7 +115,7 @@ export class AppRuntime {
       buckets.set(name, options.wrapBucket ? options.wrapBucket(name, opened) : opened);
     }
     const warmupToken = options.warmupToken ?? process.env[WARMUP_TOKEN_ENV];
-    return new AppRuntime(app, options.provider, log, buckets, options.concurrency ?? Infinity, warmupToken);
+    return new AppRuntime(app, options.provider, log, buckets, options.concurrency ?? Infinity, warmupToken, options.observer);
   }
 
   /**
