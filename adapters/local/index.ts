@@ -14,3 +14,4 @@ export { FileBucket, registerSchemes } from './file-bucket.js';
 export type { FileBucketOptions } from './file-bucket.js';
 export { serve } from './serve.js';
 export type { LocalServer, ServeOptions } from './serve.js';
+export type { ConsoleOptions } from './console/console.js';

@@ -121,6 +121,8 @@ export class InvocationObserver {
     const trigger = (slot.fn.trigger as Trigger).type;
     const httpStatus = trigger === 'http' ? statusOf(result, failure) : undefined;
     const failed = failure !== undefined || (httpStatus !== undefined && httpStatus >= 400);
+    const coded = failure === undefined ? undefined : safeFailure(failure);
+    // One literal with every field (optional ones undefined, which JSON omits): one allocation, one shape.
     const record: InvocationRecord = {
       seq: ++this.seq,
       function: slot.fn.name,
@@ -129,12 +131,13 @@ export class InvocationObserver {
       start: slot.start,
       durationMs: Math.round((performance.now() - slot.t0) * 1000) / 1000,
       status: failed ? 'error' : 'ok',
-      ...(httpStatus !== undefined ? { httpStatus } : {}),
-      ...(failure !== undefined ? safeFailure(failure) : {}),
+      httpStatus,
+      errorCode: coded?.errorCode,
+      errorMessage: coded?.errorMessage,
       attempt: slot.attempt,
       coldStart: slot.coldStart,
       summary: summariseEvent(event),
-      logs: slot.logs ?? [],
+      logs: slot.logs ?? NO_LINES,
       logsDropped: slot.logsDropped,
     };
     this.ring[this.next] = record;
@@ -223,6 +226,8 @@ function statusOf(result: unknown, failure: unknown): number {
   const status = (result as { status?: unknown } | undefined)?.status;
   return typeof status === 'number' ? status : 500;
 }
+
+const NO_LINES: readonly ObservedLogLine[] = Object.freeze([]);
 
 /** A failure as the console may show it: coded messages, never an internal one. */
 function safeFailure(failure: unknown): { errorCode: string; errorMessage?: string } {
