@@ -143,7 +143,8 @@ function functionsView(host: ConsoleHost) {
         name: fn.name,
         trigger: fn.trigger as Trigger,
         state: instance.initState,
-        ...(instance.initMs !== undefined ? { initMs: instance.initMs } : {}),
+        // Only functions with an init have an init time worth showing.
+        ...(fn.init && instance.initMs !== undefined ? { initMs: instance.initMs } : {}),
         recent: records.filter((r) => r.function === fn.name).slice(-5).reverse(),
       };
     }),

@@ -47,6 +47,7 @@ input[type=text], select, textarea { width: 100%; max-width: 40em; padding: .35e
 textarea { min-height: 6em; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 .row { display: flex; flex-wrap: wrap; gap: .6em; align-items: end; }
 .row > div { min-width: 10em; }
+.row > .grow { flex: 1; }
 pre { background: #0d1117; color: #e6edf3; padding: .7em; border-radius: 6px; overflow: auto; max-height: 28em; font-size: .88em; white-space: pre-wrap; word-break: break-word; }
 .detail { margin: .4em 0 .8em; }
 .detail dl { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em; margin: 0 0 .5em; }

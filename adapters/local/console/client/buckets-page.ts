@@ -166,7 +166,7 @@ export async function bucketsPage(main: HTMLElement): Promise<void> {
       'form',
       { class: 'row', onsubmit: browse, 'aria-label': 'Browse' },
       h('div', {}, h('label', { for: 'bucket' }, 'Bucket'), bucketSelect),
-      h('div', { style: 'flex:1' }, h('label', { for: 'prefix' }, 'Prefix'), prefixInput),
+      h('div', { class: 'grow' }, h('label', { for: 'prefix' }, 'Prefix'), prefixInput),
       h('div', {}, h('button', { type: 'submit' }, 'Browse')),
     ),
     listing,

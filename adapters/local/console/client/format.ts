@@ -40,7 +40,8 @@ export function triggerText(t: TriggerView): string {
 
 /** Milliseconds, readable. */
 export function ms(value: number): string {
-  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value < 10 ? value.toFixed(2) : Math.round(value)} ms`;
+  if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
+  return `${value < 10 && !Number.isInteger(value) ? value.toFixed(2) : Math.round(value)} ms`;
 }
 
 /** Bytes, readable. */

@@ -83,7 +83,7 @@ function invokeForm(name: string, trigger: { method: string; path: string }): HT
     h(
       'form',
       { onsubmit: (e) => void send(e), 'aria-label': `Invoke ${name}` },
-      h('div', { class: 'row' }, h('div', {}, h('label', { for: id('method') }, 'Method'), method), h('div', { style: 'flex:1' }, h('label', { for: id('path') }, 'Path'), path)),
+      h('div', { class: 'row' }, h('div', {}, h('label', { for: id('method') }, 'Method'), method), h('div', { class: 'grow' }, h('label', { for: id('path') }, 'Path'), path)),
       h('label', { for: id('type') }, 'Content type'),
       type,
       h('label', { for: id('body') }, 'Body'),

@@ -133,7 +133,7 @@ function showDetail(r: InvocationView, detail: HTMLElement): void {
     detail,
     h(
       'section',
-      { class: 'panel', 'aria-label': `Invocation ${r.requestId}` },
+      { class: 'panel detail', 'aria-label': `Invocation ${r.requestId}` },
       h('h2', {}, `${r.function} · ${outcome(r)}`),
       dl,
       h('h3', {}, 'Log lines'),
