@@ -21,6 +21,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   memory.registerSchemes();
   const server = await local.serve(app, { port, host: values.host });
   io.out.write(`polyfaas: ${app.name} listening on ${server.url}\n`);
+  if (server.consoleUrl) io.out.write(`polyfaas: console on ${server.consoleUrl}\n`);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
