@@ -7,6 +7,7 @@ export const BENCHES = [
   'cold-start',
   'warm-latency',
   'warm-overhead',
+  'console-observer',
   'micro-batching',
   'memory',
   'preprocessing',

@@ -89,6 +89,9 @@ export type {
 export { AppRuntime } from './runtime/app-runtime.js';
 export type { AppRuntimeOptions, HandleHttpOptions, HttpTarget } from './runtime/app-runtime.js';
 export { FunctionInstance } from './runtime/instance.js';
+export { InvocationObserver, InvocationSlot } from './runtime/invocation-observer.js';
+export type { InvocationListener, InvocationObserverOptions, InvocationRecord, ObservedLogLine } from './runtime/invocation-observer.js';
+export { summariseEvent } from './runtime/event-summary.js';
 export type { InstanceOptions, InvocationOptions, WarmupResult } from './runtime/instance.js';
 export type { DeliveryFacts, DirectInvocation, EventInput, EventOutcome, NeutralEvent } from './runtime/event-input.js';
 export { hostFailure, isRetried, malformedEvent, rejectedEvent } from './runtime/event-failure.js';

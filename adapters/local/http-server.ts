@@ -56,11 +56,19 @@ export const DEFAULT_HTTP_LIMITS: Required<HttpServerLimits> = {
  * JSON error bodies for the transport's own 4xx, and every response written by
  * the core encoder. `track` receives each request's work so `idle()` can wait for it.
  */
-export function createHttpServer(rt: AppRuntime, log: Logger, limits: HttpServerLimits, track: (work: Promise<void>) => void): Server {
+export function createHttpServer(
+  rt: AppRuntime,
+  log: Logger,
+  limits: HttpServerLimits,
+  track: (work: Promise<void>) => void,
+  /** Handles the requests it claims (the console's) before the app's routes; `undefined` passes. */
+  intercept?: (req: IncomingMessage, res: ServerResponse) => Promise<void> | undefined,
+): Server {
   const l = { ...DEFAULT_HTTP_LIMITS, ...definedOnly(limits) };
   const refusedBeforeBody = new WeakSet<IncomingMessage>();
   const handle = (req: IncomingMessage, res: ServerResponse) =>
     track(
+      intercept?.(req, res) ??
       handleRequest(rt, req, res, log, l, refusedBeforeBody.has(req)).catch((err: unknown) => {
         // Last line of defence: a transport bug must cost one request, never the process.
         log.error('request handling crashed', { err });

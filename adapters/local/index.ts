@@ -17,3 +17,4 @@ export type { FileKeyValueStoreOptions } from './kv-dir.js';
 export type { FileBucketOptions } from './file-bucket.js';
 export { serve } from './serve.js';
 export type { LocalServer, ServeOptions } from './serve.js';
+export type { ConsoleOptions } from './console/console.js';

@@ -16,12 +16,15 @@ import {
   createMessageEvent,
   createScheduleEvent,
   EventDelivery,
+  InvocationObserver,
   observeBucket,
   PolyfaasError,
   resumeDeliveries,
   retryDeadLetter,
 } from '../../src/index.js';
 import { parseCron } from '../../src/index.js';
+import type { ConsoleOptions } from './console/console.js';
+import { CONSOLE_PATH, createConsole } from './console/console.js';
 import { registerSchemes } from './schemes.js';
 import type { HttpServerLimits } from './http-server.js';
 import { createHttpServer } from './http-server.js';
@@ -64,6 +67,13 @@ export interface ServeOptions extends DeliveryOptions, HttpServerLimits {
    * bucket; `false` (or no file bucket) keeps events in memory only.
    */
   stateDir?: string | false;
+  /**
+   * The web console at `/_polyfaas/` (functions, live invocations, dead
+   * letters, buckets, try-it). On by default for loopback clients only; give
+   * it a `token` to open it to other machines, or `false` to turn it (and the
+   * invocation recording behind it) off.
+   */
+  console?: ConsoleOptions | false;
 }
 
 /**
@@ -84,6 +94,8 @@ export interface LocalServer {
   readonly url: string;
   /** The port actually bound (useful with `port: 0`). */
   readonly port: number;
+  /** The console's address, e.g. `http://127.0.0.1:43121/_polyfaas/`; undefined with `console: false`. */
+  readonly consoleUrl: string | undefined;
   /** A logical bucket; writes through it fire the app's storage triggers. */
   bucket(name: string): Bucket;
   /** Publish a message to every function triggered by `queue`; `NotFound` if none listens. */
@@ -122,9 +134,12 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
   // `rt` is only read when an event is delivered, which cannot happen before create() returns.
   const delivery = new EventDelivery(log, options, () => rt, journal);
   const emit = (event: StorageEvent) => void delivery.publish(event);
+  const consoleOptions = options.console ?? {};
+  const observer = consoleOptions ? new InvocationObserver(consoleOptions.capacity ? { capacity: consoleOptions.capacity } : {}) : undefined;
   const rt: AppRuntime = await AppRuntime.create(app, {
     provider: 'local',
-    log,
+    log: observer ? observer.tapLogger(log) : log,
+    ...(observer ? { observer } : {}),
     ...(options.buckets ? { buckets: options.buckets } : {}),
     ...(options.warmupToken !== undefined ? { warmupToken: options.warmupToken } : {}),
     wrapBucket: (name, bucket) => observeBucket(name, bucket, emit),
@@ -140,7 +155,21 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
     inflight.add(work);
     void work.finally(() => inflight.delete(work));
   };
-  const server = createHttpServer(rt, log, options, track);
+  const webConsole =
+    observer && consoleOptions
+      ? createConsole(
+          {
+            rt,
+            observer,
+            log,
+            bucketNames: Object.keys({ ...app.buckets, ...options.buckets }),
+            deadLetters: () => delivery.deadLetters,
+            retryDeadLetter: (id) => retryDeadLetter(delivery, journal, has, id),
+          },
+          consoleOptions,
+        )
+      : undefined;
+  const server = createHttpServer(rt, log, options, track, webConsole?.handle);
   const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1', log);
   if (options.schedules ?? true) scheduler.start();
 
@@ -152,11 +181,13 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
   };
   let closing: Promise<void> | undefined;
   const host = options.host ?? '127.0.0.1';
-  log.info('listening', { url: baseUrl(host, port) });
+  const consoleUrl = webConsole ? `${baseUrl(host, port)}${CONSOLE_PATH}` : undefined;
+  log.info('listening', { url: baseUrl(host, port), ...(consoleUrl ? { console: consoleUrl } : {}) });
 
   return {
     url: baseUrl(host, port),
     port,
+    consoleUrl,
     bucket: (name) => rt.bucket(name),
     send(queue, body, attributes = {}) {
       delivery.publish(createMessageEvent({ queue, body, attributes, source: `polyfaas://local/queues/${queue}` }));
@@ -172,6 +203,7 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
     close() {
       closing ??= (async () => {
         scheduler.stop();
+        webConsole?.close();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await idle();

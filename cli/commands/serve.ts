@@ -22,6 +22,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   memory.registerSchemes();
   const server = await local.serve(app, { port, host: values.host });
   io.out.write(`polyfaas: ${app.name} listening on ${server.url}\n`);
+  if (server.consoleUrl) io.out.write(`polyfaas: console on ${server.consoleUrl}\n`);
   await untilInterrupted(() => server.close());
   return 0;
 }

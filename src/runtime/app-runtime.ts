@@ -28,6 +28,7 @@ import type { ErrorBody } from './errors.js';
 import { errorResponse } from './errors.js';
 import type { InvocationOptions } from './instance.js';
 import { FunctionInstance } from './instance.js';
+import type { InvocationObserver } from './invocation-observer.js';
 import { HttpRouter } from './router.js';
 import { isWarmupEvent, isWarmupRequest, WARMUP_TOKEN_ENV } from './warmup.js';
 
@@ -51,6 +52,8 @@ export interface AppRuntimeOptions {
   warmupToken?: string;
   /** Where `auth.apiKeys` reads keys from. Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Records every invocation for people watching (the local console); see {@link InvocationObserver}. */
+  observer?: InvocationObserver;
 }
 
 /**
@@ -106,14 +109,15 @@ export class AppRuntime {
     concurrency: number,
     warmupToken: string | undefined,
     env: Readonly<Record<string, string | undefined>>,
-    private readonly stores = new Map<string, KeyValueStore>(),
+    private readonly stores: Map<string, KeyValueStore>,
+    observer: InvocationObserver | undefined,
   ) {
     this.warmupToken = warmupToken || undefined;
     const verifiers = new Map<JwtOptions, JwtVerifier>();
     const bucket = (name: string): Bucket => this.bucket(name);
     const kv = (name: string): KeyValueStore => this.kv(name);
     for (const fn of app.functions) {
-      const instance = new FunctionInstance(fn, { provider, bucket, kv, log, concurrency });
+      const instance = new FunctionInstance(fn, { provider, bucket, kv, log, concurrency, ...(observer ? { observer } : {}) });
       this.instances.set(fn.name, instance);
       const trigger = fn.trigger as Trigger;
       if (trigger.type === 'http') {
@@ -143,7 +147,7 @@ export class AppRuntime {
       stores.set(name, typeof binding === 'string' ? await openKeyValueStore(binding) : binding);
     }
     const warmupToken = options.warmupToken ?? process.env[WARMUP_TOKEN_ENV];
-    return new AppRuntime(app, options.provider, log, buckets, options.concurrency ?? Infinity, warmupToken, options.env ?? process.env, stores);
+    return new AppRuntime(app, options.provider, log, buckets, options.concurrency ?? Infinity, warmupToken, options.env ?? process.env, stores, options.observer);
   }
 
   /**

@@ -6,6 +6,7 @@ import { DEFAULT_TIMEOUT_MS } from '../function.js';
 import type { Logger } from '../logger.js';
 import type { KeyValueStore } from '../kv/types.js';
 import type { Bucket } from '../storage/types.js';
+import type { InvocationObserver } from './invocation-observer.js';
 
 /** What an adapter tells an instance about its environment. */
 export interface InstanceOptions {
@@ -17,6 +18,8 @@ export interface InstanceOptions {
   /** Resolve a logical key-value store name. Default: every name is unknown (`Internal`). */
   kv?: (name: string) => KeyValueStore;
   log: Logger;
+  /** Records every invocation (see {@link InvocationObserver}); absent, nothing is recorded. */
+  observer?: InvocationObserver;
 }
 
 /** Per-invocation facts the adapter knows (from the provider, or made up locally). */
@@ -48,6 +51,7 @@ export class FunctionInstance {
   private initDone = false;
   private state: unknown;
   private served = false;
+  private initMsTaken: number | undefined;
   private readonly initContext: InitContext;
   private readonly log: Logger;
 
@@ -71,6 +75,16 @@ export class FunctionInstance {
     return this.initDone;
   }
 
+  /** Whether `init` has not run (`cold`), is running, or completed (`warm`). */
+  get initState(): 'cold' | 'initializing' | 'warm' {
+    return this.initDone ? 'warm' : this.initPromise ? 'initializing' : 'cold';
+  }
+
+  /** How long the successful `init` took, in ms; undefined while cold. */
+  get initMs(): number | undefined {
+    return this.initMsTaken;
+  }
+
   /** Run `init` if it has not run yet; concurrent callers share one run, a failure is retried next time. */
   ensureInit(): Promise<unknown> {
     if (!this.initPromise) {
@@ -81,7 +95,8 @@ export class FunctionInstance {
           (state) => {
             this.state = state;
             this.initDone = true;
-            if (this.fn.init) this.log.info('init done', { ms: Date.now() - started });
+            this.initMsTaken = Date.now() - started;
+            if (this.fn.init) this.log.info('init done', { ms: this.initMsTaken });
             return state;
           },
           (err: unknown) => {
@@ -107,12 +122,14 @@ export class FunctionInstance {
    */
   async invoke(event: unknown, options: InvocationOptions = {}): Promise<unknown> {
     // Warm path without an extra await: a request costs tens of microseconds here, not one more turn.
-    const state = this.initDone ? this.state : await this.ensureInit();
+    const state = this.initDone ? this.state : await this.initBefore(event, options);
     const coldStart = !this.served;
     this.served = true;
     const own = Date.now() + (this.fn.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const deadline = options.deadline === undefined ? own : Math.min(own, options.deadline);
     const ctx = new InvocationContext(this.initContext, options.requestId ?? crypto.randomUUID(), deadline, coldStart, state, options.attempt ?? 1, options.auth);
+    const observer = this.options.observer;
+    const slot = observer?.begin(this.fn, ctx.requestId, ctx.attempt, coldStart);
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -121,10 +138,34 @@ export class FunctionInstance {
         reject(err);
       }, Math.max(0, deadline - Date.now()));
     });
+    if (!slot) {
+      try {
+        return await Promise.race([this.run(event, ctx), expired]);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
     try {
-      return await Promise.race([this.run(event, ctx), expired]);
+      const result = await Promise.race([this.run(event, ctx), expired]);
+      observer?.end(slot, event, result);
+      return result;
+    } catch (err) {
+      // `?? null`: a handler that throws `undefined` still counts as failed.
+      observer?.end(slot, event, undefined, err ?? null);
+      throw err;
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** {@link ensureInit} for an invocation: a failed init is that invocation's failure, and observed as one. */
+  private async initBefore(event: unknown, options: InvocationOptions): Promise<unknown> {
+    try {
+      return await this.ensureInit();
+    } catch (err) {
+      const observer = this.options.observer;
+      if (observer) observer.end(observer.begin(this.fn, options.requestId ?? crypto.randomUUID(), options.attempt ?? 1, true), event, undefined, err ?? null);
+      throw err;
     }
   }
 
