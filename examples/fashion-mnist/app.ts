@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AppDefinition, AuthOptions, BucketBinding } from '../../src/index.js';
-import type { PipelineHooks, TrainingConfig } from '../../pipelines/image-classification/index.js';
-import { createImageClassificationApp } from '../../pipelines/image-classification/index.js';
+import type { AppDefinition, AuthOptions, BucketBinding } from 'polyfaas';
+import type { PipelineHooks, TrainingConfig } from 'polyfaas/pipelines';
+import { createImageClassificationApp } from 'polyfaas/pipelines';
 import { FASHION_MNIST_CLASSES, FASHION_MNIST_DATASET } from './data/labels.js';
 
 /** Options for {@link fashionMnistApp}. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryRuntime, MemoryBucket } from '../../adapters/memory/index.js';
-import { generateApiKey, hashApiKey } from '../../src/index.js';
+import { createMemoryRuntime, MemoryBucket } from 'polyfaas/memory';
+import { generateApiKey, hashApiKey } from 'polyfaas';
 import { fashionMnistApp } from './app.js';
 
 describe('Fashion-MNIST with auth: /predict and /model need a key with the right scope', () => {

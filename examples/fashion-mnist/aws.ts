@@ -3,7 +3,7 @@
  * builds one zip per function; each Lambda runs `index.handler` with
  * `POLYFAAS_FUNCTION` naming its function and `POLYFAAS_BUCKET_DATA` its bucket.
  */
-import { toLambda } from '../../adapters/aws/index.js';
+import { toLambda } from 'polyfaas/aws';
 import { fashionMnistApp } from './app.js';
 
 export const app = fashionMnistApp({ bucket: 's3://polyfaas-fashion-mnist' });

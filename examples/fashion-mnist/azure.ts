@@ -3,7 +3,7 @@
  * makes it the `main` of a function app. Buckets come from app settings
  * (`POLYFAAS_BUCKET_DATA=azblob://<container>/<prefix>`).
  */
-import { registerAzure } from '../../adapters/azure/index.js';
+import { registerAzure } from 'polyfaas/azure';
 import { app } from './app.js';
 
 registerAzure(app);

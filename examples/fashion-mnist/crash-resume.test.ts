@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EvaluationReport } from '../../pipelines/image-classification/index.js';
+import type { EvaluationReport } from 'polyfaas/pipelines';
 import { FIXTURE_DIR } from './data/source.js';
 
 /**

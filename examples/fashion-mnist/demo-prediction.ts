@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import type { LocalServer } from '../../adapters/local/index.js';
-import type { PredictResponse } from '../../pipelines/image-classification/index.js';
+import type { LocalServer } from 'polyfaas/local';
+import type { PredictResponse } from 'polyfaas/pipelines';
 import { FASHION_MNIST_CLASSES } from './data/labels.js';
 import type { FashionMnist } from './data/source.js';
 

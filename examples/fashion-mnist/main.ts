@@ -3,8 +3,8 @@
  * then serving predictions until interrupted (or `--exit`).
  */
 import { resolve } from 'node:path';
-import { PIPELINE_BUCKET, reportKey } from '../../pipelines/image-classification/index.js';
-import { API_KEYS_ENV, generateApiKey, hashApiKey, isPolyfaasError } from '../../src/index.js';
+import { PIPELINE_BUCKET, reportKey } from 'polyfaas/pipelines';
+import { API_KEYS_ENV, generateApiKey, hashApiKey, isPolyfaasError } from 'polyfaas';
 import { DEFAULT_DATA_DIR } from './app.js';
 import { runFashionMnist } from './run.js';
 import { parseRunOptions, USAGE } from './run-options.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryRuntime, MemoryBucket } from '../../adapters/memory/index.js';
-import type { EvaluationReport, PredictResponse } from '../../pipelines/image-classification/index.js';
-import { PIPELINE_BUCKET, REPORTS_PREFIX, TRAIN_JOBS_PREFIX } from '../../pipelines/image-classification/index.js';
+import { createMemoryRuntime, MemoryBucket } from 'polyfaas/memory';
+import type { EvaluationReport, PredictResponse } from 'polyfaas/pipelines';
+import { PIPELINE_BUCKET, REPORTS_PREFIX, TRAIN_JOBS_PREFIX } from 'polyfaas/pipelines';
 import { fashionMnistApp } from './app.js';
 import { ingest } from './data/ingest.js';
 import { FASHION_MNIST_CLASSES } from './data/labels.js';

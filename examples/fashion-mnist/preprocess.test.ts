@@ -1,11 +1,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { createMemoryRuntime, MemoryBucket } from '../../adapters/memory/index.js';
-import type { ObjectInfo, PutBody, PutOptions } from '../../src/index.js';
-import { defineApp } from '../../src/index.js';
-import { readFeaturesManifest, readManifestShards } from '../../pipelines/image-classification/features-manifest.js';
-import { createPreprocessFunction } from '../../pipelines/image-classification/preprocess.js';
-import { decodeShard } from '../../pipelines/image-classification/shards.js';
+import { createMemoryRuntime, MemoryBucket } from 'polyfaas/memory';
+import type { ObjectInfo, PutBody, PutOptions } from 'polyfaas';
+import { defineApp } from 'polyfaas';
+import { createPreprocessFunction, decodeShard, readFeaturesManifest, readManifestShards } from 'polyfaas/pipelines';
 import { ingest } from './data/ingest.js';
 import { FASHION_MNIST_CLASSES } from './data/labels.js';
 import { FIXTURE_DIR, loadFashionMnist } from './data/source.js';

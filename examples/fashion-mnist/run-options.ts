@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { PolyfaasError } from '../../src/index.js';
+import { PolyfaasError } from 'polyfaas';
 
 /** What `npm start` was asked to do. */
 export interface RunOptions {

@@ -42,6 +42,8 @@ export { ingestFolder } from './ingest-folder.js';
 export type { FolderIngestSummary, FolderPlan, IngestFolderOptions, SkippedFile } from './ingest-folder.js';
 export { createProgressBar, formatBar } from './progress.js';
 export type { ProgressBar, ProgressOptions, ProgressStream } from './progress.js';
+export { progressHooks } from './progress-hooks.js';
+export { explainStatus, productionReport, requestTraining } from './run-outcome.js';
 export { createImageClassificationApp, PIPELINE_BUCKET } from './app.js';
 export type { ImageClassificationConfig } from './app.js';
 export type { PipelineHooks } from './hooks.js';

@@ -5,12 +5,11 @@
  *
  * Run: `npx tsx examples/fashion-mnist/data/bench-preprocess.ts [limit]`
  */
-import { mapLimit } from '../../../src/index.js';
+import { mapLimit } from 'polyfaas';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
-import { MemoryBucket } from '../../../adapters/memory/index.js';
-import { decodeImage } from '../../../pipelines/image-classification/image.js';
-import { preprocessPrefix } from '../../../pipelines/image-classification/preprocess-batch.js';
+import { MemoryBucket } from 'polyfaas/memory';
+import { decodeImage, preprocessPrefix } from 'polyfaas/pipelines';
 import { ingest } from './ingest.js';
 import { loadFashionMnist } from './source.js';
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { PolyfaasError } from '../../../src/index.js';
+import { PolyfaasError } from 'polyfaas';
 
 /** Images and labels of one IDX split, as stored: 8-bit pixels, row-major. */
 export interface IdxDataset {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryBucket } from '../../../adapters/memory/index.js';
-import type { ObjectInfo, PutBody, PutOptions } from '../../../src/index.js';
-import { decodeImage } from '../../../pipelines/image-classification/image.js';
-import { parseDatasetManifest } from '../../../pipelines/image-classification/dataset-manifest.js';
+import { MemoryBucket } from 'polyfaas/memory';
+import type { ObjectInfo, PutBody, PutOptions } from 'polyfaas';
+import { decodeImage, parseDatasetManifest } from 'polyfaas/pipelines';
 import { ingest } from './ingest.js';
 import { FIXTURE_DIR, loadFashionMnist } from './source.js';
 

@@ -1,8 +1,8 @@
 import { encodeGreyPng } from './png-encode.js';
-import type { Bucket } from '../../../src/index.js';
-import { PolyfaasError } from '../../../src/index.js';
-import type { SplitUploadSummary } from '../../../pipelines/image-classification/index.js';
-import { DEFAULT_LAYOUT, uploadSplit } from '../../../pipelines/image-classification/index.js';
+import type { Bucket } from 'polyfaas';
+import { PolyfaasError } from 'polyfaas';
+import type { SplitUploadSummary } from 'polyfaas/pipelines';
+import { DEFAULT_LAYOUT, uploadSplit } from 'polyfaas/pipelines';
 import { FASHION_MNIST_CLASSES } from './labels.js';
 import type { FashionMnist } from './source.js';
 

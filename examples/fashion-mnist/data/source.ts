@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PolyfaasError } from '../../../src/index.js';
+import { PolyfaasError } from 'polyfaas';
 import type { IdxDataset } from './idx.js';
 import { readIdxDataset } from './idx.js';
 
