@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^polyfaas$/, replacement: here('./src/index.ts') },
       { find: /^polyfaas\/(memory|local|aws|gcp|azure|redis)$/, replacement: here('./adapters/$1/index.ts') },
+      { find: /^polyfaas\/adapter$/, replacement: here('./src/adapter.ts') },
       { find: /^polyfaas\/testing$/, replacement: here('./src/testing/index.ts') },
       { find: /^polyfaas\/model$/, replacement: here('./src/model/index.ts') },
       { find: /^polyfaas\/pipelines$/, replacement: here('./pipelines/index.ts') },

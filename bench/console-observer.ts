@@ -19,7 +19,8 @@
  *
  * Usage: npx tsx bench/console-observer.ts [--quick]
  */
-import { AppRuntime, createHttpRequest, createLogger, defineApp, defineFunction, InvocationObserver, json } from '../src/index.js';
+import { createHttpRequest, createLogger, defineApp, defineFunction, json } from '../src/index.js';
+import { AppRuntime, InvocationObserver } from '../src/adapter.js';
 import { runStandalone } from './support/standalone.js';
 import { percentile, round } from './support/stats.js';
 import type { BenchOptions, BenchRow } from './support/types.js';

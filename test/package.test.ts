@@ -9,7 +9,8 @@ const root = resolve(import.meta.dirname, '..');
 
 /** What each public subpath must export, checked against the compiled package. */
 const EXPECTED: Record<string, string[]> = {
-  polyfaas: ['defineFunction', 'defineApp', 'PolyfaasError', 'openBucket', 'createBucket', 'AppRuntime', 'openKeyValueStore', 'createKeyValueStore', 'cached'],
+  polyfaas: ['defineFunction', 'defineApp', 'PolyfaasError', 'openBucket', 'openKeyValueStore', 'cached', 'encryptedBucket'],
+  'polyfaas/adapter': ['AppRuntime', 'createBucket', 'DriverBucket', 'createKeyValueStore', 'EventDelivery', 'registerBucketScheme'],
   'polyfaas/memory': ['MemoryBucket', 'createMemoryRuntime', 'registerSchemes'],
   'polyfaas/local': ['FileBucket', 'serve', 'registerSchemes'],
   'polyfaas/testing': ['runBucketConformance', 'runRuntimeConformance', 'runKeyValueConformance'],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyAwsError } from '../adapters/aws/s3/s3-errors.js';
 import { classifyAzureError } from '../adapters/azure/blob-errors.js';
 import { classifyGcsError } from '../adapters/gcp/gcs-errors.js';
-import { codeForHttpStatus } from '../src/index.js';
+import { codeForHttpStatus } from '../src/adapter.js';
 
 /** The same failure as each cloud's client library reports it. */
 const byStatus = (status: number) => ({

@@ -1,6 +1,7 @@
 import type { KMSClient, KMSClientConfig } from '@aws-sdk/client-kms';
 import type { KeyEncryptionKey, WrapContext } from '../../src/index.js';
-import { lazy, PolyfaasError, toPolyfaasError } from '../../src/index.js';
+import { PolyfaasError } from '../../src/index.js';
+import { lazy, toPolyfaasError } from '../../src/adapter.js';
 import { classifyAwsError } from './s3/s3-errors.js';
 
 /** Options for {@link awsKmsKey}. */

@@ -1,5 +1,6 @@
 import type { BlobServiceClient } from '@azure/storage-blob';
-import { assertSecureEndpoint, DriverBucket, lazy, PolyfaasError, registerBucketScheme } from '../../src/index.js';
+import { PolyfaasError } from '../../src/index.js';
+import { assertSecureEndpoint, DriverBucket, lazy, registerBucketScheme } from '../../src/adapter.js';
 import { AzureBlobDriver } from './blob-driver.js';
 
 /** The environment variable holding the storage account connection string. */

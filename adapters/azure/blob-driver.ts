@@ -1,7 +1,9 @@
 import { Readable, Transform } from 'node:stream';
 import type { BlobItem, BlobUploadCommonResponse, ContainerClient } from '@azure/storage-blob';
-import type { BucketDriver, BucketObject, BucketObjectStream, DriverPutOptions, ErrorCode, ListPage, ObjectInfo } from '../../src/index.js';
-import { decodeCursor, encodeCursor, PolyfaasError, readAll } from '../../src/index.js';
+import type { BucketObject, BucketObjectStream, ErrorCode, ListPage, ObjectInfo } from '../../src/index.js';
+import type { BucketDriver, DriverPutOptions } from '../../src/adapter.js';
+import { PolyfaasError, readAll } from '../../src/index.js';
+import { decodeCursor, encodeCursor } from '../../src/adapter.js';
 import { azureStatus, classifyAzureError } from './blob-errors.js';
 import { decodeMetadata, encodeMetadata } from './blob-metadata.js';
 

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../src/index.js';
-import { classifyRemoteError } from '../../src/index.js';
+import { classifyRemoteError } from '../../src/adapter.js';
 
 /** The parts of an `@azure/storage-blob` `RestError` we branch on. */
 interface AzureRestErrorLike {

@@ -1,6 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
 import type { BucketBinding, StorageEvent } from '../../src/index.js';
-import { createStorageEvent, idField, objectField, resolveProviderObject, sizeField, stringField, timeField } from '../../src/index.js';
+import { createStorageEvent } from '../../src/index.js';
+import { idField, objectField, resolveProviderObject, sizeField, stringField, timeField } from '../../src/adapter.js';
 
 /**
  * The neutral event for a blob-trigger invocation (polling or Event Grid

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, encodeHttpResponse } from '../../src/index.js';
+import { createLogger } from '../../src/index.js';
+import { encodeHttpResponse } from '../../src/adapter.js';
 import { azure } from './azure-sdk.js';
 import { parseSetCookie, toAzureResponse } from './http-mapping.js';
 

@@ -1,5 +1,6 @@
 import type { HttpRequest as AzureHttpRequest, Cookie, HttpResponseInit } from '@azure/functions';
-import type { EncodedHttpResponse, HttpRequest } from '../../src/index.js';
+import type { HttpRequest } from '../../src/index.js';
+import type { EncodedHttpResponse } from '../../src/adapter.js';
 import { createHttpRequest } from '../../src/index.js';
 
 /**

@@ -1,7 +1,8 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { KeyEncryptionKey } from '../../src/index.js';
-import { lazy, PolyfaasError, toPolyfaasError } from '../../src/index.js';
-import { classifyRemoteError } from '../../src/index.js';
+import { PolyfaasError } from '../../src/index.js';
+import { lazy, toPolyfaasError } from '../../src/adapter.js';
+import { classifyRemoteError } from '../../src/adapter.js';
 
 /** Key-wrap algorithms Key Vault offers for RSA keys (and AES keys on Managed HSM). */
 export type KeyVaultWrapAlgorithm = 'RSA-OAEP-256' | 'RSA-OAEP' | 'A256KW';

@@ -1,6 +1,7 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { MessageEvent, ScheduleEvent } from '../../src/index.js';
-import { countField, createMessageEvent, createScheduleEvent, idField, objectField, timeField } from '../../src/index.js';
+import { createMessageEvent, createScheduleEvent } from '../../src/index.js';
+import { countField, idField, objectField, timeField } from '../../src/adapter.js';
 
 /**
  * Bytes of a queue message as the trigger hands it over: the library parses

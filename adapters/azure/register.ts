@@ -1,19 +1,18 @@
 import type { HttpRequest as AzureHttpRequest, HttpResponseInit, InvocationContext, Timer } from '@azure/functions';
-import type { AnyFunction, AppDefinition, BucketBinding, DeliveryFacts, EventInput, Logger, Trigger } from '../../src/index.js';
+import type { AnyFunction, AppDefinition, BucketBinding, Logger, Trigger } from '../../src/index.js';
+import type { DeliveryFacts, EventInput } from '../../src/adapter.js';
+import { createLogger, DEFAULT_RETRIES, PolyfaasError } from '../../src/index.js';
 import {
   AppRuntime,
   bucketBindingsFromEnv,
   bucketEnvName,
-  createLogger,
-  DEFAULT_RETRIES,
   encodeHttpResponse,
   errorResponse,
   hostFailure,
   isRetried,
   lazy,
   malformedEvent,
-  PolyfaasError,
-} from '../../src/index.js';
+} from '../../src/adapter.js';
 import type { AzureApp } from './azure-sdk.js';
 import { azure } from './azure-sdk.js';
 import type { AzureBlobBucketOptions } from './blob-bucket.js';

@@ -1,6 +1,7 @@
 import type { TableClient, TableEntityResult } from '@azure/data-tables';
-import { DriverKeyValueStore, isExpired, kvKeyDigest, lazy, PolyfaasError, registerKeyValueScheme, SeenVersions } from '../../src/index.js';
-import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from '../../src/index.js';
+import { PolyfaasError } from '../../src/index.js';
+import { DriverKeyValueStore, isExpired, kvKeyDigest, lazy, registerKeyValueScheme, SeenVersions } from '../../src/adapter.js';
+import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from '../../src/adapter.js';
 import { CONNECTION_STRING_ENV } from './blob-bucket.js';
 import { classifyTableError, statusOf } from './table-errors.js';
 

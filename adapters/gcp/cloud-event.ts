@@ -6,22 +6,19 @@ import type {
   StorageEvent,
   Trigger,
 } from '../../src/index.js';
+import { createMessageEvent, createScheduleEvent, createStorageEvent, PolyfaasError } from '../../src/index.js';
 import {
-  createMessageEvent,
-  createScheduleEvent,
-  createStorageEvent,
   idField,
   isRecord,
   isWarmupEvent,
   matchesStorageTrigger,
   objectField,
-  PolyfaasError,
   resolveProviderObject,
   sizeField,
   stringField,
   stringMapField,
   timeField,
-} from '../../src/index.js';
+} from '../../src/adapter.js';
 
 /** CloudEvent type of a Cloud Storage object creation or overwrite. */
 export const GCS_FINALIZED = 'google.cloud.storage.object.v1.finalized';

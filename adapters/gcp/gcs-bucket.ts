@@ -1,5 +1,6 @@
 import type { Storage as GcsClient, StorageOptions } from '@google-cloud/storage';
-import { assertSecureEndpoint, DriverBucket, lazy, PolyfaasError, registerBucketScheme } from '../../src/index.js';
+import { PolyfaasError } from '../../src/index.js';
+import { assertSecureEndpoint, DriverBucket, lazy, registerBucketScheme } from '../../src/adapter.js';
 import { GcsDriver } from './gcs-driver.js';
 
 /** Options for {@link GcsBucket}. */

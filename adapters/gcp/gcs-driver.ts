@@ -2,8 +2,10 @@ import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Bucket as GcsApiBucket, CreateWriteStreamOptions, FileMetadata } from '@google-cloud/storage';
-import type { BucketDriver, BucketObject, BucketObjectStream, DriverPutOptions, ErrorCode, ListPage, ObjectInfo } from '../../src/index.js';
-import { PolyfaasError, toPolyfaasError } from '../../src/index.js';
+import type { BucketObject, BucketObjectStream, ErrorCode, ListPage, ObjectInfo } from '../../src/index.js';
+import type { BucketDriver, DriverPutOptions } from '../../src/adapter.js';
+import { PolyfaasError } from '../../src/index.js';
+import { toPolyfaasError } from '../../src/adapter.js';
 import { classifyGcsError } from './gcs-errors.js';
 
 /** Bodies at least this big (and every stream) go up as resumable uploads; smaller ones as one multipart request. */

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../src/index.js';
-import { classifyRemoteError } from '../../src/index.js';
+import { classifyRemoteError } from '../../src/adapter.js';
 
 /** The client's own codes for a failed integrity check (crc32c/md5 of what was sent or received). */
 const INTEGRITY_CODES = new Set(['FILE_NO_UPLOAD', 'CONTENT_DOWNLOAD_MISMATCH', 'FILE_NO_UPLOAD_DELETE']);

@@ -2,7 +2,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { KeyManagementServiceClient } from '@google-cloud/kms';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { MemoryBucket } from '../memory/index.js';
-import { canonicalContext, encryptedBucket } from '../../src/index.js';
+import { encryptedBucket } from '../../src/index.js';
+import { canonicalContext } from '../../src/adapter.js';
 import type { GcpKmsClient } from './kms-key.js';
 import { gcpKmsKey } from './kms-key.js';
 

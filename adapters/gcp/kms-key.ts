@@ -1,5 +1,6 @@
 import type { ErrorCode, KeyEncryptionKey, WrapContext } from '../../src/index.js';
-import { canonicalContext, lazy, PolyfaasError, toPolyfaasError } from '../../src/index.js';
+import { PolyfaasError } from '../../src/index.js';
+import { canonicalContext, lazy, toPolyfaasError } from '../../src/adapter.js';
 
 type Bytes = Uint8Array | string | null | undefined;
 

@@ -1,5 +1,5 @@
 import type { Request } from '@google-cloud/functions-framework';
-import { readBodyWithLimit } from '../../src/index.js';
+import { readBodyWithLimit } from '../../src/adapter.js';
 
 /**
  * The request body exactly as sent. The Functions Framework parses bodies

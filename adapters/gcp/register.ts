@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from '@google-cloud/functions-framework';
 import * as functions from '@google-cloud/functions-framework';
 import type { Storage, StorageOptions } from '@google-cloud/storage';
-import type { AnyFunction, AppDefinition, BucketBinding, EventInput, Logger, Trigger } from '../../src/index.js';
+import type { AnyFunction, AppDefinition, BucketBinding, Logger, Trigger } from '../../src/index.js';
+import type { EventInput } from '../../src/adapter.js';
+import { createLogger, DEFAULT_TIMEOUT_MS, defineApp, PolyfaasError } from '../../src/index.js';
 import {
   AppRuntime,
   bucketBindingsFromEnv,
   bucketEnvName,
-  createLogger,
-  DEFAULT_TIMEOUT_MS,
-  defineApp,
   errorResponse,
   fromNodeRequest,
   hostFailure,
@@ -17,11 +16,10 @@ import {
   lazy,
   malformedEvent,
   nodeRequestPath,
-  PolyfaasError,
   registeredBucketSchemes,
   WARMUP_EVENT,
   writeNodeResponse,
-} from '../../src/index.js';
+} from '../../src/adapter.js';
 import type { GcpCloudEvent } from './cloud-event.js';
 import { mapCloudEvent } from './cloud-event.js';
 import { registerSchemes } from './gcs-bucket.js';

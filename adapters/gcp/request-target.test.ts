@@ -1,6 +1,6 @@
 import type { Request } from '@google-cloud/functions-framework';
 import { describe, expect, it } from 'vitest';
-import { fromNodeRequest, nodeRequestPath } from '../../src/index.js';
+import { fromNodeRequest, nodeRequestPath } from '../../src/adapter.js';
 
 /** Regression found by test/fuzz/gcp-events.test.ts: `GET //` answered 500 Internal, `//evil.com/x` was routed as `/x`. */
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DriverBucket, PolyfaasError, registerBucketScheme } from '../../src/index.js';
+import { PolyfaasError } from '../../src/index.js';
+import { DriverBucket, registerBucketScheme } from '../../src/adapter.js';
 import { FileDriver } from './file-driver.js';
 
 /** Options for {@link FileBucket}. */

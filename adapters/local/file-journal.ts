@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import type { DeadLetter, DeliveryJournal, Logger, PendingDelivery } from '../../src/index.js';
-import { decodeEvent, encodeEvent, PolyfaasError } from '../../src/index.js';
+import type { Logger } from '../../src/index.js';
+import type { DeadLetter, DeliveryJournal, PendingDelivery } from '../../src/adapter.js';
+import { PolyfaasError } from '../../src/index.js';
+import { decodeEvent, encodeEvent } from '../../src/adapter.js';
 import { DirSyncer } from './dir-sync.js';
 import { errno } from './fs-errors.js';
 import { RESERVED_DIR } from './layout.js';

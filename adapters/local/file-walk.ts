@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { validateKey } from '../../src/index.js';
+import { validateKey } from '../../src/adapter.js';
 import { Confinement, isLinkRefused } from './fs-confine.js';
 import { isMissing } from './fs-errors.js';
 import { isReservedKey, RESERVED_DIR } from './layout.js';

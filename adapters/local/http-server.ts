@@ -2,17 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { AppRuntime, ErrorBody, HttpResponse, Logger } from '../../src/index.js';
+import type { HttpResponse, Logger } from '../../src/index.js';
+import type { AppRuntime, ErrorBody } from '../../src/adapter.js';
+import { PolyfaasError } from '../../src/index.js';
 import {
   encodeHttpResponse,
   errorResponse,
   fromNodeRequest,
   nodeRequestPath,
-  PolyfaasError,
   readBodyWithLimit,
   writeEncoded,
   writeNodeResponse,
-} from '../../src/index.js';
+} from '../../src/adapter.js';
 
 /**
  * Limits of the local HTTP server. Every default is finite, so a client that

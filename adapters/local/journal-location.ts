@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import type { AppDefinition, BucketBinding, DeliveryJournal, Logger } from '../../src/index.js';
-import { NO_JOURNAL } from '../../src/index.js';
+import type { AppDefinition, BucketBinding, Logger } from '../../src/index.js';
+import type { DeliveryJournal } from '../../src/adapter.js';
+import { NO_JOURNAL } from '../../src/adapter.js';
 import { FileBucket } from './file-bucket.js';
 import { defaultJournalDir, FileDeliveryJournal } from './file-journal.js';
 

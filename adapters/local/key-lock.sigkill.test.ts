@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DriverBucket } from '../../src/index.js';
+import { DriverBucket } from '../../src/adapter.js';
 import { FileDriver } from './file-driver.js';
 import { withKeyLock } from './key-lock.js';
 import { FileLayout } from './layout.js';

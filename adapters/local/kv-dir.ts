@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PolyfaasError } from '../../src/index.js';
 import {
   addCounter,
   decodeCounter,
@@ -10,10 +11,9 @@ import {
   isExpired,
   kvKeyDigest,
   newKvVersion,
-  PolyfaasError,
   registerKeyValueScheme,
-} from '../../src/index.js';
-import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from '../../src/index.js';
+} from '../../src/adapter.js';
+import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from '../../src/adapter.js';
 import { classifyFsError, errno } from './fs-errors.js';
 import { fsyncDir, renameCreatingParentSync } from './fs-util.js';
 import { withKeyLock } from './key-lock.js';

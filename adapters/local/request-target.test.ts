@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createLogger, defineApp, defineFunction, fromNodeRequest, json, nodeRequestPath } from '../../src/index.js';
+import { createLogger, defineApp, defineFunction, json } from '../../src/index.js';
+import { fromNodeRequest, nodeRequestPath } from '../../src/adapter.js';
 import { serve } from './serve.js';
 
 /** Regressions found by test/fuzz/http-local.test.ts. */

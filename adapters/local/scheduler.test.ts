@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseCron } from '../../src/index.js';
+import { parseCron } from '../../src/adapter.js';
 import { MinuteScheduler } from './scheduler.js';
 
 describe('MinuteScheduler', () => {

@@ -1,4 +1,4 @@
-import type { CronSchedule } from '../../src/index.js';
+import type { CronSchedule } from '../../src/adapter.js';
 
 /** One schedule and what to do when it fires. */
 export interface ScheduledJob {

@@ -1,28 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type {
-  AppDefinition,
-  Bucket,
-  BucketBinding,
-  DeadLetter,
-  DeliveryOptions,
-
-  Logger,
-  StorageEvent,
-} from '../../src/index.js';
-import {
-  AppRuntime,
-  createLogger,
-  createMessageEvent,
-  createScheduleEvent,
-  EventDelivery,
-  InvocationObserver,
-  observeBucket,
-  PolyfaasError,
-  resumeDeliveries,
-  retryDeadLetter,
-} from '../../src/index.js';
-import { parseCron } from '../../src/index.js';
+import type { AppDefinition, Bucket, BucketBinding, Logger, StorageEvent } from '../../src/index.js';
+import type { DeadLetter, DeliveryOptions } from '../../src/adapter.js';
+import { createLogger, createMessageEvent, createScheduleEvent, PolyfaasError } from '../../src/index.js';
+import { AppRuntime, EventDelivery, InvocationObserver, observeBucket, resumeDeliveries, retryDeadLetter } from '../../src/adapter.js';
+import { parseCron } from '../../src/adapter.js';
 import type { ConsoleOptions } from './console/console.js';
 import { CONSOLE_PATH, createConsole } from './console/console.js';
 import { registerSchemes } from './schemes.js';

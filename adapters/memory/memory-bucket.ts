@@ -1,4 +1,4 @@
-import { DriverBucket, registerBucketScheme } from '../../src/index.js';
+import { DriverBucket, registerBucketScheme } from '../../src/adapter.js';
 import { MemoryDriver } from './memory-driver.js';
 import { registerKeyValueSchemes } from './memory-kv.js';
 

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { BucketDriver, BucketObject, BucketObjectStream, DriverPutOptions, ListPage, ObjectInfo } from '../../src/index.js';
-import { decodeCursor, encodeCursor, PolyfaasError, readAll } from '../../src/index.js';
+import type { BucketObject, BucketObjectStream, ListPage, ObjectInfo } from '../../src/index.js';
+import type { BucketDriver, DriverPutOptions } from '../../src/adapter.js';
+import { PolyfaasError, readAll } from '../../src/index.js';
+import { decodeCursor, encodeCursor } from '../../src/adapter.js';
 
 
 interface Stored {

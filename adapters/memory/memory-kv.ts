@@ -1,13 +1,6 @@
-import {
-  addCounter,
-  decodeCounter,
-  DriverKeyValueStore,
-  encodeCounter,
-  isExpired,
-  PolyfaasError,
-  registerKeyValueScheme,
-} from '../../src/index.js';
-import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from '../../src/index.js';
+import { PolyfaasError } from '../../src/index.js';
+import { addCounter, decodeCounter, DriverKeyValueStore, encodeCounter, isExpired, registerKeyValueScheme } from '../../src/adapter.js';
+import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from '../../src/adapter.js';
 
 /**
  * A key-value store held in process memory, for unit tests and the memory

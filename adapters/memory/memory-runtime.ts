@@ -2,28 +2,16 @@ import type {
   AppDefinition,
   BucketBinding,
   Bucket,
-  DeadLetter,
-  DeliveryOptions,
   HttpRequest,
   HttpRequestInit,
-  HttpResult,
   Logger,
   LogRecord,
   StorageEvent,
   StoreBinding,
-  WarmupResult,
 } from '../../src/index.js';
-import {
-  AppRuntime,
-  createHttpRequest,
-  createLogger,
-  createMessageEvent,
-  createScheduleEvent,
-  EventDelivery,
-  observeBucket,
-  responseToResult,
-  WARMUP_EVENT,
-} from '../../src/index.js';
+import type { DeadLetter, DeliveryOptions, HttpResult, WarmupResult } from '../../src/adapter.js';
+import { createHttpRequest, createLogger, createMessageEvent, createScheduleEvent } from '../../src/index.js';
+import { AppRuntime, EventDelivery, observeBucket, responseToResult, WARMUP_EVENT } from '../../src/adapter.js';
 import { MemoryBucket } from './memory-bucket.js';
 import { MemoryKeyValueStore } from './memory-kv.js';
 

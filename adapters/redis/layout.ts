@@ -1,5 +1,5 @@
 import { PolyfaasError } from '../../src/index.js';
-import type { KvRecord } from '../../src/index.js';
+import type { KvRecord } from '../../src/adapter.js';
 
 /**
  * How one entry sits in a Redis string: 16 hex chars of version, 16 hex chars

@@ -1,6 +1,7 @@
 import type { createClient } from '@redis/client';
-import { DriverKeyValueStore, newKvVersion, PolyfaasError, registerKeyValueScheme } from '../../src/index.js';
-import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from '../../src/index.js';
+import { PolyfaasError } from '../../src/index.js';
+import { DriverKeyValueStore, newKvVersion, registerKeyValueScheme } from '../../src/adapter.js';
+import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from '../../src/adapter.js';
 import { classifyRedisError } from './errors.js';
 import { expiryHex, packRecord, unpackRecord } from './layout.js';
 import type { LuaScript } from './scripts.js';

@@ -17,10 +17,12 @@ import { untilInterrupted } from '../until-interrupted.js';
  */
 export async function trainCommand(args: string[], io: Io): Promise<number> {
   const options = parseTrainOptions(args);
-  const [{ createLogger }, local, pipeline, { folderDatasetName, ingestFolder }, { progressHooks }, outcome] = await Promise.all([
+  const [{ createLogger }, local, pipeline, { DEFAULT_MAX_PIXELS }, { rawSplitPrefix }, { folderDatasetName, ingestFolder }, { progressHooks }, outcome] = await Promise.all([
     import('../../src/index.js'),
     import('../../adapters/local/index.js'),
     import('../../pipelines/image-classification/index.js'),
+    import('../../pipelines/image-classification/image.js'),
+    import('../../pipelines/image-classification/layout.js'),
     import('../../pipelines/image-classification/ingest-folder.js'),
     import('../../pipelines/image-classification/progress-hooks.js'),
     import('../../pipelines/image-classification/run-outcome.js'),
@@ -30,7 +32,7 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   const input = { width: options.width, height: options.height, channels: options.channels } as const;
   // Your own photos are trusted input, and a phone's 12–24 MP pictures must not be refused for a 32×32 model:
   // the pipeline's default limit is derived from the model input, meant for untrusted uploads.
-  const maxPixels = pipeline.DEFAULT_MAX_PIXELS;
+  const maxPixels = DEFAULT_MAX_PIXELS;
   local.registerSchemes();
   const app = pipeline.createImageClassificationApp({
     name: dataset,
@@ -100,7 +102,7 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
     await server.close();
     return 0;
   }
-  const sample = await samplePrediction(server.url, server.bucket(pipeline.PIPELINE_BUCKET), pipeline.rawSplitPrefix(dataset, 'test'), summary.classes);
+  const sample = await samplePrediction(server.url, server.bucket(pipeline.PIPELINE_BUCKET), rawSplitPrefix(dataset, 'test'), summary.classes);
   io.out.write(
     `serving on ${server.url}\n` +
       (sample ? `  ${sample}\n` : '') +

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
-import type { Bucket, BucketDriver, DriverPutOptions, ObjectInfo } from '../../src/index.js';
-import { PolyfaasError, createBucket, readAll } from '../../src/index.js';
+import type { Bucket, ObjectInfo } from '../../src/index.js';
+import type { BucketDriver, DriverPutOptions } from '../../src/adapter.js';
+import { PolyfaasError, readAll } from '../../src/index.js';
+import { createBucket } from '../../src/adapter.js';
 
 /**
  * For this folder's tests only: a bucket in a Map, built on the core's portable

@@ -1,6 +1,8 @@
-import type { AppDefinition, DeadLetter, HttpRequestInit, HttpResult, LogRecord } from '../../src/index.js';
+import type { AppDefinition, HttpRequestInit, LogRecord } from '../../src/index.js';
+import type { DeadLetter, HttpResult } from '../../src/adapter.js';
 import type { RunningApp } from '../../src/testing/index.js';
-import { createLogger, DEFAULT_RETRIES, PolyfaasError, toHttpResult } from '../../src/index.js';
+import { createLogger, DEFAULT_RETRIES, PolyfaasError } from '../../src/index.js';
+import { toHttpResult } from '../../src/adapter.js';
 import { toLambda } from '../../adapters/aws/lambda/to-lambda.js';
 import { S3Bucket } from '../../adapters/aws/s3/s3-bucket.js';
 import { fakeLambdaContext } from './lambda-context.js';

@@ -1,4 +1,5 @@
-import type { DeadLetter, LogRecord } from '../../src/index.js';
+import type { LogRecord } from '../../src/index.js';
+import type { DeadLetter } from '../../src/adapter.js';
 import type { LambdaHandler } from '../../adapters/aws/lambda/to-lambda.js';
 import { fakeLambdaContext } from './lambda-context.js';
 

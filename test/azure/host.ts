@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { BlobServiceClient } from '@azure/storage-blob';
-import type { HttpRequestInit, HttpResult } from '../../src/index.js';
-import { toHttpResult } from '../../src/index.js';
+import type { HttpRequestInit } from '../../src/index.js';
+import type { HttpResult } from '../../src/adapter.js';
+import { toHttpResult } from '../../src/adapter.js';
 import type { CapturedFunction } from './functions-core-stub.js';
 import { programmingModel } from './functions-core-stub.js';
 

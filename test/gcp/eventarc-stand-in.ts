@@ -1,4 +1,4 @@
-import type { DeadLetter } from '../../src/index.js';
+import type { DeadLetter } from '../../src/adapter.js';
 import type { GcsObjectResource, ObjectChange } from './gcs-stand-in.js';
 
 /** One Eventarc trigger: a bucket's object events pushed to a function's URL. */

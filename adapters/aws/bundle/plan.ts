@@ -1,5 +1,6 @@
 import type { AnyFunction, AppDefinition, BucketBinding, Trigger } from '../../../src/index.js';
-import { bucketEnvName, DEFAULT_TIMEOUT_MS, PolyfaasError } from '../../../src/index.js';
+import { DEFAULT_TIMEOUT_MS, PolyfaasError } from '../../../src/index.js';
+import { bucketEnvName } from '../../../src/adapter.js';
 import type { DeploymentAccess } from '../../../cli/bundle/access.js';
 import { apiKeyEnvNames, deploymentAccess, secretName } from '../../../cli/bundle/access.js';
 import { FUNCTION_ENV } from '../lambda/to-lambda.js';

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { defineApp, defineFunction, json, WARMUP_EVENT } from '../../../src/index.js';
+import { defineApp, defineFunction, json } from '../../../src/index.js';
+import { WARMUP_EVENT } from '../../../src/adapter.js';
 import { bundleCommand } from './cli.js';
 import { planApp } from './plan.js';
 import { samTemplate, serverlessYml } from './templates.js';

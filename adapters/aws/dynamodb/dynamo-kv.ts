@@ -1,5 +1,6 @@
 import type * as DynamoSdk from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { PolyfaasError } from '../../../src/index.js';
 import {
   addCounter,
   backoff,
@@ -9,10 +10,9 @@ import {
   isExpired,
   lazy,
   newKvVersion,
-  PolyfaasError,
   registerKeyValueScheme,
-} from '../../../src/index.js';
-import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from '../../../src/index.js';
+} from '../../../src/adapter.js';
+import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from '../../../src/adapter.js';
 import { classifyDynamoError } from './dynamo-errors.js';
 
 /** Options for {@link DynamoKeyValueStore}. */

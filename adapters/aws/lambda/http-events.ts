@@ -1,7 +1,8 @@
 import type { ALBResult, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { EncodeContext, EncodedHttpResponse, HttpRequest, HttpResponse } from '../../../src/index.js';
+import type { HttpRequest, HttpResponse } from '../../../src/index.js';
+import type { EncodeContext, EncodedHttpResponse } from '../../../src/adapter.js';
+import { createHttpRequest } from '../../../src/index.js';
 import {
-  createHttpRequest,
   encodeHttpResponse,
   flagField,
   idField,
@@ -11,7 +12,7 @@ import {
   stringListMapField,
   stringMapField,
   timeField,
-} from '../../../src/index.js';
+} from '../../../src/adapter.js';
 
 /** Which HTTP front door delivered an event; decides the response shape. */
 export type HttpEventKind = 'apigw-v1' | 'apigw-v2' | 'function-url' | 'alb';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { SNSEventRecord, SQSRecord } from 'aws-lambda';
 import type { MessageEvent } from '../../../src/index.js';
-import { countField, createMessageEvent, idField, objectField, stringField, timeField } from '../../../src/index.js';
+import { createMessageEvent } from '../../../src/index.js';
+import { countField, idField, objectField, stringField, timeField } from '../../../src/adapter.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

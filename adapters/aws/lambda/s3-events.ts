@@ -1,6 +1,7 @@
 import type { S3EventRecord } from 'aws-lambda';
 import type { BucketBinding, StorageEvent, StorageEventType } from '../../../src/index.js';
-import { createStorageEvent, objectField, resolveProviderObject, sizeField, stringField, timeField } from '../../../src/index.js';
+import { createStorageEvent } from '../../../src/index.js';
+import { objectField, resolveProviderObject, sizeField, stringField, timeField } from '../../../src/adapter.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

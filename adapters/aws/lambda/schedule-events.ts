@@ -1,4 +1,4 @@
-import { stringListField } from '../../../src/index.js';
+import { stringListField } from '../../../src/adapter.js';
 import type { ScheduledEvent } from 'aws-lambda';
 
 /** True for an EventBridge (CloudWatch Events) scheduled rule firing. */

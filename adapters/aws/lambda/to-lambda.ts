@@ -1,19 +1,17 @@
 import type { S3EventRecord, SNSEventRecord, SQSBatchResponse } from 'aws-lambda';
-import type { AnyFunction, AppDefinition, BucketBinding, DeliveryFacts, EventInput, Logger, WarmupResult } from '../../../src/index.js';
+import type { AnyFunction, AppDefinition, BucketBinding, Logger } from '../../../src/index.js';
+import type { DeliveryFacts, EventInput, WarmupResult } from '../../../src/adapter.js';
+import { createLogger, createScheduleEvent, defineApp, PolyfaasError } from '../../../src/index.js';
 import {
   AppRuntime,
   bucketBindingsFromEnv,
-  createLogger,
-  createScheduleEvent,
-  defineApp,
   hostFailure,
   isRetried,
   isWarmupEvent,
   lazy,
   malformedEvent,
-  PolyfaasError,
   WARMUP_EVENT,
-} from '../../../src/index.js';
+} from '../../../src/adapter.js';
 import type { S3BucketOptions } from '../s3/s3-bucket.js';
 import { registerSchemes } from '../schemes.js';
 import { directEvent, isInvokeEnvelope } from './direct-invoke.js';

@@ -1,5 +1,6 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
-import { assertSecureEndpoint, DriverBucket, lazy, PolyfaasError, registerBucketScheme } from '../../../src/index.js';
+import { PolyfaasError } from '../../../src/index.js';
+import { assertSecureEndpoint, DriverBucket, lazy, registerBucketScheme } from '../../../src/adapter.js';
 import { S3Driver } from './s3-driver.js';
 import type { LazyS3Client, S3TransportOptions } from './s3-sdk.js';
 import { assertSecureS3Client, lazyS3Client } from './s3-sdk.js';

@@ -1,7 +1,9 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { BucketDriver, BucketObject, BucketObjectStream, DriverPutOptions, ErrorCode, ListPage, ObjectInfo } from '../../../src/index.js';
-import { decodeCursor, encodeCursor, PolyfaasError, readAll } from '../../../src/index.js';
+import type { BucketObject, BucketObjectStream, ErrorCode, ListPage, ObjectInfo } from '../../../src/index.js';
+import type { BucketDriver, DriverPutOptions } from '../../../src/adapter.js';
+import { PolyfaasError, readAll } from '../../../src/index.js';
+import { decodeCursor, encodeCursor } from '../../../src/adapter.js';
 import { classifyAwsError, httpStatusOf } from './s3-errors.js';
 import { loadS3Sdk } from './s3-sdk.js';
 

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { BucketKeyValueStore, isPolyfaasError } from '../../../src/index.js';
+import { isPolyfaasError } from '../../../src/index.js';
+import { BucketKeyValueStore } from '../../../src/adapter.js';
 import { startLocalS3 } from '../../../test/aws/s3-server.js';
 import { S3Bucket } from './s3-bucket.js';
 

@@ -1,7 +1,7 @@
 import type * as ClientS3 from '@aws-sdk/client-s3';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type * as LibStorage from '@aws-sdk/lib-storage';
-import { assertSecureEndpoint, lazy } from '../../../src/index.js';
+import { assertSecureEndpoint, lazy } from '../../../src/adapter.js';
 
 /** The two AWS SDK packages the S3 driver uses. */
 export interface S3Sdk {

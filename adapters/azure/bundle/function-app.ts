@@ -1,6 +1,6 @@
 import { installedVersion } from '../../../cli/entry/packages.js';
 import type { AppDefinition } from '../../../src/index.js';
-import { bucketEnvName } from '../../../src/index.js';
+import { bucketEnvName } from '../../../src/adapter.js';
 import { CONNECTION_STRING_ENV } from '../blob-bucket.js';
 import type { AzurePlan } from '../register.js';
 

@@ -1,4 +1,4 @@
-import { WARMUP_HEADER, WARMUP_TOKEN_ENV } from '../../../src/index.js';
+import { WARMUP_HEADER, WARMUP_TOKEN_ENV } from '../../../src/adapter.js';
 import type { AzurePlan } from '../register.js';
 
 export { parseCount, parseWarmupRate, WARMUP_MAX_MINUTES, WARMUP_MIN_MINUTES } from '../../../cli/bundle/warmup-flags.js';

@@ -6,7 +6,8 @@ import { defaultOutDir, writeOutput } from '../../../cli/bundle/output-dir.js';
 import { loadEntryApp } from '../../../cli/entry/load-entry.js';
 import { installedVersion } from '../../../cli/entry/packages.js';
 import type { AnyFunction, AppDefinition, Trigger } from '../../../src/index.js';
-import { bucketEnvName, DEFAULT_TIMEOUT_MS, generateWarmupToken, PolyfaasError, WARMUP_HEADER, WARMUP_TOKEN_ENV } from '../../../src/index.js';
+import { DEFAULT_TIMEOUT_MS, PolyfaasError } from '../../../src/index.js';
+import { bucketEnvName, generateWarmupToken, WARMUP_HEADER, WARMUP_TOKEN_ENV } from '../../../src/adapter.js';
 import { apiKeyEnvNames, secretName } from '../../../cli/bundle/access.js';
 import { everyMinutesCron } from './warmup.js';
 

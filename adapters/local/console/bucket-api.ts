@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AppRuntime, Bucket } from '../../../src/index.js';
-import { isPolyfaasError, PolyfaasError, readBodyWithLimit, validateKey, validatePrefix } from '../../../src/index.js';
+import type { Bucket } from '../../../src/index.js';
+import type { AppRuntime } from '../../../src/adapter.js';
+import { isPolyfaasError, PolyfaasError } from '../../../src/index.js';
+import { readBodyWithLimit, validateKey, validatePrefix } from '../../../src/adapter.js';
 import { CONSOLE_HEADERS, sendJson } from './respond.js';
 
 /** Largest object the console uploads. */

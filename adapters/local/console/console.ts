@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AppRuntime, DeadLetter, InvocationObserver, Logger, Trigger } from '../../../src/index.js';
-import { nodeRequestPath, PolyfaasError, summariseEvent } from '../../../src/index.js';
+import type { Logger, Trigger } from '../../../src/index.js';
+import type { AppRuntime, DeadLetter, InvocationObserver } from '../../../src/adapter.js';
+import { PolyfaasError } from '../../../src/index.js';
+import { nodeRequestPath, summariseEvent } from '../../../src/adapter.js';
 import { checkAccess, sameSecret, TOKEN_COOKIE } from './access.js';
 import { consoleCss, consolePage, consoleScript, PAGE_CSP } from './assets.js';
 import { BucketApi } from './bucket-api.js';

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { InvocationObserver, InvocationRecord } from '../../../src/index.js';
+import type { InvocationObserver, InvocationRecord } from '../../../src/adapter.js';
 import { CONSOLE_HEADERS } from './respond.js';
 
 /** How often an idle stream sends a comment, so proxies and browsers keep it open. */

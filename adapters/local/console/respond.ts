@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import type { ErrorBody, Logger } from '../../../src/index.js';
-import { httpStatusFor, PolyfaasError } from '../../../src/index.js';
+import type { Logger } from '../../../src/index.js';
+import type { ErrorBody } from '../../../src/adapter.js';
+import { PolyfaasError } from '../../../src/index.js';
+import { httpStatusFor } from '../../../src/adapter.js';
 
 /** Headers on every console response: never cached, never framed, never embedded by another site, never sniffed. */
 export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
