@@ -100,10 +100,12 @@ export class EncryptedBucket implements Bucket {
       if (!(source instanceof Uint8Array)) source.destroy();
       throw keyServiceError(err, `${this.name}: put ${key}: wrapping a data key failed`);
     }
+    // One call to the random source for both public per-object values.
+    const random = randomBytes(SALT_BYTES + NONCE_PREFIX_BYTES);
     const header: EnvelopeHeader = {
       version: FORMAT_VERSION,
-      salt: randomBytes(SALT_BYTES),
-      noncePrefix: randomBytes(NONCE_PREFIX_BYTES),
+      salt: random.subarray(0, SALT_BYTES),
+      noncePrefix: random.subarray(SALT_BYTES),
       keyId: dataKey.keyId,
       wrappedKey: dataKey.wrapped,
     };
