@@ -221,8 +221,9 @@ export class EncryptedBucket implements Bucket {
 
   /** Stored info as the caller sees it: plaintext size, metadata without the header. */
   private plain<T extends ObjectInfo>(info: T, size: number): T {
-    const metadata = { ...info.metadata };
-    delete metadata[ENVELOPE_METADATA_KEY];
+    // Copied without the header rather than copied and `delete`d: delete turns the object into a slow dictionary.
+    const metadata: Record<string, string> = {};
+    for (const [name, value] of Object.entries(info.metadata)) if (name !== ENVELOPE_METADATA_KEY) metadata[name] = value;
     return { ...info, size, metadata };
   }
 
