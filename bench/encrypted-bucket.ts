@@ -142,7 +142,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
         // The lowest ratio any implementation on node:crypto reaches: the plain op plus the AES-GCM work alone.
         rows.push(
           ratioRow({
-            metric: `  floor: plain ${op} ${c.label} + AES-256-GCM ${op === 'put' ? 'seal' : 'open'} alone`,
+            metric: `floor for encrypted ${op} ${c.label}: plain + AES-256-GCM ${op === 'put' ? 'seal' : 'open'} alone`,
             baseline: round(plain, 4),
             polyfaas: round(plain + median(op === 'put' ? m.gcmSeal : m.gcmOpen), 4),
             unit: 'ms/op',
