@@ -21,7 +21,7 @@ export class MemoryDriver implements BucketDriver {
 
   async get(key: string): Promise<BucketObject> {
     const stored = this.find(key);
-    return { ...stored.info, body: stored.body.slice() };
+    return { ...stored.info, body: copyOf(stored.body) };
   }
 
   async getStream(key: string): Promise<BucketObjectStream> {
@@ -34,7 +34,7 @@ export class MemoryDriver implements BucketDriver {
   }
 
   async put(key: string, body: Uint8Array | Readable, options: DriverPutOptions): Promise<ObjectInfo> {
-    const bytes = body instanceof Uint8Array ? body.slice() : await readAll(body);
+    const bytes = body instanceof Uint8Array ? copyOf(body) : await readAll(body);
     const current = this.objects.get(key);
     if (options.ifNoneMatch === '*' && current) throw new PolyfaasError('PreconditionFailed', `${key} already exists`);
     if (options.ifMatch !== undefined && current?.info.etag !== options.ifMatch) {
@@ -91,4 +91,13 @@ function upperBound(sorted: readonly string[], value: string): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * A copy, of the same class. Not `bytes.slice()`: on a Buffer that is a view
+ * (Buffer overrides `slice`), so the stored object would share memory with
+ * the caller's.
+ */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes);
 }

@@ -100,10 +100,12 @@ export class EncryptedBucket implements Bucket {
       if (!(source instanceof Uint8Array)) source.destroy();
       throw keyServiceError(err, `${this.name}: put ${key}: wrapping a data key failed`);
     }
+    // One call to the random source for both public per-object values.
+    const random = randomBytes(SALT_BYTES + NONCE_PREFIX_BYTES);
     const header: EnvelopeHeader = {
       version: FORMAT_VERSION,
-      salt: randomBytes(SALT_BYTES),
-      noncePrefix: randomBytes(NONCE_PREFIX_BYTES),
+      salt: random.subarray(0, SALT_BYTES),
+      noncePrefix: random.subarray(SALT_BYTES),
       keyId: dataKey.keyId,
       wrappedKey: dataKey.wrapped,
     };
@@ -219,8 +221,9 @@ export class EncryptedBucket implements Bucket {
 
   /** Stored info as the caller sees it: plaintext size, metadata without the header. */
   private plain<T extends ObjectInfo>(info: T, size: number): T {
-    const metadata = { ...info.metadata };
-    delete metadata[ENVELOPE_METADATA_KEY];
+    // Copied without the header rather than copied and `delete`d: delete turns the object into a slow dictionary.
+    const metadata: Record<string, string> = {};
+    for (const [name, value] of Object.entries(info.metadata)) if (name !== ENVELOPE_METADATA_KEY) metadata[name] = value;
     return { ...info, size, metadata };
   }
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBytes, randomFillSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { PolyfaasError } from '../errors.js';
 import type { KeyEncryptionKey, WrapContext } from './key-encryption-key.js';
@@ -32,23 +32,36 @@ export function localKey(material: Uint8Array | string, id?: string): KeyEncrypt
   }
   const keyId = id ?? `local:${createHash('sha256').update('polyfaas-local-key-id').update(key).digest('hex').slice(0, 16)}`;
   checkKeyId(keyId);
+  const secret = createSecretKey(key);
+  // An encrypted bucket passes the same context object on every call: serialise it once.
+  const aads = new WeakMap<WrapContext, Uint8Array>();
+  const aad = (context: WrapContext): Uint8Array => {
+    let bytes = aads.get(context);
+    if (!bytes) aads.set(context, (bytes = canonicalContext(context)));
+    return bytes;
+  };
   return {
     id: keyId,
     async wrap(dataKey: Uint8Array, context: WrapContext): Promise<Uint8Array> {
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      cipher.setAAD(canonicalContext(context));
-      const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);
-      return Buffer.concat([iv, body, cipher.getAuthTag()]);
+      const out = Buffer.allocUnsafe(IV_BYTES + dataKey.byteLength + TAG_BYTES);
+      const iv = randomFillSync(out.subarray(0, IV_BYTES));
+      const cipher = createCipheriv('aes-256-gcm', secret, iv);
+      cipher.setAAD(aad(context));
+      let at = IV_BYTES + cipher.update(dataKey).copy(out, IV_BYTES);
+      at += cipher.final().copy(out, at);
+      cipher.getAuthTag().copy(out, at);
+      return out;
     },
     async unwrap(wrapped: Uint8Array, context: WrapContext): Promise<Uint8Array> {
       if (wrapped.byteLength < IV_BYTES + TAG_BYTES) throw new PolyfaasError('DataLoss', `Wrapped data key is too short for ${keyId}`);
       const bytes = Buffer.from(wrapped.buffer, wrapped.byteOffset, wrapped.byteLength);
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
-        decipher.setAAD(canonicalContext(context));
+        const decipher = createDecipheriv('aes-256-gcm', secret, bytes.subarray(0, IV_BYTES));
+        decipher.setAAD(aad(context));
         decipher.setAuthTag(bytes.subarray(bytes.byteLength - TAG_BYTES));
-        return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.byteLength - TAG_BYTES)), decipher.final()]);
+        const dataKey = decipher.update(bytes.subarray(IV_BYTES, bytes.byteLength - TAG_BYTES));
+        decipher.final();
+        return dataKey;
       } catch (err) {
         throw new PolyfaasError('DataLoss', `Data key does not unwrap with ${keyId} (tampered, or wrapped for another bucket)`, { cause: err });
       }

