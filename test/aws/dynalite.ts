@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { freePort, startServerProcess } from '../support/server-process.js';
 
 /** A running dynalite (DynamoDB implemented on LevelDB, in memory). */
 export interface Dynalite {
@@ -14,17 +13,6 @@ export interface Dynalite {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 let tables = 0;
 
 /**
@@ -33,29 +21,18 @@ let tables = 0;
  */
 export async function startDynalite(): Promise<Dynalite> {
   const port = await freePort();
-  const bin = path.resolve('node_modules/.bin/dynalite');
-  const child = spawn(bin, ['--port', String(port), '--host', '127.0.0.1', '--createTableMs', '0', '--deleteTableMs', '0', '--updateTableMs', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const endpoint = `http://127.0.0.1:${port}`;
   const env = { AWS_ACCESS_KEY_ID: 'dynalite', AWS_SECRET_ACCESS_KEY: 'dynalite', AWS_REGION: 'us-east-1' };
   const client = new DynamoDBClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: 'dynalite', secretAccessKey: 'dynalite' } });
-  const until = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await client.send(new CreateTableCommand(tableSpec('ready-probe')));
-      break;
-    } catch (err) {
-      if (child.exitCode !== null || Date.now() > until) {
-        child.kill('SIGKILL');
-        throw new Error(`dynalite did not start on port ${port}: ${String(err)}\n${output}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const server = await startServerProcess({
+    name: `dynalite on port ${port}`,
+    command: path.resolve('node_modules/.bin/dynalite'),
+    args: ['--port', String(port), '--host', '127.0.0.1', '--createTableMs', '0', '--deleteTableMs', '0', '--updateTableMs', '0'],
+    ready: () => client.send(new CreateTableCommand(tableSpec('ready-probe'))),
+  }).catch((err: unknown) => {
+    client.destroy();
+    throw err;
+  });
   return {
     endpoint,
     env,
@@ -67,12 +44,7 @@ export async function startDynalite(): Promise<Dynalite> {
     },
     async stop() {
       client.destroy();
-      if (child.exitCode === null) {
-        const gone = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([gone, new Promise((r) => setTimeout(r, 5_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
+      await server.stop();
     },
   };
 }

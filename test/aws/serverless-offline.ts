@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { resolve } from 'node:path';
+import { freePort } from '../support/server-process.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const SERVERLESS_BIN = resolve(root, 'node_modules/serverless/bin/serverless.js');
@@ -16,15 +16,6 @@ export interface ServerlessOffline {
   output(): string;
   /** Kill the whole process group (serverless, its worker threads) and wait for it to go. */
   stop(): Promise<void>;
-}
-
-/** A port that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((ok) => server.close(ok));
-  return port;
 }
 
 /** Any HTTP answer from the port means it is listening. */

@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TableServiceClient } from '@azure/data-tables';
+import { freePort, startServerProcess } from '../support/server-process.js';
 import { AZURITE_ACCOUNT } from './azurite.js';
 
 const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
@@ -16,17 +13,6 @@ export interface AzuriteTables {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 let counter = 0;
 
 /**
@@ -35,33 +21,19 @@ let counter = 0;
  */
 export async function startAzuriteTables(): Promise<AzuriteTables> {
   const port = await freePort();
-  const location = await mkdtemp(path.join(tmpdir(), 'polyfaas-azurite-table-'));
-  const bin = path.resolve('node_modules/.bin/azurite-table');
-  const child = spawn(bin, ['--tableHost', '127.0.0.1', '--tablePort', String(port), '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry'], {
-    cwd: location,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const connectionString =
     `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
     `TableEndpoint=http://127.0.0.1:${port}/${AZURITE_ACCOUNT};`;
   const service = TableServiceClient.fromConnectionString(connectionString, { allowInsecureConnection: true });
-  const until = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await service.getProperties();
-      break;
-    } catch (err) {
-      if (child.exitCode !== null || Date.now() > until) {
-        child.kill('SIGKILL');
-        await rm(location, { recursive: true, force: true });
-        throw new Error(`azurite-table did not start on port ${port}: ${String(err)}\n${output}`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  const server = await startServerProcess({
+    name: `azurite-table on port ${port}`,
+    command: path.resolve('node_modules/.bin/azurite-table'),
+    args: ['--tableHost', '127.0.0.1', '--tablePort', String(port), '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry'],
+    tempDir: 'polyfaas-azurite-table-',
+    ready: () => service.getProperties(),
+    timeoutMs: 60_000,
+    intervalMs: 200,
+  });
   return {
     connectionString,
     async table(hint = 'kv') {
@@ -69,14 +41,6 @@ export async function startAzuriteTables(): Promise<AzuriteTables> {
       await service.createTable(name);
       return name;
     },
-    async stop() {
-      if (child.exitCode === null) {
-        const gone = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([gone, new Promise((r) => setTimeout(r, 5_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      await rm(location, { recursive: true, force: true });
-    },
+    stop: () => server.stop(),
   };
 }

@@ -1,9 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { freePort, startServerProcess } from '../support/server-process.js';
 
 /** Azurite's well-known development account (public, documented by Microsoft). */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
@@ -18,17 +15,6 @@ export interface Azurite {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 let counter = 0;
 
 /**
@@ -37,45 +23,21 @@ let counter = 0;
  */
 export async function startAzurite(): Promise<Azurite> {
   const port = await freePort();
-  const location = await mkdtemp(path.join(tmpdir(), 'polyfaas-azurite-'));
-  const bin = path.resolve('node_modules/.bin/azurite-blob');
-  // Started with --inMemoryPersistence (as the test plan asks) and run from a temp working directory.
-  const child: ChildProcess = spawn(
-    bin,
-    ['--blobHost', '127.0.0.1', '--blobPort', String(port), '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry'],
-    // Azurite refuses --location together with --inMemoryPersistence; running it in a temp dir keeps any stray file out of the repo.
-    { cwd: location, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`azurite-blob exited early (code ${code}): ${output}`))),
-  );
   const connectionString =
     `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
     `BlobEndpoint=http://127.0.0.1:${port}/${AZURITE_ACCOUNT};`;
   const service = BlobServiceClient.fromConnectionString(connectionString);
-  const ready = (async () => {
-    const until = Date.now() + 60_000;
-    for (;;) {
-      try {
-        await service.getProperties();
-        return;
-      } catch (err) {
-        if (Date.now() > until) throw new Error(`azurite-blob did not become ready on port ${port}: ${String(err)}\n${output}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-  })();
-  try {
-    await Promise.race([ready, exited]);
-  } catch (err) {
-    child.kill('SIGKILL');
-    await rm(location, { recursive: true, force: true });
-    throw err;
-  }
-  exited.catch(() => undefined);
+  // In memory (as the test plan asks), run from a temp working directory: Azurite refuses --location together with
+  // --inMemoryPersistence, and the temp dir keeps any stray file out of the repo.
+  const server = await startServerProcess({
+    name: `azurite-blob on port ${port}`,
+    command: path.resolve('node_modules/.bin/azurite-blob'),
+    args: ['--blobHost', '127.0.0.1', '--blobPort', String(port), '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry'],
+    tempDir: 'polyfaas-azurite-',
+    ready: () => service.getProperties(),
+    timeoutMs: 60_000,
+    intervalMs: 200,
+  });
   return {
     connectionString,
     service,
@@ -84,14 +46,6 @@ export async function startAzurite(): Promise<Azurite> {
       await service.getContainerClient(name).create();
       return name;
     },
-    async stop() {
-      if (child.exitCode === null) {
-        const gone = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([gone, new Promise((r) => setTimeout(r, 5_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      await rm(location, { recursive: true, force: true });
-    },
+    stop: () => server.stop(),
   };
 }

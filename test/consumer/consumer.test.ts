@@ -13,12 +13,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeImageFolder } from '../../pipelines/image-classification/test-support/image-folder.js';
 import type { Ran } from './consumer-project.js';
 import { mustRun, newProject, npmInstall, packPackage, pinned, runCommand } from './consumer-project.js';
+import { freePort } from '../support/server-process.js';
 
 /** Peers the later steps need: the compiler, the test runner and each cloud's SDKs. */
 const PEERS = [
@@ -48,15 +48,6 @@ async function filesUnder(dir: string, base = dir): Promise<Map<string, number>>
     else out.set(full.slice(base.length + 1), (await stat(full)).size);
   }
   return out;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** Start a long-running command; resolves once `ready` matches its output. */

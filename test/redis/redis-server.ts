@@ -1,25 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { freePort, startServerProcess } from '../support/server-process.js';
 
 /** A redis-server started for a test run. */
 export interface RedisServer {
   readonly url: string;
   readonly port: number;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function ping(port: number): Promise<boolean> {
@@ -46,33 +33,19 @@ export async function startRedis(options: { port?: number } = {}): Promise<Redis
     throw new Error('redis-server is not installed: run `apt-get install -y redis-server` (.ci/run does it on CI)');
   }
   const port = options.port ?? (await freePort());
-  const dir = await mkdtemp(path.join(tmpdir(), 'polyfaas-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await startServerProcess({
+    name: `redis-server on port ${port}`,
+    command: 'redis-server',
+    // Run in a temp dir; --dir . keeps anything it might write there.
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '.'],
+    tempDir: 'polyfaas-redis-',
+    ready: () => ping(port),
+    timeoutMs: 20_000,
+    intervalMs: 50,
   });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const until = Date.now() + 20_000;
-  while (!(await ping(port))) {
-    if (child.exitCode !== null || Date.now() > until) {
-      child.kill('SIGKILL');
-      await rm(dir, { recursive: true, force: true });
-      throw new Error(`redis-server did not start on port ${port}:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    async stop() {
-      if (child.exitCode === null) {
-        const gone = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([gone, new Promise((r) => setTimeout(r, 5_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop: () => server.stop(),
   };
 }
