@@ -1,6 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBucket } from '../../adapters/memory/index.js';
 import { createLogger, type LogRecord } from '../logger.js';
@@ -8,17 +7,11 @@ import { sha256Hex, type ModelVersionInfo } from './manifest.js';
 import { Predictor } from './predictor.js';
 import { ModelSigningKey } from './signing-keys.js';
 import { ModelStore } from './store.js';
+import { tinyModel } from './test-helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-function tinyModel(seed: number): tfl.LayersModel {
-  const model = tfl.sequential();
-  model.add(tfl.layers.flatten({ inputShape: [2, 3] }));
-  model.add(tfl.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed }) }));
-  return model;
-}
 
 const input = new Float32Array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]);
 const aliasKey = 'models/digits/aliases/production.json';

@@ -3,31 +3,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryBucket } from '../../adapters/memory/index.js';
-import { PolyfaasError } from '../errors.js';
+import type { PolyfaasError } from '../errors.js';
 import { createLogger, type LogRecord } from '../logger.js';
 import { Predictor, type PredictorOptions } from './predictor.js';
 import { ModelStore } from './store.js';
+import { rejection, tinyModel } from './test-helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** 6 inputs shaped [2,3] → 3 classes. Different seeds give different predictions. */
-function tinyModel(seed: number): tfl.LayersModel {
-  const model = tfl.sequential();
-  model.add(tfl.layers.flatten({ inputShape: [2, 3] }));
-  model.add(tfl.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed }) }));
-  return model;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PolyfaasError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PolyfaasError);
-  return err as PolyfaasError;
-}
 
 const input = new Float32Array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]);
 

@@ -1,14 +1,13 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryBucket } from '../../adapters/memory/index.js';
-import { PolyfaasError } from '../errors.js';
 import type { Bucket } from '../storage/types.js';
 import { sha256Hex, type ModelVersionInfo } from './manifest.js';
 import { ModelSigningKey } from './signing-keys.js';
 import type { ModelSigningOptions } from './signing-policy.js';
 import { ModelStore } from './store.js';
+import { rejection, tinyModel } from './test-helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -17,22 +16,6 @@ beforeAll(async () => {
 afterEach(() => {
   vi.unstubAllEnvs();
 });
-
-function tinyModel(seed: number): tfl.LayersModel {
-  const model = tfl.sequential();
-  model.add(tfl.layers.flatten({ inputShape: [2, 3] }));
-  model.add(tfl.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed }) }));
-  return model;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PolyfaasError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PolyfaasError);
-  return err as PolyfaasError;
-}
 
 /** A clock that moves 1 s per call, so versions and alias sequences follow call order. */
 function steppingClock(start = Date.UTC(2026, 10, 27, 3, 45, 12, 123)): () => Date {

@@ -7,22 +7,14 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FileBucket } from '../../adapters/local/index.js';
 import { MemoryBucket } from '../../adapters/memory/index.js';
-import { PolyfaasError } from '../errors.js';
 import type { Bucket } from '../storage/types.js';
 import { bucketIOHandler } from './bucket-io.js';
 import { ModelStore } from './store.js';
+import { rejection, tinyModel } from './test-helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** A 6-input, 3-class classifier: tiny enough that every test runs in milliseconds. */
-function tinyModel(seed = 1): tfl.LayersModel {
-  const model = tfl.sequential();
-  model.add(tfl.layers.flatten({ inputShape: [2, 3] }));
-  model.add(tfl.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed }) }));
-  return model;
-}
 
 function predictFlat(model: tfl.LayersModel, input: number[]): number[] {
   return tf.tidy(() => Array.from((model.predict(tf.tensor(input, [1, 2, 3])) as tf.Tensor).dataSync()));
@@ -32,15 +24,6 @@ async function keys(bucket: Bucket): Promise<string[]> {
   const out: string[] = [];
   for await (const o of bucket.list()) out.push(o.key);
   return out.sort();
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PolyfaasError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(PolyfaasError);
-  return err as PolyfaasError;
 }
 
 async function flipByte(bucket: Bucket, key: string, index = 0): Promise<void> {
