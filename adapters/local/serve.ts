@@ -115,7 +115,12 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
   const journal = openDeliveryJournal(app, options.buckets, options.stateDir, log);
   // `rt` is only read when an event is delivered, which cannot happen before create() returns.
   const delivery = new EventDelivery(log, options, () => rt, journal);
-  const emit = (event: StorageEvent) => void delivery.publish(event);
+  // The console (created below, once the runtime exists) watches writes too: that is how it streams training progress.
+  const watch: { console?: (event: StorageEvent) => void } = {};
+  const emit = (event: StorageEvent) => {
+    void delivery.publish(event);
+    watch.console?.(event);
+  };
   const consoleOptions = options.console ?? {};
   const observer = consoleOptions ? new InvocationObserver(consoleOptions.capacity ? { capacity: consoleOptions.capacity } : {}) : undefined;
   const rt: AppRuntime = await AppRuntime.create(app, {
@@ -147,10 +152,12 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
             bucketNames: Object.keys({ ...app.buckets, ...options.buckets }),
             deadLetters: () => delivery.deadLetters,
             retryDeadLetter: (id) => retryDeadLetter(delivery, journal, has, id),
+            env: process.env,
           },
           consoleOptions,
         )
       : undefined;
+  if (webConsole) watch.console = webConsole.onStorageEvent;
   const server = createHttpServer(rt, log, options, track, webConsole?.handle);
   const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1', log);
   if (options.schedules ?? true) scheduler.start();

@@ -55,6 +55,8 @@ export type { ClassificationMetrics, ClassMetrics } from './metrics.js';
 export type { LastError } from './last-error.js';
 export { TRAIN_JOBS_PREFIX, REPORTS_PREFIX, reportKey } from './jobs.js';
 export type { TrainJob, RunResult } from './jobs.js';
+export { trainingProgressKey } from './training-progress.js';
+export type { ProgressPoint, TrainingProgress } from './training-progress.js';
 export { parseDatasetManifest } from './dataset-manifest.js';
 export type { DatasetManifest } from './dataset-manifest.js';
 export { readFeaturesManifest, readManifestShards } from './features-manifest.js';

@@ -8,10 +8,12 @@ import { buildCnn } from './cnn.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import type { PipelineHooks } from './hooks.js';
 import type { RunResult, TrainJob } from './jobs.js';
-import { checkpointPrefix, readTrainJob, runResultKey, TRAIN_JOBS_PREFIX, trainJobKey } from './jobs.js';
+import { checkpointPrefix, readJsonIfExists, readTrainJob, runResultKey, TRAIN_JOBS_PREFIX, trainJobKey } from './jobs.js';
 import { putIfAbsent } from './shards.js';
 import { loadShardDataset } from './shard-dataset.js';
 import { trainWithCheckpoints } from './trainer.js';
+import type { TrainingProgress } from './training-progress.js';
+import { TrainingProgressPublisher, trainingProgressKey } from './training-progress.js';
 
 /** Options for {@link createTrainFunction}. */
 export interface TrainFunctionOptions {
@@ -76,6 +78,8 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
       });
       try {
         const checkpointer = new Checkpointer(bucket, checkpointPrefix(job.runId));
+        const previous = await readJsonIfExists<TrainingProgress>(bucket, trainingProgressKey(job.runId)).catch(() => undefined);
+        const progress = new TrainingProgressPublisher(bucket, log, { runId: job.runId, model: job.modelName, batchSize: config.batchSize, ...(previous ? { previous } : {}) });
         const started = Date.now();
         let result;
         try {
@@ -93,8 +97,12 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
             learningRate: (epoch) => config.learningRate * config.learningRateDecay ** epoch,
             meta: { runId: job.runId },
             onResume: (p) => log.info('resuming training from checkpoint', { step: p.step, epoch: p.epoch, batch: p.batch }),
-            onBatch: (p) => options.hooks?.onTrainBatch?.({ ...p, runId: job.runId }),
+            onBatch: (p) => {
+              progress.batch(p);
+              options.hooks?.onTrainBatch?.({ ...p, runId: job.runId });
+            },
             onEpoch: (r) => {
+              progress.epoch(r);
               log.info('epoch done', { epoch: r.epoch + 1, epochs: config.epochs, loss: r.loss, accuracy: r.accuracy, seconds: r.seconds });
               options.hooks?.onTrainEpoch?.({ ...r, runId: job.runId });
             },
@@ -102,13 +110,16 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
         } catch (err) {
           if (isPolyfaasError(err, 'PreconditionFailed')) {
             log.warn('another invocation advanced this run; stepping aside');
+            await progress.flush();
             return { status: 'skipped', runId: job.runId, reason: 'superseded by a concurrent invocation' };
           }
+          await progress.end('failed');
           throw err;
         }
         const seconds = (Date.now() - started) / 1000;
         if (!result.finished) {
           const nextJob = trainJobKey(job.runId, job.seq + 1);
+          await progress.end('continuing');
           await putIfAbsent(bucket, nextJob, JSON.stringify({ ...job, seq: job.seq + 1 }, null, 2), { contentType: 'application/json' });
           log.info('time budget used; continuing in a new invocation', { step: result.position.step, because: result.stoppedBecause, seconds });
           return { status: 'continued', runId: job.runId, nextJob, step: result.position.step };
@@ -140,6 +151,7 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
           return { status: 'skipped', runId: job.runId, reason: 'run already finished' };
         }
         await checkpointer.clear();
+        await progress.end('finished', saved.version);
         log.info('training finished', { version: saved.version, epochs: result.history.length, accuracy: last?.accuracy });
         return { status: 'finished', runId: job.runId, version: saved.version };
       } finally {

@@ -21,6 +21,8 @@ export interface AccessSecrets {
   readonly token?: string;
   /** This server's CSRF token, embedded in the console page. */
   readonly csrf: string;
+  /** The app's own auth already authenticated the caller (see `console-auth.ts`): only the cross-site checks remain. */
+  readonly authenticated?: boolean;
 }
 
 /**
@@ -31,12 +33,15 @@ export interface AccessSecrets {
  *   through a DNS name it rebound to 127.0.0.1 (its `Host` is that name).
  * - With a token, every client must present it (`Authorization: Bearer` or
  *   the cookie), loopback ones too: behind a reverse proxy everyone is loopback.
+ * - When the app's auth authenticated the caller, neither of the above applies.
  * - State-changing methods must carry the CSRF header (which only the
  *   console's own page can read), and must not come from another site
  *   (`Origin`, `Sec-Fetch-Site`).
  */
 export function checkAccess(facts: AccessFacts, secrets: AccessSecrets): PolyfaasError | undefined {
-  if (secrets.token !== undefined) {
+  if (secrets.authenticated) {
+    // The app's credentials were checked; where the client connects from no longer matters.
+  } else if (secrets.token !== undefined) {
     if (!presentsToken(facts.headers, secrets.token)) return new PolyfaasError('Unauthorized', 'The console needs its token: open /_polyfaas/?token=<token> or send Authorization: Bearer <token>');
   } else {
     if (!isLoopback(facts.remoteAddress)) {

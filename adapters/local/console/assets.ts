@@ -6,10 +6,11 @@ import { CONSOLE_CSS } from './styles.js';
 /**
  * The console page's Content-Security-Policy: its own script, style and
  * connections only (no CDN, nothing inline), images from itself and the
- * object URLs of files dropped into the page.
+ * object URLs of files dropped into the page, and frames from itself (run
+ * reports, which are served sandboxed: see `model-api.ts`).
  */
 export const PAGE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; frame-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /** The console's HTML: a shell the script fills, with this server's CSRF token for the script to send. */
 export function consolePage(appName: string, csrf: string): string {
@@ -31,8 +32,11 @@ export function consolePage(appName: string, csrf: string): string {
     <li><a href="#functions">Functions</a></li>
     <li><a href="#invocations">Invocations</a></li>
     <li><a href="#buckets">Buckets</a></li>
+    <li><a href="#models">Models</a></li>
+    <li><a href="#training">Training</a></li>
     <li><a href="#try">Try it</a></li>
   </ul></nav>
+  <span id="session" class="session"></span>
 </header>
 <main id="main" tabindex="-1"><p>Loading…</p></main>
 <div id="toast" role="status" aria-live="polite"></div>

@@ -2,8 +2,12 @@
  * The console in a real browser: Debian's chromium driven by playwright-core,
  * against a real `serve()` of the Fashion-MNIST app (a model trained in
  * seconds on the committed fixture) plus two small functions: one that fires
- * on uploads, one that always fails (for dead letters). Screenshots of each
- * page go to /tmp/polyfaas-console-*.png (test artifacts, not committed).
+ * on uploads, one that always fails (for dead letters). A second candidate
+ * version is saved beside the promoted one (for promote and rollback), and a
+ * real training run is started from the page's point of view (for live
+ * progress). A second server of an app with API keys checks the console's
+ * read and write scopes. Screenshots of each page go to
+ * /tmp/polyfaas-console-*.png (test artifacts, not committed).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -19,7 +23,10 @@ import { fashionMnistApp } from '../../../examples/fashion-mnist/app.js';
 import { testImagePng } from '../../../examples/fashion-mnist/demo-prediction.js';
 import { loadFixtureData } from '../../../examples/fashion-mnist/test-support.js';
 import { PIPELINE_BUCKET } from '../../../pipelines/image-classification/index.js';
-import { defineApp, defineFunction, PolyfaasError } from '../../../src/index.js';
+import type { TrainJob } from '../../../pipelines/image-classification/index.js';
+import { TRAIN_JOBS_PREFIX, trainingProgressKey } from '../../../pipelines/image-classification/index.js';
+import { defineApp, defineFunction, generateApiKey, hashApiKey, PolyfaasError } from '../../../src/index.js';
+import { ModelStore } from '../../../src/model/index.js';
 import { copyPrefix, MODELS_PREFIX, trainQuickModel } from '../../../test/aws/quick-model.js';
 import { FileBucket } from '../file-bucket.js';
 import type { LocalServer } from '../serve.js';
@@ -36,6 +43,14 @@ let page: Page;
 let evil: Server;
 let images: Uint8Array[];
 let functionCount: number;
+let modelName: string;
+let production: string;
+let candidate: string;
+let quickJob: TrainJob;
+let authDir: string;
+let authServer: LocalServer;
+const readerKey = generateApiKey();
+const writerKey = generateApiKey();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'polyfaas-console-'));
@@ -43,7 +58,22 @@ beforeAll(async () => {
   const data = await loadFixtureData();
   images = await Promise.all([0, 1, 2].map((i) => testImagePng(data, i)));
   const trained = await trainQuickModel(data);
-  await copyPrefix(trained.bucket, new FileBucket(dir, { durable: false }), MODELS_PREFIX);
+  const files = new FileBucket(dir, { durable: false });
+  // Models and their reports, and the features a new training run reads; no jobs, so nothing re-runs.
+  for (const prefix of [MODELS_PREFIX, 'reports/', 'features/']) await copyPrefix(trained.bucket, files, prefix);
+  for await (const object of trained.bucket.list({ prefix: TRAIN_JOBS_PREFIX })) {
+    quickJob = JSON.parse(new TextDecoder().decode((await trained.bucket.get(object.key)).body)) as TrainJob;
+    break;
+  }
+  modelName = quickJob.modelName;
+  production = trained.version;
+  // A second, unevaluated candidate: the same weights saved again, as a retrain with no report would be.
+  const store = new ModelStore(files, { signing: false });
+  const loaded = await store.load(modelName, { version: production });
+  candidate = (await store.save(modelName, loaded.model, { labels: [...loaded.info.labels], inputShape: [...loaded.info.inputShape], metrics: { trainAccuracy: 0.5 } })).version;
+  loaded.model.dispose();
+  authDir = await mkdtemp(join(tmpdir(), 'polyfaas-console-auth-'));
+  await copyPrefix(trained.bucket, new FileBucket(authDir, { durable: false }), MODELS_PREFIX);
   const pipeline = fashionMnistApp({ bucket: pathToFileURL(dir).href });
   const app = defineApp({
     name: 'console-demo',
@@ -93,13 +123,24 @@ beforeAll(async () => {
     res.end('<!doctype html><title>evil</title><p>evil</p>');
   });
   await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
-}, 90_000);
+  authServer = await serve(
+    defineApp({
+      name: 'console-auth',
+      auth: { apiKeys: { env: false, keys: [{ id: 'reader', sha256: hashApiKey(readerKey), scopes: ['console:read'] }, { id: 'writer', sha256: hashApiKey(writerKey), scopes: ['console:write'] }] } },
+      buckets: { [PIPELINE_BUCKET]: pathToFileURL(authDir).href },
+      functions: [defineFunction({ name: 'hello', trigger: { type: 'http', method: 'GET', path: '/hello' }, handler: () => ({ status: 200, body: 'hi' }) })],
+    }),
+    { schedules: false },
+  );
+}, 120_000);
 
 afterAll(async () => {
   await context?.close();
   await server?.close();
+  await authServer?.close();
   await new Promise((resolve) => evil?.close(resolve));
   await rm(dir, { recursive: true, force: true });
+  await rm(authDir, { recursive: true, force: true });
   await rm(profile, { recursive: true, force: true });
 });
 
@@ -207,6 +248,81 @@ describe('the console in chromium', () => {
     await shot('try');
   });
 
+  it('promotes a version and rolls it back, each after confirmation, with the alias history to show for it', async () => {
+    const alias = async () => (await new ModelStore(server.bucket(PIPELINE_BUCKET), { signing: false }).resolveAlias(modelName, 'production')).version;
+    await page.getByRole('link', { name: 'Models' }).click();
+    const productionRow = page.locator('#aliases tr[data-alias="production"]');
+    await expect.poll(() => productionRow.textContent()).toContain(production);
+    expect(await page.locator('#versions tbody tr').count()).toBe(2);
+    expect(await page.locator(`#versions tr[data-version="${production}"]`).textContent()).toMatch(/\d+\.\d\d%.*unsigned/);
+    // Cancelling changes nothing.
+    await page.getByRole('button', { name: `Promote ${candidate}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    expect(await alias()).toBe(production);
+    await page.getByRole('button', { name: `Promote ${candidate}` }).click();
+    expect(await page.getByRole('dialog').textContent()).toContain(`now ${production}`);
+    await page.getByRole('dialog').getByRole('button', { name: 'Promote' }).click();
+    await expect.poll(() => productionRow.textContent()).toContain(candidate);
+    expect(await alias()).toBe(candidate);
+    await shot('models');
+    await page.getByRole('button', { name: 'Roll back production' }).click();
+    expect(await page.getByRole('dialog').textContent()).toContain(`back from ${candidate} to ${production}`);
+    await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
+    await expect.poll(() => productionRow.locator('td.mono').first().textContent()).toBe(production);
+    expect(await alias()).toBe(production);
+    await productionRow.locator('summary').click();
+    expect(await productionRow.locator('details li').allTextContents()).toEqual([expect.stringContaining(production), expect.stringContaining(candidate), expect.stringContaining(production)]);
+    await page.setViewportSize({ width: 390, height: 800 });
+    await shot('models-narrow');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('shows a run’s report in a sandboxed frame that runs no script', async () => {
+    await page.getByRole('button', { name: `Report of ${production}` }).click();
+    const frame = page.frameLocator('#report iframe');
+    await expect.poll(() => frame.locator('h1').textContent()).toContain(production);
+    expect(await frame.locator('svg').count()).toBeGreaterThanOrEqual(3);
+    expect(await frame.locator('svg').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Training loss'), expect.stringContaining('Accuracy'), expect.stringContaining('Confusion')]));
+    expect(await page.locator('#report iframe').getAttribute('sandbox')).toBe('');
+    await shot('models-report');
+    // Served as an inert document: a script smuggled into a report would not run, even opened on its own.
+    const res = await fetch(`${server.consoleUrl}api/models/${PIPELINE_BUCKET}/${modelName}/report?version=${production}`);
+    expect(res.headers.get('content-security-policy')).toMatch(/^sandbox; default-src 'none'/);
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(await page.getByRole('button', { name: `Report of ${candidate}` }).count()).toBe(0);
+  });
+
+  it('follows a training run live: step, epoch, loss, accuracy, samples/s, ETA and curves update as it trains', async () => {
+    await page.getByRole('link', { name: 'Training' }).click();
+    await expect.poll(() => page.locator('.live').textContent()).toBe('● live');
+    const runId = 'console-live-run';
+    const job: TrainJob = { ...quickJob, runId, seq: 0, config: { ...quickJob.config, epochs: 3, limit: 500, batchSize: 16, checkpointEverySteps: 1000 } };
+    await server.bucket(PIPELINE_BUCKET).put(`${TRAIN_JOBS_PREFIX}${runId}/000000.json`, JSON.stringify(job), { contentType: 'application/json' });
+    const steps = new Set<string>();
+    await expect
+      .poll(
+        async () => {
+          const text = await page.locator('#kpi-step').textContent().catch(() => null);
+          if (text) steps.add(text);
+          return steps.size;
+        },
+        { timeout: 60_000, interval: 100 },
+      )
+      .toBeGreaterThanOrEqual(3);
+    expect(await page.locator('#run').inputValue()).toBe(runId);
+    expect(await page.locator('#kpi-rate').textContent()).toMatch(/^\d+$/);
+    expect(await page.locator('#kpi-eta').textContent()).toMatch(/s$|^done$/);
+    expect(await page.locator('svg.chart').count()).toBe(2);
+    await shot('training');
+    await expect.poll(() => page.locator('#run-state').textContent(), { timeout: 90_000 }).toBe('finished');
+    expect(await page.locator('#kpi-step').textContent()).toBe('96 / 96');
+    expect(await page.locator('#kpi-epoch').textContent()).toBe('3 / 3');
+    expect(await page.locator('#epochs tbody tr').count()).toBe(3);
+    expect((await server.bucket(PIPELINE_BUCKET).exists(trainingProgressKey(runId)))).toBe(true);
+    await shot('training-finished');
+    await server.idle();
+  }, 150_000);
+
   it('refuses state changes from another site', async () => {
     const letter = server.deadLetters[0];
     const records = async () => (await invocations()).length;
@@ -237,5 +353,66 @@ describe('the console in chromium', () => {
     expect(server.deadLetters.map((l) => l.id)).toEqual([letter?.id]);
     expect(await records()).toBe(before);
     expect(await server.bucket(PIPELINE_BUCKET).exists('samples/shirt.png')).toBe(true);
+  });
+});
+
+describe('the console of an app with auth', () => {
+  const csrfOf = async (headers: Record<string, string>) => /name="polyfaas-csrf" content="([^"]+)"/.exec(await (await fetch(authServer.consoleUrl as string, { headers })).text())?.[1] ?? '';
+  const promote = async (key: string) => {
+    const headers = { authorization: `Bearer ${key}` };
+    return fetch(`${authServer.consoleUrl}api/models/${PIPELINE_BUCKET}/${modelName}/promote`, {
+      method: 'POST',
+      headers: { ...headers, 'x-polyfaas-csrf': await csrfOf(headers), 'content-type': 'application/json' },
+      body: JSON.stringify({ alias: 'production', version: production, expected: production }),
+    });
+  };
+
+  it('asks for the app’s credentials, and lets a read-only key look but not change anything', async () => {
+    const res = await fetch(authServer.consoleUrl as string);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('Unauthorized');
+    const reader = await context.newPage();
+    await reader.goto(`${authServer.consoleUrl}?token=${readerKey}`);
+    // The key went into an HttpOnly cookie and out of the address bar.
+    expect(reader.url()).toBe(authServer.consoleUrl);
+    await expect.poll(() => reader.locator('#session').textContent()).toBe('reader · read-only');
+    await reader.getByRole('link', { name: 'Models' }).click();
+    await expect.poll(() => reader.locator('#aliases tr[data-alias="production"]').textContent()).toContain(production);
+    await reader.getByRole('button', { name: `Promote ${production}` }).click();
+    await reader.getByRole('dialog').getByRole('button', { name: 'Promote' }).click();
+    await expect.poll(() => reader.locator('#toast').textContent()).toBe('Forbidden: This change needs the console:write scope; these credentials are read-only');
+    await reader.screenshot({ path: join(SHOTS, 'polyfaas-console-auth-readonly.png'), fullPage: true });
+    const history = async () => (await new ModelStore(authServer.bucket(PIPELINE_BUCKET), { signing: false }).resolveAlias(modelName, 'production')).history.length;
+    expect(await history()).toBe(1);
+    await reader.close();
+    expect((await promote(readerKey)).status).toBe(403);
+    expect(await history()).toBe(1);
+  });
+
+  it('lets a key with console:write promote, and still wants the CSRF header from it', async () => {
+    const res = await promote(writerKey);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { version: string }).version).toBe(production);
+    const forged = await fetch(`${authServer.consoleUrl}api/models/${PIPELINE_BUCKET}/${modelName}/promote`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writerKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ alias: 'production', version: production, expected: production }),
+    });
+    expect(forged.status).toBe(403);
+    expect((await fetch(`${authServer.consoleUrl}api/models`, { headers: { authorization: 'Bearer pfk_not-a-key' } })).status).toBe(401);
+  });
+});
+
+describe('the console’s assets', () => {
+  it('stay small and local: page, stylesheet and script, no CDN', async () => {
+    const sizes: Record<string, number> = {};
+    for (const path of ['', 'console.css', 'console.js']) {
+      const body = await (await fetch(`${server.consoleUrl}${path}`)).text();
+      expect(body).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+      sizes[path || 'index.html'] = Buffer.byteLength(body);
+    }
+    const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+    console.log(`console assets: ${JSON.stringify(sizes)}, total ${total} bytes`);
+    expect(total).toBeLessThan(64 * 1024);
   });
 });

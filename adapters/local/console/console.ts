@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger, Trigger } from '../../../src/index.js';
+import type { Logger, StorageEvent, Trigger } from '../../../src/index.js';
 import type { AppRuntime, DeadLetter, InvocationObserver } from '../../../src/adapter.js';
 import { PolyfaasError } from '../../../src/index.js';
 import { nodeRequestPath, summariseEvent } from '../../../src/adapter.js';
-import { checkAccess, sameSecret, TOKEN_COOKIE } from './access.js';
+import { checkAccess, isStateChanging, sameSecret, TOKEN_COOKIE } from './access.js';
 import { consoleCss, consolePage, consoleScript, PAGE_CSP } from './assets.js';
 import { BucketApi } from './bucket-api.js';
-import { InvocationStreams } from './invocation-stream.js';
+import type { ConsoleCaller } from './console-auth.js';
+import { ConsoleAuth } from './console-auth.js';
+import { ConsoleEvents } from './event-stream.js';
+import { ModelApi } from './model-api.js';
 import { CONSOLE_HEADERS, sendError, sendJson } from './respond.js';
+import { TrainingFeed } from './training-feed.js';
 
 /** Where the console lives on the local server. */
 export const CONSOLE_PATH = '/_polyfaas/';
@@ -24,9 +28,12 @@ export const CONSOLE_PATH = '/_polyfaas/';
  */
 export interface ConsoleOptions {
   /**
-   * Required of every console client when set (`Authorization: Bearer`, or
-   * `/_polyfaas/?token=…` once, which sets an HttpOnly cookie). Without it the
-   * console answers loopback clients only, addressed as localhost.
+   * For apps without `auth`: required of every console client when set
+   * (`Authorization: Bearer`, or `/_polyfaas/?token=…` once, which sets an
+   * HttpOnly cookie). Without it the console answers loopback clients only,
+   * addressed as localhost. An app with `auth` guards its console with its own
+   * credentials instead (scopes `console:read` and `console:write`), and
+   * refuses this option.
    */
   token?: string;
   /** Invocations remembered for the console. Default 500. */
@@ -41,38 +48,65 @@ export interface ConsoleHost {
   readonly bucketNames: readonly string[];
   readonly deadLetters: () => readonly DeadLetter[];
   readonly retryDeadLetter: (id: string) => Promise<void>;
+  /** Where the app's API keys and secrets are read from (its environment). */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 /** The console's request handler, mounted in front of the app's routes. */
 export interface LocalConsole {
   /** Handle a request under {@link CONSOLE_PATH}; `undefined` for any other path (the app's). */
   handle(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined;
+  /** Every storage event of the app's buckets, so the console can push what it shows live (training progress). */
+  onStorageEvent(event: StorageEvent): void;
   /** End live streams, so the server can close. */
   close(): void;
 }
 
 /**
  * The web console of a local server: pages and a JSON API for functions,
- * invocations (live), dead letters and buckets. Every request passes
- * {@link checkAccess} first.
+ * invocations (live), dead letters, buckets, models and training (live).
+ * Every request passes the app's auth ({@link ConsoleAuth}) when it has one,
+ * and {@link checkAccess} always.
+ *
+ * @throws `InvalidArgument` for `token` on an app with auth: one way in, not two.
  */
 export function createConsole(host: ConsoleHost, options: ConsoleOptions): LocalConsole {
   const csrf = randomBytes(24).toString('base64url');
   const token = options.token || undefined;
-  const buckets = new BucketApi(host.rt, host.bucketNames);
-  const streams = new InvocationStreams(host.observer);
   const log = host.log.child({ component: 'console' });
+  const appAuth = ConsoleAuth.forApp(host.rt.app.auth, host.env, log, host.rt.app.name);
+  if (appAuth && token) throw new PolyfaasError('InvalidArgument', 'console.token is for apps without auth: this app’s auth guards its console (scopes console:read, console:write)');
+  const buckets = new BucketApi(host.rt, host.bucketNames);
+  const events = new ConsoleEvents(host.observer);
+  const models = new ModelApi(host.rt, host.bucketNames);
+  const training = new TrainingFeed(host.rt, host.bucketNames, events);
+
+  /** Who may do what, or the refusal. */
+  const admit = async (req: IncomingMessage, method: string, path: string, query: URLSearchParams): Promise<ConsoleCaller> => {
+    const facts = { remoteAddress: req.socket.remoteAddress, method, headers: req.headers };
+    if (appAuth) {
+      const offered = path === '' && method === 'GET' ? (query.get('token') ?? undefined) : undefined;
+      const caller = await appAuth.authenticate(req.headers, isStateChanging(method) ? 'write' : 'read', log, offered);
+      if (caller instanceof PolyfaasError) throw caller;
+      const denied = checkAccess(facts, { csrf, authenticated: true });
+      if (denied) throw denied;
+      return caller;
+    }
+    const denied = checkAccess(facts, { csrf, ...(token ? { token } : {}) });
+    if (denied && !(path === '' && token && method === 'GET' && sameSecret(query.get('token') ?? undefined, token))) throw denied;
+    return { subject: token ? 'token holder' : 'this machine', canWrite: true };
+  };
 
   const route = async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> => {
     const method = req.method ?? 'GET';
-    const denied = checkAccess({ remoteAddress: req.socket.remoteAddress, method, headers: req.headers }, { csrf, ...(token ? { token } : {}) });
-    if (denied && !(path === '' && token && method === 'GET' && sameSecret(query.get('token') ?? undefined, token))) throw denied;
+    const caller = await admit(req, method, path, query);
     const get = method === 'GET' || method === 'HEAD';
     if (path === '') {
       if (!get) throw notAllowed(method);
-      if (token && query.has('token')) {
-        // Trade the token in the URL for a cookie, and drop it from the address bar and history.
-        res.writeHead(303, { ...CONSOLE_HEADERS, location: CONSOLE_PATH, 'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=${CONSOLE_PATH}` });
+      const offered = query.get('token');
+      if ((token || appAuth) && offered) {
+        // Trade the credential in the URL for a cookie, and drop it from the address bar and history.
+        res.writeHead(303, { ...CONSOLE_HEADERS, location: CONSOLE_PATH, 'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(offered)}; HttpOnly; SameSite=Strict; Path=${CONSOLE_PATH}` });
         res.end();
         return;
       }
@@ -82,7 +116,9 @@ export function createConsole(host: ConsoleHost, options: ConsoleOptions): Local
     if (path === 'console.js' && get) return send(res, 'text/javascript; charset=utf-8', await consoleScript());
     if (path === 'api/functions' && get) return sendJson(res, 200, functionsView(host));
     if (path === 'api/invocations' && get) return sendJson(res, 200, { records: host.observer.records(), dropped: host.observer.dropped });
-    if (path === 'api/invocations/stream' && get) return streams.attach(res);
+    if (path === 'api/session' && get) return sendJson(res, 200, { access: appAuth ? 'app-auth' : token ? 'token' : 'localhost', subject: caller.subject, canWrite: caller.canWrite });
+    // One stream for every live page; the old name stays for clients that use it.
+    if ((path === 'api/events' || path === 'api/invocations/stream') && get) return events.attach(res);
     if (path === 'api/dead-letters' && get) return sendJson(res, 200, { deadLetters: host.deadLetters().map(letterView) });
     const retry = /^api\/dead-letters\/([^/]+)\/retry$/.exec(path);
     if (retry && method === 'POST') {
@@ -99,6 +135,17 @@ export function createConsole(host: ConsoleHost, options: ConsoleOptions): Local
       if (what === 'object' && method === 'DELETE') return buckets.remove(name, query, res);
       throw notAllowed(method);
     }
+    if (path === 'api/models' && get) return models.list(res);
+    const model = /^api\/models\/([a-z][a-z0-9-]{0,62})\/([^/]+)(\/promote|\/report)?$/.exec(path);
+    if (model) {
+      const [, bucket, name, action] = model as unknown as [string, string, string, string | undefined];
+      const modelName = decodeURIComponent(name);
+      if (action === undefined && get) return models.detail(bucket, modelName, res);
+      if (action === '/report' && get) return models.report(bucket, modelName, query, res);
+      if (action === '/promote' && method === 'POST') return models.promote(bucket, modelName, req, res);
+      throw notAllowed(method);
+    }
+    if (path === 'api/training' && get) return training.list(res);
     throw new PolyfaasError('NotFound', 'No such console page');
   };
 
@@ -120,7 +167,8 @@ export function createConsole(host: ConsoleHost, options: ConsoleOptions): Local
         }
       })();
     },
-    close: () => streams.close(),
+    onStorageEvent: (event) => training.onStorageEvent(event),
+    close: () => events.close(),
   };
 }
 

@@ -64,5 +64,22 @@ pre { background: #0d1117; color: #e6edf3; padding: .7em; border-radius: 6px; ov
 dialog { border: 1px solid var(--line); border-radius: 10px; max-width: 32em; }
 dialog::backdrop { background: rgba(0,0,0,.35); }
 .live { font-size: .85em; }
+.session { margin-left: auto; color: #c9d6e3; font-size: .9em; }
+.mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .88em; word-break: break-all; }
+.badge.alias { color: var(--accent); margin-left: .4em; } .badge.warn { color: var(--warn); }
+td.actions { white-space: nowrap; }
+details.history { margin-top: .3em; } details.history ol { margin: .3em 0; padding-left: 1.4em; font-size: .9em; }
+iframe.report { width: 100%; height: 70vh; min-height: 28em; border: 1px solid var(--line); border-radius: 8px; background: #fff; }
+progress { width: 100%; max-width: 40em; height: 1.1em; accent-color: var(--accent); }
+.kpis { display: grid; grid-template-columns: repeat(auto-fill, minmax(9em, 1fr)); gap: .5em; margin: .8em 0; }
+.kpi { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: .4em .7em; }
+.kpi dt { color: var(--muted); font-size: .85em; } .kpi dd { margin: 0; font-size: 1.25em; font-weight: 600; font-variant-numeric: tabular-nums; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: .8em; }
+svg.chart { width: 100%; height: auto; border: 1px solid var(--line); border-radius: 8px; background: #fff; }
+svg.chart .axis { stroke: var(--muted); } svg.chart .grid { stroke: #e3e8ee; }
+svg.chart .tick, svg.chart .legend { font-size: 11px; fill: var(--muted); } svg.chart .chart-title { font-size: 13px; font-weight: 600; fill: var(--fg); }
+svg.chart .line { fill: none; stroke-width: 2; } svg.chart .s1 { stroke: #b3261e; fill: #b3261e; } svg.chart .s2 { stroke: #0a58ca; fill: #0a58ca; }
+svg.chart polyline.s1, svg.chart polyline.s2 { fill: none; }
+caption { text-align: left; font-weight: 600; padding: .3em 0; }
 @media (max-width: 640px) { main { padding: .8em .6em 2em; } .grid { grid-template-columns: 1fr; } th.hide-narrow, td.hide-narrow { display: none; } }
 `;

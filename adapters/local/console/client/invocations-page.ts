@@ -83,7 +83,7 @@ export async function invocationsPage(main: HTMLElement): Promise<() => void> {
   render();
   await renderLetters(letters);
 
-  const source = new EventSource(apiUrl('invocations/stream'));
+  const source = new EventSource(apiUrl('events'));
   source.addEventListener('open', () => (live.textContent = '● live'));
   source.addEventListener('error', () => (live.textContent = 'reconnecting…'));
   source.addEventListener('invocations', (event) => {

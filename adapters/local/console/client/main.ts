@@ -1,17 +1,26 @@
-import { describeError } from './api.js';
+import { describeError, getJson } from './api.js';
 import { bucketsPage } from './buckets-page.js';
 import { fill, h } from './dom.js';
 import { functionsPage } from './functions-page.js';
 import { invocationsPage } from './invocations-page.js';
+import { modelsPage } from './models-page.js';
+import { trainingPage } from './training-page.js';
 import { tryPage } from './try-page.js';
 
 /** A page renders into `main` and may return what to undo when it is left. */
 type Page = (main: HTMLElement) => Promise<void | (() => void)>;
 
+/**
+ * Every page: one entry here and one link in the nav of `assets.ts`. A Cost
+ * page (each invocation's cost per cloud) joins the same way once the runtime
+ * records cost per invocation.
+ */
 const PAGES: Record<string, { title: string; render: Page }> = {
   functions: { title: 'Functions', render: functionsPage },
   invocations: { title: 'Invocations', render: invocationsPage },
   buckets: { title: 'Buckets', render: bucketsPage },
+  models: { title: 'Models', render: modelsPage },
+  training: { title: 'Training', render: trainingPage },
   try: { title: 'Try it', render: tryPage },
 };
 
@@ -41,3 +50,15 @@ window.addEventListener('hashchange', () => {
   void route().then(() => document.getElementById('main')?.focus());
 });
 void route();
+void showSession();
+
+/** Who the console serves, and whether they may change things, in the header. */
+async function showSession(): Promise<void> {
+  try {
+    const session = await getJson<{ access: string; subject: string; canWrite: boolean }>('session');
+    const el = document.getElementById('session');
+    if (el && session.access === 'app-auth') el.textContent = `${session.subject}${session.canWrite ? '' : ' · read-only'}`;
+  } catch {
+    // The pages say what went wrong.
+  }
+}
