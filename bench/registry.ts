@@ -8,6 +8,7 @@ export const BENCHES = [
   'warm-latency',
   'warm-overhead',
   'console-observer',
+  'training-progress',
   'micro-batching',
   'memory',
   'preprocessing',
