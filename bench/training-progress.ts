@@ -74,7 +74,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const feed = new TrainingFeed(undefined as unknown as AppRuntime, ['data'], new ConsoleEvents(new InvocationObserver()));
   const emits = { baseline: (e: StorageEvent) => deliver(e), polyfaas: (e: StorageEvent) => { deliver(e); feed.onStorageEvent(e); } };
   const emitNs: Record<keyof typeof emits, number> = { baseline: 0, polyfaas: 0 };
-  for (let round = 0; round < 20; round++) {
+  for (let pass = 0; pass < 20; pass++) {
     for (const name of ['baseline', 'polyfaas'] as const) {
       const emit = emits[name];
       const start = process.hrtime.bigint();
