@@ -8,10 +8,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { trainingProgressKey } from '../../../pipelines/image-classification/index.js';
 import { defineApp, defineFunction, generateApiKey, hashApiKey, json } from '../../../src/index.js';
-import { ModelStore } from '../../../src/model/index.js';
+import { MODEL_SIGNATURE_FILE, ModelSigningKey, ModelStore } from '../../../src/model/index.js';
 import { tinyModel } from '../../../src/model/test-helpers.js';
 import { FileBucket } from '../file-bucket.js';
 import type { LocalServer } from '../serve.js';
@@ -78,6 +78,42 @@ describe('console model API', () => {
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     const page = await fetch(server.consoleUrl as string);
     expect(page.headers.get('content-security-policy')).toContain("frame-src 'self'");
+  });
+});
+
+describe('console signature status', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('tells signed from unsigned versions, and with a verify key, verified from rejected', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'polyfaas-console-signed-'));
+    const key = ModelSigningKey.generate('ed25519', 'console-test');
+    const files = new FileBucket(root, { durable: false });
+    const signed = new ModelStore(files, { signing: { signingKey: key } });
+    const model = tinyModel();
+    const good = (await signed.save('tiny', model)).version;
+    const swapped = (await signed.save('tiny', model)).version;
+    const unsigned = (await new ModelStore(files, { signing: false }).save('tiny', model)).version;
+    model.dispose();
+    // A signature moved from another version no longer matches this one.
+    const folder = signed.layout.versionFolder('tiny', swapped);
+    await files.put(folder + MODEL_SIGNATURE_FILE, (await files.get(signed.layout.versionFolder('tiny', good) + MODEL_SIGNATURE_FILE)).body, { contentType: 'application/json' });
+    const states = async () => {
+      const local = await serve(defineApp({ name: 'signed', buckets: { data: pathToFileURL(root).href }, functions: [hello] }), { schedules: false });
+      try {
+        const detail = (await (await fetch(`${local.consoleUrl}api/models/data/tiny`)).json()) as { verifies: boolean; versions: { version: string; signature: { state: string; reason?: string } }[] };
+        return { verifies: detail.verifies, ...Object.fromEntries(detail.versions.map((v) => [v.version, v.signature])) };
+      } finally {
+        await local.close();
+      }
+    };
+    try {
+      expect(await states()).toEqual({ verifies: false, [good]: { state: 'signed' }, [swapped]: { state: 'signed' }, [unsigned]: { state: 'unsigned' } });
+      vi.stubEnv('POLYFAAS_MODEL_VERIFY_KEYS', key.verifyKey().export());
+      const verified = await states();
+      expect(verified).toMatchObject({ verifies: true, [good]: { state: 'verified' }, [swapped]: { state: 'rejected' }, [unsigned]: { state: 'rejected', reason: 'unsigned' } });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 
