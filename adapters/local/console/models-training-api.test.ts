@@ -13,6 +13,7 @@ import { trainingProgressKey } from '../../../pipelines/image-classification/ind
 import { defineApp, defineFunction, generateApiKey, hashApiKey, json } from '../../../src/index.js';
 import { MODEL_SIGNATURE_FILE, ModelSigningKey, ModelStore } from '../../../src/model/index.js';
 import { tinyModel } from '../../../src/model/test-helpers.js';
+import { JwksServer } from '../../../src/testing/jwks-server.js';
 import { FileBucket } from '../file-bucket.js';
 import type { LocalServer } from '../serve.js';
 import { serve } from '../serve.js';
@@ -192,6 +193,23 @@ describe('console of an app with auth', () => {
     expect(redirect.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict; Path=\/_polyfaas\//);
     expect((await call('api/functions', undefined, { headers: { cookie } })).status).toBe(200);
     expect((await call('?token=pfk_wrong', undefined, { redirect: 'manual' })).status).toBe(401);
+  });
+
+  it('takes the app’s JWTs too, with the console scopes in their scope claim', async () => {
+    const issuer = await JwksServer.start();
+    const jwt = { jwksUrl: issuer.url, issuer: 'https://issuer.test/', audience: 'console-test' };
+    const oidc = await serve(defineApp({ name: 'oidc', auth: { jwt }, functions: [hello] }), { schedules: false });
+    try {
+      const token = (scope: string) => issuer.sign({ iss: jwt.issuer, aud: jwt.audience, sub: 'alice', scope });
+      const session = async (bearer: string) => fetch(`${oidc.consoleUrl}api/session`, { headers: { authorization: `Bearer ${bearer}` } });
+      expect(await (await session(await token('console:write'))).json()).toEqual({ access: 'app-auth', subject: 'alice', canWrite: true });
+      expect(await (await session(await token('console:read'))).json()).toMatchObject({ canWrite: false });
+      expect((await session(await token('predict'))).status).toBe(403);
+      expect((await session((await token('console:read')).slice(0, -4) + 'AAAA')).status).toBe(401);
+    } finally {
+      await oidc.close();
+      await issuer.close();
+    }
   });
 
   it('refuses a console token of its own: the app’s auth is the one way in', async () => {
