@@ -264,6 +264,7 @@ describe('the console in chromium', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Promote' }).click();
     await expect.poll(() => productionRow.textContent()).toContain(candidate);
     expect(await alias()).toBe(candidate);
+    expect(await page.locator('#aliases-h').evaluate((el) => el === (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)).toBe(true);
     await shot('models');
     await page.getByRole('button', { name: 'Roll back production' }).click();
     expect(await page.getByRole('dialog').textContent()).toContain(`back from ${candidate} to ${production}`);
@@ -320,6 +321,9 @@ describe('the console in chromium', () => {
     expect(await page.locator('#epochs tbody tr').count()).toBe(3);
     expect((await server.bucket(PIPELINE_BUCKET).exists(trainingProgressKey(runId)))).toBe(true);
     await shot('training-finished');
+    await page.setViewportSize({ width: 390, height: 800 });
+    await shot('training-narrow');
+    await page.setViewportSize({ width: 1280, height: 800 });
     await server.idle();
   }, 150_000);
 

@@ -81,6 +81,8 @@ function renderDetail(body: HTMLElement, d: ModelDetail, reload: () => Promise<v
       await change('POST', `${base}/promote`, body, 'application/json');
       toast(`${d.name}@${alias} now points at ${version}`);
       await reload();
+      // The button that was pressed is gone with the old table: keep keyboard users where the change shows.
+      document.getElementById('aliases-h')?.focus();
     } catch (err) {
       toast(describeError(err));
     }
@@ -151,7 +153,7 @@ function renderDetail(body: HTMLElement, d: ModelDetail, reload: () => Promise<v
 
   fill(
     body,
-    h('h2', {}, `Aliases of ${d.name}`),
+    h('h2', { id: 'aliases-h', tabindex: -1 }, `Aliases of ${d.name}`),
     d.aliases.length
       ? h(
           'div',
