@@ -80,8 +80,11 @@ describe('composeWithHead', () => {
     const cut = cutAtLayer(source);
     const options = { inputDim: cut.dim, numClasses: 4, hiddenUnits: 3, seed: 5 };
     const head = buildHead(options);
-    const composed = composeWithHead(cut.model, head, options);
     const x = tf.randomUniform([3, 10, 10, 1], 0, 1, 'float32', 9);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2], 'int32'), 4);
+    // Train the head first: the composed model must carry the trained weights, not a fresh initialisation.
+    await head.fit(cut.model.predict(x) as tf.Tensor, y, { epochs: 5, verbose: 0 });
+    const composed = composeWithHead(cut.model, head, options);
     const separate = head.predict(cut.model.predict(x) as tf.Tensor) as tf.Tensor;
     expect(await values(composed.predict(x))).toEqual(await values(separate));
 
@@ -89,7 +92,7 @@ describe('composeWithHead', () => {
     const headLayers = composed.layers.filter((l) => l.name.startsWith('head_'));
     const [extractorBefore, headBefore] = [await weights(extractorLayers), await weights(headLayers)];
     composed.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
-    await composed.fit(x, tf.oneHot(tf.tensor1d([0, 1, 2], 'int32'), 4), { epochs: 3, verbose: 0 });
+    await composed.fit(x, y, { epochs: 3, verbose: 0 });
     expect(await weights(extractorLayers)).toEqual(extractorBefore);
     expect(await weights(headLayers)).not.toEqual(headBefore);
     source.dispose();
