@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { Bucket } from '../../src/index.js';
+import type { Bucket, LogRecord } from '../../src/index.js';
+import { createLogger } from '../../src/index.js';
 import { ModelStore } from '../../src/model/index.js';
 import { rejection } from '../../src/model/test-helpers.js';
 import { decodeEmbeddingShard, encodeEmbeddingShard } from './embedding-shards.js';
@@ -87,6 +88,25 @@ describe('preprocess with a feature extractor', () => {
     await seed(bucket);
     const err = await rejection(preprocessPrefix(bucket, { input: { width: 5, height: 5, channels: 1 }, progress: false, dataset: 'toy', split: 'train', extractor: { model: 'source' } }));
     expect(err).toMatchObject({ code: 'InvalidArgument', details: { reason: 'input-shape', expected: [4, 4, 1], actual: [5, 5, 1] } });
+  });
+});
+
+describe('extractor pixel scaling', () => {
+  it('warns when the extractor recorded other normalisation than this preprocessing uses, and not when it matches', async () => {
+    const { bucket } = createTestBucket();
+    await bucket.put('raw/toy/train/0-c/a.png', await png(30));
+    const store = new ModelStore(bucket, { signing: false });
+    const model = sourceModel();
+    const { version } = await store.save('source', model, { metadata: { preprocessing: { scale: 1 / 255, mean: [], std: [] } } });
+    model.dispose();
+    const records: LogRecord[] = [];
+    const log = createLogger({ level: 'warn', sink: (r) => records.push(r) });
+    const run = (normalize?: { mean: number[]; std: number[] }) =>
+      preprocessPrefix(bucket, { input: INPUT, progress: false, dataset: 'toy', split: 'train', log, extractor: { model: 'source', version }, ...(normalize ? { normalize } : {}) });
+    await run();
+    expect(records).toEqual([]);
+    await run({ mean: [0.5], std: [0.25] });
+    expect(records).toEqual([expect.objectContaining({ level: 'warn', msg: 'the extractor was trained on differently normalised pixels', model: 'source' })]);
   });
 });
 

@@ -54,6 +54,10 @@ export async function embedSplit(shards: readonly ShardEntry[], options: EmbedSp
   const extractor = await loadExtractor(options.models, options.extractor);
   try {
     assertExtractorInput(extractor, options.inputShape);
+    if (!sameScaling(extractor.preprocessing, options.normalize)) {
+      // Features of differently scaled pixels are still features, just worse ones: say so rather than refuse.
+      log?.warn('the extractor was trained on differently normalised pixels', { model: extractor.ref.model, extractor: extractor.preprocessing ?? null, now: { ...(options.normalize ?? {}) } });
+    }
     const started = Date.now();
     const entries = await embedShards(options.output, shards, extractor, options.normalize, options.signal);
     log?.info('embeddings written', { model: extractor.ref.model, version: extractor.ref.version, layer: extractor.layer, dim: extractor.dim, ms: Date.now() - started });
@@ -61,6 +65,14 @@ export async function embedSplit(shards: readonly ShardEntry[], options: EmbedSp
   } finally {
     extractor.dispose();
   }
+}
+
+/** True when a source model's recorded `preprocessing` (if any) used the same mean/std as `normalize`. */
+function sameScaling(recorded: unknown, normalize: NormalizeOptions | undefined): boolean {
+  if (!recorded || typeof recorded !== 'object') return true;
+  const { mean = [], std = [] } = recorded as { mean?: readonly number[]; std?: readonly number[] };
+  const same = (a: readonly number[], b: readonly number[] = []) => a.length === b.length && a.every((v, i) => v === b[i]);
+  return same(mean, normalize?.mean) && same(std, normalize?.std);
 }
 
 /** Examples run through the extractor at once: bounded memory, few kernel launches. */
