@@ -1,5 +1,6 @@
 import type { Bucket } from '../../src/index.js';
 import { PolyfaasError } from '../../src/index.js';
+import type { EmbeddingsInfo } from './embeddings.js';
 import type { ModelInputSpec, NormalizeOptions } from './image.js';
 import type { Shard, ShardEntry } from './shards.js';
 import { readShard } from './shards.js';
@@ -37,6 +38,8 @@ export interface FeaturesManifest {
   /** Images skipped; each has a JSON record under the errors prefix (the first 100 keys are listed). */
   readonly errors: { readonly count: number; readonly keys: readonly string[] };
   readonly shards: readonly ShardEntry[];
+  /** Feature-extractor outputs beside the pixel shards, when preprocessing had an extractor. */
+  readonly embeddings?: EmbeddingsInfo;
 }
 
 /** Parse a features manifest. @throws PolyfaasError `InvalidArgument` if malformed. */

@@ -71,3 +71,11 @@ export { Checkpointer } from './checkpoint.js';
 export type { CheckpointState, EpochRecord, TrainingPosition } from './checkpoint.js';
 export { buildCnn } from './cnn.js';
 export type { CnnOptions } from './cnn.js';
+
+// Transfer learning: a stored model cut at a layer as a frozen feature extractor, and a small head on top.
+export { cutAtLayer } from './feature-extractor.js';
+export type { CutModel, ExtractorRef, FeatureExtractorSettings } from './feature-extractor.js';
+export { buildHead, composeWithHead } from './head.js';
+export type { HeadOptions } from './head.js';
+export type { HeadConfig } from './training-config.js';
+export type { EmbeddingsInfo } from './embeddings.js';

@@ -1,6 +1,9 @@
 import type { Bucket, Logger } from '../../src/index.js';
 import { PolyfaasError, isPolyfaasError } from '../../src/index.js';
 import type { DatasetManifest } from './dataset-manifest.js';
+import { embedSplit } from './embeddings.js';
+import type { ExtractorRef } from './feature-extractor.js';
+import { resolveExtractor } from './feature-extractor.js';
 import { parseDatasetManifest } from './dataset-manifest.js';
 import type { FeaturesManifest } from './features-manifest.js';
 import { FEATURES_MANIFEST_FORMAT, readFeaturesManifest } from './features-manifest.js';
@@ -21,6 +24,8 @@ export interface PreprocessPrefixOptions extends PreprocessSettings {
   readonly prefix?: string;
   /** Where shards, error records and the manifest go. Default: the raw bucket. */
   readonly output?: Bucket;
+  /** Bucket of the model store holding `extractor`. Default: `output`. */
+  readonly models?: Bucket;
   /** Progress bar on stderr (default), a stream for it, or `false` for none. */
   readonly progress?: boolean | ProgressStream;
   /** Called after each image with (done, total). */
@@ -80,7 +85,9 @@ export async function preprocessPrefix(bucket: Bucket, options: PreprocessPrefix
   const datasetManifest = await readDatasetManifest(bucket, dataset, split, settings);
   const classes = settings.classes.length ? settings.classes : (datasetManifest?.manifest.classes ?? []);
   const items = await listImages(bucket, dataset, split, settings, options.signal);
-  const runId = computeRunId(items, settings, classes);
+  // Pin the extractor version before anything else: the run id covers it, so a moved alias means new features.
+  const extractor = settings.extractor ? await resolveExtractor(options.models ?? output, settings.extractor) : undefined;
+  const runId = computeRunId(items, settings, classes, extractor);
   const summary = (upToDate: boolean, m: Pick<FeaturesManifest, 'count' | 'errors' | 'shards'>, shardsWritten: number): BatchSummary => ({
     mode: 'batch',
     dataset,
@@ -127,6 +134,17 @@ export async function preprocessPrefix(bucket: Bucket, options: PreprocessPrefix
   });
   const { shards, examples, errorCount, labelCounts } = built;
   bar.finish(`${examples} examples, ${errorCount} errors, ${shards.length} shards`);
+  const embeddings = extractor
+    ? await embedSplit(shards, {
+        models: options.models ?? output,
+        output,
+        extractor,
+        inputShape: [settings.decode.height, settings.decode.width, settings.decode.channels],
+        ...(settings.normalize ? { normalize: settings.normalize } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      })
+    : undefined;
 
   const manifestClasses = classes.length ? classes : classesFromDirs(items);
   const manifest: FeaturesManifest = {
@@ -146,6 +164,7 @@ export async function preprocessPrefix(bucket: Bucket, options: PreprocessPrefix
     inputs: { found: items.length, ...(datasetManifest ? { expected: datasetManifest.manifest.count } : {}) },
     errors: { count: errorCount, keys: built.errorKeys },
     shards,
+    ...(embeddings ? { embeddings } : {}),
   };
   if (datasetManifest && datasetManifest.manifest.count !== items.length) {
     options.log?.warn('image count differs from the dataset manifest', { expected: datasetManifest.manifest.count, found: items.length });
@@ -188,8 +207,16 @@ async function listImages(bucket: Bucket, dataset: string, split: string, settin
   return items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-function computeRunId(items: readonly BatchItem[], settings: ResolvedSettings, classes: readonly string[]): string {
-  const recipe = JSON.stringify({ v: 1, decode: settings.decode, perShard: settings.examplesPerShard, classes, normalize: settings.normalize ?? null, augment: settings.augment ?? null });
+function computeRunId(items: readonly BatchItem[], settings: ResolvedSettings, classes: readonly string[], extractor: ExtractorRef | undefined): string {
+  const recipe = JSON.stringify({
+    v: 1,
+    decode: settings.decode,
+    perShard: settings.examplesPerShard,
+    classes,
+    normalize: settings.normalize ?? null,
+    augment: settings.augment ?? null,
+    ...(extractor ? { extractor } : {}),
+  });
   return sha256Hex(`${recipe}\n${items.map((i) => `${i.key}\0${i.etag}`).join('\n')}`).slice(0, 16);
 }
 

@@ -1,5 +1,6 @@
 import { PolyfaasError } from '../../src/index.js';
 import type { AugmentOptions } from './augment.js';
+import type { FeatureExtractorSettings } from './feature-extractor.js';
 import type { DecodeOptions, ModelInputSpec, NormalizeOptions } from './image.js';
 import { defaultMaxPixels } from './image.js';
 import type { Layout } from './layout.js';
@@ -25,6 +26,12 @@ export interface PreprocessSettings {
   readonly concurrency?: number;
   /** Seeded augmentation: extra shifted/flipped/rotated copies of each image of the chosen splits. Off by default. */
   readonly augment?: AugmentSettings;
+  /**
+   * A stored model, cut at a layer and frozen, whose features are stored beside
+   * the pixels of every batch shard; training then fits only a small head on
+   * them (see `training.head`). Off by default.
+   */
+  readonly extractor?: FeatureExtractorSettings;
 }
 
 /** How {@link PreprocessSettings.augment} enlarges a split. */
@@ -46,6 +53,7 @@ export interface ResolvedSettings {
   readonly examplesPerShard: number;
   readonly concurrency: number;
   readonly augment?: Required<Pick<AugmentSettings, 'copies' | 'seed' | 'splits'>> & AugmentOptions;
+  readonly extractor?: FeatureExtractorSettings;
 }
 
 const SHARD_TARGET_BYTES = 16 * 1024 * 1024;
@@ -75,5 +83,6 @@ export function resolveSettings(settings: PreprocessSettings): ResolvedSettings 
     examplesPerShard,
     concurrency,
     ...(augment && augment.copies > 0 ? { augment: { ...augment, seed: augment.seed ?? 1, splits: augment.splits ?? ['train'] } } : {}),
+    ...(settings.extractor ? { extractor: settings.extractor } : {}),
   };
 }

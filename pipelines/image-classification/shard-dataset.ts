@@ -5,6 +5,8 @@ import type { TrainingData } from './trainer.js';
 
 /** A split held in memory as 8-bit pixels, converted to floats one batch at a time. */
 export interface ShardDataset extends TrainingData {
+  /** `[height, width, channels]`. */
+  readonly inputShape: readonly [number, number, number];
   /** Class id per example. */
   readonly labels: Int32Array;
   /** `count × h × w × c` 8-bit pixels, NHWC. */

@@ -1,16 +1,17 @@
 import type { Bucket, FunctionDefinition, StorageTrigger } from '../../src/index.js';
 import { defineFunction, isPolyfaasError } from '../../src/index.js';
+import type { JsonValue } from '../../src/model/index.js';
 import { ModelStore } from '../../src/model/index.js';
 import type { BackendName } from '../../src/tf/index.js';
 import { initBackend } from '../../src/tf/index.js';
 import { Checkpointer } from './checkpoint.js';
-import { buildCnn } from './cnn.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import type { PipelineHooks } from './hooks.js';
 import type { RunResult, TrainJob } from './jobs.js';
 import { checkpointPrefix, readJsonIfExists, readTrainJob, runResultKey, TRAIN_JOBS_PREFIX, trainJobKey } from './jobs.js';
 import { putIfAbsent } from './shards.js';
-import { loadShardDataset } from './shard-dataset.js';
+import type { ResolvedTrainingConfig } from './training-config.js';
+import { prepareTraining } from './training-setup.js';
 import { trainWithCheckpoints } from './trainer.js';
 import type { TrainingProgress } from './training-progress.js';
 import { TrainingProgressPublisher, trainingProgressKey } from './training-progress.js';
@@ -66,16 +67,8 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
         return adopted;
       }
       const { config } = job;
-      const data = await loadShardDataset(bucket, manifest.manifest, config.limit);
-      const model = buildCnn({
-        inputShape: data.inputShape,
-        numClasses: data.numClasses,
-        filters: config.filters,
-        denseUnits: config.denseUnits,
-        dropout: config.dropout,
-        learningRate: config.learningRate,
-        seed: config.seed,
-      });
+      const setup = await prepareTraining(bucket, manifest.manifest, config);
+      const { data, model } = setup;
       try {
         const checkpointer = new Checkpointer(bucket, checkpointPrefix(job.runId));
         const previous = await readJsonIfExists<TrainingProgress>(bucket, trainingProgressKey(job.runId)).catch(() => undefined);
@@ -86,7 +79,7 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
           result = await trainWithCheckpoints({
             model,
             data,
-            epochs: config.epochs,
+            epochs: setup.epochs,
             batchSize: config.batchSize,
             seed: config.seed,
             checkpointer,
@@ -103,7 +96,7 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
             },
             onEpoch: (r) => {
               progress.epoch(r);
-              log.info('epoch done', { epoch: r.epoch + 1, epochs: config.epochs, loss: r.loss, accuracy: r.accuracy, seconds: r.seconds });
+              log.info('epoch done', { epoch: r.epoch + 1, epochs: setup.epochs, loss: r.loss, accuracy: r.accuracy, seconds: r.seconds });
               options.hooks?.onTrainEpoch?.({ ...r, runId: job.runId });
             },
           });
@@ -126,9 +119,10 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
         }
         if (await bucket.exists(runResultKey(job.runId))) return { status: 'skipped', runId: job.runId, reason: 'run already finished' };
         const last = result.history[result.history.length - 1];
-        const saved = await store.save(job.modelName, model, {
+        const toSave = await setup.modelToSave();
+        const saved = await store.save(job.modelName, toSave.model, {
           labels: [...data.classes],
-          inputShape: [...data.inputShape],
+          inputShape: [...setup.inputShape],
           metrics: last ? { trainLoss: last.loss, trainAccuracy: last.accuracy } : {},
           metadata: {
             runId: job.runId,
@@ -140,9 +134,10 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
             backend: ctx.state.backend,
             samplesPerSecond: samplesPerSecond(result.history, data.count),
             history: result.history.map((h) => ({ ...h })),
-            config: { ...config, filters: [...config.filters] },
+            config: configJson(config),
+            ...toSave.metadata,
           },
-        });
+        }).finally(() => toSave.dispose());
         const record: RunResult = { runId: job.runId, model: job.modelName, version: saved.version, finishedAt: new Date().toISOString() };
         const won = await putIfAbsent(bucket, runResultKey(job.runId), JSON.stringify(record, null, 2), { contentType: 'application/json' });
         if (!won) {
@@ -182,6 +177,16 @@ async function adoptSavedVersion(bucket: Bucket, store: ModelStore, job: TrainJo
   }
   await checkpointer.clear();
   return { status: 'finished', runId: job.runId, version: saved.version };
+}
+
+/** The resolved config as manifest JSON (optional fields of the head dropped, not `undefined`). */
+function configJson(config: ResolvedTrainingConfig): Record<string, JsonValue> {
+  const { head, ...rest } = config;
+  return {
+    ...rest,
+    filters: [...rest.filters],
+    ...(head ? { head: { hiddenUnits: head.hiddenUnits ?? 0, dropout: head.dropout ?? 0, ...(head.epochs !== undefined ? { epochs: head.epochs } : {}) } } : {}),
+  };
 }
 
 function samplesPerSecond(history: readonly { seconds: number }[], count: number): number | null {

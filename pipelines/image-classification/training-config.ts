@@ -23,10 +23,28 @@ export interface TrainingConfig {
    * the next (besides the function deadline, which is always respected).
    */
   invocationBudgetMs?: number;
+  /**
+   * The classifier trained on feature vectors when preprocessing has an
+   * extractor (the CNN settings above are then unused). Default: a softmax
+   * regression trained for `epochs`.
+   */
+  head?: HeadConfig;
 }
 
+/** {@link TrainingConfig.head}. */
+export interface HeadConfig {
+  /** Units of a hidden ReLU layer; 0 (default) for none. */
+  hiddenUnits?: number;
+  /** Dropout before the output layer; 0 (default) for none. */
+  dropout?: number;
+  /** Epochs over the embeddings. Default: `epochs`. Heads are cheap: tens of epochs take seconds. */
+  epochs?: number;
+}
+
+type Optional = 'limit' | 'invocationBudgetMs' | 'head';
+
 /** {@link TrainingConfig} with defaults applied. */
-export type ResolvedTrainingConfig = Required<Omit<TrainingConfig, 'limit' | 'invocationBudgetMs'>> & Pick<TrainingConfig, 'limit' | 'invocationBudgetMs'>;
+export type ResolvedTrainingConfig = Required<Omit<TrainingConfig, Optional>> & Pick<TrainingConfig, Optional>;
 
 /** Apply defaults and check ranges. @throws PolyfaasError `InvalidArgument`. */
 export function resolveTrainingConfig(config: TrainingConfig = {}): ResolvedTrainingConfig {
@@ -42,6 +60,8 @@ export function resolveTrainingConfig(config: TrainingConfig = {}): ResolvedTrai
     checkpointEverySteps: config.checkpointEverySteps ?? 100,
     ...(config.limit !== undefined ? { limit: config.limit } : {}),
     ...(config.invocationBudgetMs !== undefined ? { invocationBudgetMs: config.invocationBudgetMs } : {}),
+    // Only present when set, so configs without a head hash (and plan runs) exactly as before.
+    ...(config.head !== undefined ? { head: resolveHead(config.head) } : {}),
   };
   for (const key of ['epochs', 'batchSize', 'checkpointEverySteps', 'denseUnits'] as const) {
     if (!(Number.isInteger(resolved[key]) && resolved[key] > 0)) throw new PolyfaasError('InvalidArgument', `training.${key} must be a positive integer`);
@@ -50,6 +70,14 @@ export function resolveTrainingConfig(config: TrainingConfig = {}): ResolvedTrai
   if (!(resolved.learningRateDecay > 0 && resolved.learningRateDecay <= 1)) throw new PolyfaasError('InvalidArgument', 'training.learningRateDecay must be in (0, 1]');
   if (!(resolved.dropout >= 0 && resolved.dropout < 1)) throw new PolyfaasError('InvalidArgument', 'training.dropout must be in [0, 1)');
   return resolved;
+}
+
+function resolveHead(head: HeadConfig): HeadConfig {
+  const { hiddenUnits = 0, dropout = 0 } = head;
+  if (!(Number.isInteger(hiddenUnits) && hiddenUnits >= 0)) throw new PolyfaasError('InvalidArgument', 'training.head.hiddenUnits must be a non-negative integer');
+  if (!(dropout >= 0 && dropout < 1)) throw new PolyfaasError('InvalidArgument', 'training.head.dropout must be in [0, 1)');
+  if (head.epochs !== undefined && !(Number.isInteger(head.epochs) && head.epochs > 0)) throw new PolyfaasError('InvalidArgument', 'training.head.epochs must be a positive integer');
+  return { hiddenUnits, dropout, ...(head.epochs !== undefined ? { epochs: head.epochs } : {}) };
 }
 
 /** A short stable hash of a JSON-able value (key order independent). */
