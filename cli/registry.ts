@@ -110,7 +110,7 @@ changes nothing. Run "polyfaas deploy aws --help" for the options.`,
     summary: 'Print the polyfaas version',
     usage: 'polyfaas version\n\nPrints the installed polyfaas version.',
     run: async (_args, io) => {
-      io.out.write(`${(await import('./entry/packages.js')).polyfaasVersion()}\n`);
+      io.out.write(`${(await import('../bundling/entry/packages.js')).polyfaasVersion()}\n`);
       return 0;
     },
   },

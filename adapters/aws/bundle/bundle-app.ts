@@ -1,11 +1,11 @@
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { AppDefinition } from '../../../src/index.js';
-import { bundleFunction } from '../../../cli/bundle/esbuild-bundle.js';
-import { defaultOutDir, writeOutput } from '../../../cli/bundle/output-dir.js';
-import { zipDirectory } from '../../../cli/bundle/zip.js';
-import { loadEntryApp as loadApp } from '../../../cli/entry/load-entry.js';
-import { installedVersion } from '../../../cli/entry/packages.js';
+import { bundleFunction } from '../../../bundling/esbuild-bundle.js';
+import { defaultOutDir, writeOutput } from '../../../bundling/output-dir.js';
+import { zipDirectory } from '../../../bundling/zip.js';
+import { loadEntryApp as loadApp } from '../../../bundling/entry/load-entry.js';
+import { installedVersion } from '../../../bundling/entry/packages.js';
 import { PLAN_FILE } from './plan-file.js';
 import type { LambdaAppPlan } from './plan.js';
 import { planApp } from './plan.js';

@@ -5,11 +5,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PolyfaasError } from '../../../src/errors.js';
-import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
-import { formatBytes, shortPath } from '../../../cli/bundle/format.js';
-import { requirePackages } from '../../../cli/entry/packages.js';
+import { parseBucketFlags } from '../../../bundling/bucket-flags.js';
+import { formatBytes, shortPath } from '../../../bundling/format.js';
+import { requirePackages } from '../../../bundling/entry/packages.js';
 import type { Io } from '../../../cli/registry.js';
-import { PUBLIC_FLAG_HELP } from '../../../cli/bundle/access.js';
+import { PUBLIC_FLAG_HELP } from '../../../bundling/access.js';
 import { accessNotes } from './access-notes.js';
 import { PLAN_FILE } from './plan-file.js';
 import type { LambdaAppPlan } from './plan.js';
@@ -160,7 +160,7 @@ async function bundleFolder(given: string | undefined, entry: string | undefined
   if (given) return given;
   if (entry) {
     const { loadEntryApp } = await import('./bundle-app.js');
-    const { defaultOutDir } = await import('../../../cli/bundle/output-dir.js');
+    const { defaultOutDir } = await import('../../../bundling/output-dir.js');
     return defaultOutDir('aws', (await loadEntryApp(entry)).name);
   }
   const base = resolve('.polyfaas/aws');

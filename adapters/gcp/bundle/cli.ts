@@ -1,11 +1,11 @@
 // Loaded for every `polyfaas bundle gcp`, --help included: it imports no SDK
 // and no bundler; the work is imported once the needed packages are known to be there.
 import { parseArgs } from 'node:util';
-import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
-import { formatBytes, shortPath } from '../../../cli/bundle/format.js';
-import { requirePackages } from '../../../cli/entry/packages.js';
+import { parseBucketFlags } from '../../../bundling/bucket-flags.js';
+import { formatBytes, shortPath } from '../../../bundling/format.js';
+import { requirePackages } from '../../../bundling/entry/packages.js';
 import type { Io } from '../../../cli/registry.js';
-import { PUBLIC_FLAG_HELP } from '../../../cli/bundle/access.js';
+import { PUBLIC_FLAG_HELP } from '../../../bundling/access.js';
 import { PolyfaasError } from '../../../src/errors.js';
 import { everyMinutesCron, parseCount, parseWarmupRate } from './warmup.js';
 

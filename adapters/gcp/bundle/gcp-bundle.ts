@@ -1,14 +1,14 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { BundleResult } from '../../../cli/bundle/esbuild-bundle.js';
-import { bundleFunction } from '../../../cli/bundle/esbuild-bundle.js';
-import { defaultOutDir, writeOutput } from '../../../cli/bundle/output-dir.js';
-import { loadEntryApp } from '../../../cli/entry/load-entry.js';
-import { installedVersion } from '../../../cli/entry/packages.js';
+import type { BundleResult } from '../../../bundling/esbuild-bundle.js';
+import { bundleFunction } from '../../../bundling/esbuild-bundle.js';
+import { defaultOutDir, writeOutput } from '../../../bundling/output-dir.js';
+import { loadEntryApp } from '../../../bundling/entry/load-entry.js';
+import { installedVersion } from '../../../bundling/entry/packages.js';
 import type { AnyFunction, AppDefinition, Trigger } from '../../../src/index.js';
 import { DEFAULT_TIMEOUT_MS, PolyfaasError } from '../../../src/index.js';
 import { bucketEnvName, generateWarmupToken, WARMUP_HEADER, WARMUP_TOKEN_ENV } from '../../../src/adapter.js';
-import { apiKeyEnvNames, secretName } from '../../../cli/bundle/access.js';
+import { apiKeyEnvNames, secretName } from '../../../bundling/access.js';
 import { everyMinutesCron } from './warmup.js';
 
 /**
