@@ -33,7 +33,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'pipelines/**/*.test.ts', 'examples/**/*.test.ts', 'test/**/*.test.ts', 'cli/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'adapters/**/*.test.ts', 'pipelines/**/*.test.ts', 'examples/**/*.test.ts', 'test/**/*.test.ts', 'cli/**/*.test.ts', 'bundling/**/*.test.ts'],
     // test/consumer/project is a user's project: its tests run inside it, against the packed package.
     exclude: ['node_modules/**', 'dist/**', 'test/consumer/project/**'],
     pool: 'forks',

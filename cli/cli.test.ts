@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { missingPackages } from './entry/packages.js';
+import { missingPackages } from '../bundling/entry/packages.js';
 import { commands, printHelp, runCommand } from './registry.js';
 
 function capture() {

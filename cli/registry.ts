@@ -1,29 +1,10 @@
-import type { Writable } from 'node:stream';
+import type { Io } from '../bundling/command.js';
 import { isPolyfaasError, PolyfaasError } from '../src/errors.js';
+import { cloudBundler } from './clouds.js';
 import { MODELS_USAGE } from './commands/models-usage.js';
 import { TRAIN_USAGE } from './train/train-options.js';
 
-/** What each cloud adapter's `bundle/cli.ts` provides to the CLI. */
-export interface CloudCommands {
-  bundleCommand(args: string[], io: Io): Promise<number>;
-  deployCommand?(args: string[], io: Io): Promise<number>;
-}
-
-const CLOUDS = ['aws', 'gcp', 'azure'] as const;
-
-/** Load a cloud's commands on demand, so the CLI never loads an SDK it does not need. */
-async function cloudCommands(cloud: string | undefined): Promise<CloudCommands> {
-  if (!cloud || !(CLOUDS as readonly string[]).includes(cloud)) {
-    throw new PolyfaasError('InvalidArgument', `Name a cloud: ${CLOUDS.join(', ')} (got ${cloud ?? 'nothing'})`);
-  }
-  return (await import(`../adapters/${cloud}/bundle/cli.js`)) as CloudCommands;
-}
-
-/** Streams a command writes to. */
-export interface Io {
-  out: Pick<Writable, 'write'>;
-  err: Pick<Writable, 'write'>;
-}
+export type { Io } from '../bundling/command.js';
 
 /** One CLI command: its help text and a lazily loaded implementation. */
 export interface Command {
@@ -86,7 +67,7 @@ What each cloud needs installed besides polyfaas:
   azure  @azure/functions @azure/storage-blob
 
 Run "polyfaas bundle <cloud> --help" for that cloud's options.`,
-    run: async (args, io) => (await cloudCommands(args[0])).bundleCommand(args.slice(1), io),
+    run: async (args, io) => (await import('../bundling/command.js')).runBundleCommand(await cloudBundler(args[0]), args.slice(1), io),
   },
   deploy: {
     summary: 'Deploy bundled functions to a cloud (aws)',
@@ -96,9 +77,9 @@ Creates or updates every function bundled by "polyfaas bundle aws" (needs
 @aws-sdk/client-lambda and @aws-sdk/client-s3). --dry-run prints the plan and
 changes nothing. Run "polyfaas deploy aws --help" for the options.`,
     run: async (args, io) => {
-      const cloud = await cloudCommands(args[0]);
-      if (!cloud.deployCommand) throw new PolyfaasError('Unimplemented', `polyfaas deploy supports aws; for ${args[0]} use the command polyfaas bundle prints`);
-      return cloud.deployCommand(args.slice(1), io);
+      const { deploy } = await cloudBundler(args[0]);
+      if (!deploy) throw new PolyfaasError('Unimplemented', `polyfaas deploy supports aws; for ${args[0]} use the command polyfaas bundle prints`);
+      return (await import('../bundling/command.js')).runDeployCommand(args[0] as string, deploy, args.slice(1), io);
     },
   },
   models: {
@@ -110,7 +91,7 @@ changes nothing. Run "polyfaas deploy aws --help" for the options.`,
     summary: 'Print the polyfaas version',
     usage: 'polyfaas version\n\nPrints the installed polyfaas version.',
     run: async (_args, io) => {
-      io.out.write(`${(await import('./entry/packages.js')).polyfaasVersion()}\n`);
+      io.out.write(`${(await import('../bundling/entry/packages.js')).polyfaasVersion()}\n`);
       return 0;
     },
   },

@@ -16,9 +16,9 @@ import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleFunction, formatBytes } from '../cli/bundle/esbuild-bundle.js';
-import type { BundleResult } from '../cli/bundle/esbuild-bundle.js';
-import { zipDirectory } from '../cli/bundle/zip.js';
+import { bundleFunction, formatBytes } from '../bundling/esbuild-bundle.js';
+import type { BundleResult } from '../bundling/esbuild-bundle.js';
+import { zipDirectory } from '../bundling/zip.js';
 import { staticallyLoaded } from './bundle-chunks.js';
 
 const root = resolve(import.meta.dirname, '..');

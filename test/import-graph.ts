@@ -42,3 +42,49 @@ export function reachableFiles(entry: string, root: string): Set<string> {
   }
   return new Set([...seen].map((f) => relative(root, f)));
 }
+
+/** Module specifiers a TS file names, type-only imports and computed `import(\`…\`)` paths included (as `` ` ``). */
+export function allSpecifiers(file: string): string[] {
+  const source = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
+  const found = [...source.matchAll(SPECIFIER)].map((m) => (m[1] ?? m[2]) as string).filter(Boolean);
+  if (/import\(\s*`/.test(source)) found.push('`');
+  return found;
+}
+
+/**
+ * Why an import from one repository file to another crosses the bundling
+ * boundary, or undefined if it does not. Paths are relative to the repository
+ * root; `to` is `` ` `` for an import whose path is computed, which hides the graph.
+ * - adapters/ never import cli/ (the CLI is built on them, not the other way);
+ * - bundling/ (the shared toolkit) imports neither cli/ nor adapters/;
+ * - cli/ reaches an adapter's bundling code only through cli/clouds.ts, and
+ *   there only the cloud's `bundle/bundler.ts` (its `CloudBundler`);
+ * - the runtime (src/, pipelines/) never imports bundling/, so esbuild stays out of it.
+ */
+export function bundlingBoundaryViolation(from: string, to: string): string | undefined {
+  const area = (path: string) => path.split('/')[0];
+  if (to === '`') return /^(cli|bundling)\//.test(from) ? 'imports a computed path' : undefined;
+  if (area(from) === 'adapters' && area(to) === 'cli') return 'an adapter imports the CLI';
+  if (area(from) === 'bundling' && (area(to) === 'cli' || area(to) === 'adapters')) return `the bundling toolkit imports ${area(to)}/`;
+  if (area(from) === 'cli' && /^adapters\/[^/]+\/bundle\//.test(to)) {
+    if (from !== 'cli/clouds.ts') return 'the CLI reaches a bundler other than through cli/clouds.ts';
+    if (!/^adapters\/[^/]+\/bundle\/bundler\.ts$/.test(to)) return 'cli/clouds.ts imports more than a CloudBundler';
+  }
+  if ((area(from) === 'src' || area(from) === 'pipelines') && area(to) === 'bundling') return 'the runtime imports the bundling toolkit';
+  return undefined;
+}
+
+/** Every import under `dirs` that crosses the bundling boundary, as `from → to: why`. */
+export function bundlingBoundaryViolations(root: string, dirs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const file of dirs.flatMap((dir) => sourceFiles(resolve(root, dir)))) {
+    const from = relative(root, file);
+    for (const spec of allSpecifiers(file)) {
+      if (spec !== '`' && !spec.startsWith('.')) continue;
+      const to = spec === '`' ? spec : relative(root, resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+      const why = bundlingBoundaryViolation(from, to);
+      if (why) out.push(`${from} → ${to}: ${why}`);
+    }
+  }
+  return out;
+}

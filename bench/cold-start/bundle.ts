@@ -1,8 +1,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleFunction } from '../../cli/bundle/esbuild-bundle.js';
-import type { BundleResult } from '../../cli/bundle/esbuild-bundle.js';
+import { bundleFunction } from '../../bundling/esbuild-bundle.js';
+import type { BundleResult } from '../../bundling/esbuild-bundle.js';
 import { fixtureImages } from '../support/fixture-images.js';
 
 /** A built predict bundle, a test PNG and the runner, ready for fresh-process invocations. */

@@ -1,7 +1,7 @@
 import { PolyfaasError } from '../../src/errors.js';
 import type { Bucket } from '../../src/storage/types.js';
 import { openBucket } from '../../src/storage/url.js';
-import { requirePackages } from '../entry/packages.js';
+import { requirePackages } from '../../bundling/entry/packages.js';
 
 interface SchemeAdapter {
   /** Loads the adapter that registers the scheme; imported only when used. */

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { PolyfaasError } from '../../src/errors.js';
-import { loadEntryApp } from '../entry/load-entry.js';
+import { loadEntryApp } from '../../bundling/entry/load-entry.js';
 import type { Io } from '../registry.js';
 import { untilInterrupted } from '../until-interrupted.js';
 

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PolyfaasError } from '../../src/errors.js';
 import type { PipelineStatus, ProgressBar } from '../../pipelines/image-classification/index.js';
-import { writeOutput } from '../bundle/output-dir.js';
+import { writeOutput } from '../../bundling/output-dir.js';
 import type { Io } from '../registry.js';
 import { parseTrainOptions } from '../train/train-options.js';
 import { printFolderPlan, printUploadSummary } from '../train/print-summary.js';

@@ -11,7 +11,7 @@ import { decodeHeader, encodeHeader, FORMAT_VERSION, NONCE_PREFIX_BYTES, SALT_BY
 import type { KeyEncryptionKey, Keyring, WrapContext } from './key-encryption-key.js';
 import { asKeyring } from './key-encryption-key.js';
 import type { SegmentKey } from './segment-stream.js';
-import { OpenStream, openBytes, SealStream, sealBytes } from './segment-stream.js';
+import { OpenStream, openBytes, openStreamInPlace, SealStream, sealBytes } from './segment-stream.js';
 import { objectKey, plaintextSize } from './segments.js';
 
 /** The metadata entry holding an object's envelope header (base64url). Callers cannot set it. */
@@ -123,9 +123,25 @@ export class EncryptedBucket implements Bucket {
   }
 
   async get(key: string): Promise<BucketObject> {
-    const stored = await this.inner.get(key);
-    const k = await this.segmentKey(key, stored);
-    const body = openBytes(k, stored.body);
+    if (this.inner.wholeReadsFaster) {
+      const stored = await this.inner.get(key);
+      const k = await this.segmentKey(key, stored);
+      const body = openBytes(k, stored.body);
+      return { ...this.plain(stored, body.byteLength), body };
+    }
+    // Segments are opened as they arrive, while the store sends the rest, instead of after the whole transfer.
+    const stored = await this.inner.getStream(key);
+    let k: SegmentKey;
+    try {
+      k = await this.segmentKey(key, stored);
+    } catch (err) {
+      stored.body.destroy();
+      throw err;
+    }
+    const body = await openStreamInPlace(k, stored.body, stored.size).catch((err: unknown) => {
+      stored.body.destroy();
+      throw err;
+    });
     return { ...this.plain(stored, body.byteLength), body };
   }
 

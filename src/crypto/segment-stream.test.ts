@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openBytes, sealBytes } from './segment-stream.js';
+import { openBytes, openStreamInPlace, sealBytes } from './segment-stream.js';
 import { SEGMENT_BYTES } from './segments.js';
 
 const k = { key: randomBytes(32), noncePrefix: randomBytes(7) };
@@ -32,5 +32,36 @@ describe('openBytes (in place)', () => {
     const { whole, body } = amidGuards(sealed);
     expect(() => openBytes(k, body)).toThrow(expect.objectContaining({ code: 'DataLoss' }));
     expect(guardsIntact(whole)).toBe(true);
+  });
+});
+
+/** `bytes` as a stream of chunks of the given sizes, cycling. */
+async function* chunked(bytes: Uint8Array, sizes: readonly number[]): AsyncIterable<Uint8Array> {
+  for (let at = 0, i = 0; at < bytes.byteLength; i++) {
+    const n = sizes[i % sizes.length] as number;
+    yield bytes.slice(at, at + n);
+    at += n;
+  }
+}
+
+describe('openStreamInPlace (segments opened as they arrive)', () => {
+  it('opens bodies of every shape from chunks that split segments anywhere', async () => {
+    for (const size of [0, 1, SEGMENT_BYTES, SEGMENT_BYTES + 1, 3 * SEGMENT_BYTES + 1234]) {
+      const plaintext = randomBytes(size);
+      const sealed = sealBytes(k, plaintext);
+      for (const sizes of [[sealed.byteLength], [1000, 70_000, 7], [SEGMENT_BYTES + 16]]) {
+        expect((await openStreamInPlace(k, chunked(sealed, sizes), sealed.byteLength)).equals(plaintext)).toBe(true);
+      }
+    }
+  });
+
+  it('fails with DataLoss on a damaged segment, a short body and a long one', async () => {
+    const sealed = sealBytes(k, randomBytes(2 * SEGMENT_BYTES + 10));
+    const damaged = Buffer.from(sealed);
+    damaged[10] = (damaged[10] as number) ^ 1;
+    await expect(openStreamInPlace(k, chunked(damaged, [5000]), sealed.byteLength)).rejects.toMatchObject({ code: 'DataLoss' });
+    await expect(openStreamInPlace(k, chunked(sealed.subarray(0, sealed.byteLength - 1), [5000]), sealed.byteLength)).rejects.toMatchObject({ code: 'DataLoss' });
+    await expect(openStreamInPlace(k, chunked(Buffer.concat([sealed, Buffer.of(0)]), [5000]), sealed.byteLength)).rejects.toMatchObject({ code: 'DataLoss' });
+    await expect(openStreamInPlace(k, chunked(sealed, [5000]), sealed.byteLength - 1)).rejects.toMatchObject({ code: 'DataLoss' });
   });
 });

@@ -38,19 +38,72 @@ export function sealBytes(k: SegmentKey, plaintext: Uint8Array): Buffer {
  * mapped. Only plaintext whose tag verified is ever written.
  */
 export function openBytes(k: SegmentKey, sealed: Uint8Array): Buffer {
-  const size = plaintextSize(sealed.byteLength);
-  if (size === undefined) throw new PolyfaasError('DataLoss', `Encrypted object has an impossible size (${sealed.byteLength} bytes): cut short or padded`);
-  const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+  const opener = new InPlaceOpener(k, sealed.byteLength, Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength));
+  opener.received(sealed.byteLength);
+  return opener.finish();
+}
+
+/**
+ * Read a stored body of `storedSize` bytes from a stream into one buffer and
+ * open it in place as it arrives: each segment is decrypted as soon as its last
+ * byte is in, while the store (or the file system's threads) delivers the next,
+ * instead of after the whole transfer. The result is the same as
+ * `openBytes(k, await readAll(body, storedSize))`: one buffer, plaintext only
+ * after every tag verified, `DataLoss` for a damaged, short or long body.
+ */
+export async function openStreamInPlace(k: SegmentKey, body: AsyncIterable<Uint8Array | string>, storedSize: number): Promise<Buffer> {
+  const opener = new InPlaceOpener(k, storedSize, Buffer.allocUnsafe(storedSize));
   let at = 0;
-  let index = 0;
-  let offset = 0;
-  do {
-    const end = Math.min(offset + SEALED_SEGMENT_BYTES, bytes.byteLength);
-    // Segment i's plaintext lands at i * 64 KiB, below its own ciphertext and before the next segment's.
-    at += openSegment(k.key, k.noncePrefix, index++, end === bytes.byteLength, bytes.subarray(offset, end)).copy(bytes, at);
-    offset = end;
-  } while (offset < bytes.byteLength);
-  return bytes.subarray(0, size);
+  for await (const chunk of body) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (at + bytes.byteLength > storedSize) throw new PolyfaasError('DataLoss', `Encrypted object is longer than the ${storedSize} bytes the store announced`);
+    opener.buffer.set(bytes, at);
+    at += bytes.byteLength;
+    opener.received(at);
+  }
+  if (at !== storedSize) throw new PolyfaasError('DataLoss', `Encrypted object ended after ${at} of the ${storedSize} bytes the store announced`);
+  return opener.finish();
+}
+
+/**
+ * Decrypts a sealed body in place in its own buffer, segment by segment as its
+ * bytes arrive. Segment i's plaintext lands at i * 64 KiB, below its own
+ * ciphertext and before the next segment's, so writing it never touches bytes
+ * still to be opened.
+ */
+class InPlaceOpener {
+  private readonly size: number;
+  /** Sealed offset of the next segment to open. */
+  private opened = 0;
+  /** Plaintext bytes written so far. */
+  private written = 0;
+  private index = 0;
+
+  constructor(
+    private readonly k: SegmentKey,
+    private readonly storedSize: number,
+    /** Holds the sealed body as it arrives, and the plaintext once opened. */
+    readonly buffer: Buffer,
+  ) {
+    const size = plaintextSize(storedSize);
+    if (size === undefined) throw new PolyfaasError('DataLoss', `Encrypted object has an impossible size (${storedSize} bytes): cut short or padded`);
+    this.size = size;
+  }
+
+  /** The first `bytes` sealed bytes are in the buffer: open every segment they complete. */
+  received(bytes: number): void {
+    for (let end = Math.min(this.opened + SEALED_SEGMENT_BYTES, this.storedSize); this.opened < this.storedSize && end <= bytes; end = Math.min(this.opened + SEALED_SEGMENT_BYTES, this.storedSize)) {
+      const plain = openSegment(this.k.key, this.k.noncePrefix, this.index++, end === this.storedSize, this.buffer.subarray(this.opened, end));
+      this.written += plain.copy(this.buffer, this.written);
+      this.opened = end;
+    }
+  }
+
+  /** The plaintext, once every segment is opened. */
+  finish(): Buffer {
+    if (this.opened !== this.storedSize) throw new PolyfaasError('DataLoss', `Encrypted object ends inside segment ${this.index}: cut short`);
+    return this.buffer.subarray(0, this.size);
+  }
 }
 
 /**

@@ -82,6 +82,12 @@ export interface Bucket {
    * (`encryptedBucket` decrypts in place).
    */
   get(key: string): Promise<BucketObject>;
+  /**
+   * True when `get` is one local read (a file) that beats consuming
+   * `getStream`: wrappers that process whole bodies (`encryptedBucket`) then
+   * call `get`; otherwise they stream, so their work overlaps the transfer.
+   */
+  readonly wholeReadsFaster?: boolean;
   /** Open an object as a stream. `NotFound` if absent. */
   getStream(key: string): Promise<BucketObjectStream>;
   /** Write an object atomically: readers see the old or the new object, never a mix. */

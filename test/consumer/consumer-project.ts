@@ -48,7 +48,9 @@ export async function mustRun(command: string, args: readonly string[], options:
  */
 export async function packPackage(): Promise<string> {
   const staging = await mkdtemp(join(tmpdir(), 'polyfaas-pack-'));
-  for (const entry of ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'src', 'adapters', 'pipelines', 'cli']) {
+  // The folders the build compiles, read from its config so a new top-level folder cannot be left out.
+  const { include } = JSON.parse(await readFile(join(root, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
+  for (const entry of ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', ...include]) {
     await cp(join(root, entry), join(staging, entry), { recursive: true, filter: (from) => !from.includes(`${'/'}node_modules`) });
   }
   await symlink(join(root, 'node_modules'), join(staging, 'node_modules'), 'dir');

@@ -1,11 +1,11 @@
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { AppDefinition } from '../../../src/index.js';
-import { bundleFunction } from '../../../cli/bundle/esbuild-bundle.js';
-import { defaultOutDir, writeOutput } from '../../../cli/bundle/output-dir.js';
-import { zipDirectory } from '../../../cli/bundle/zip.js';
-import { loadEntryApp as loadApp } from '../../../cli/entry/load-entry.js';
-import { installedVersion } from '../../../cli/entry/packages.js';
+import { bundleWith } from '../../../bundling/cloud-bundler.js';
+import { bundleFunction } from '../../../bundling/esbuild-bundle.js';
+import { zipDirectory } from '../../../bundling/zip.js';
+import { loadEntryApp as loadApp } from '../../../bundling/entry/load-entry.js';
+import { installedVersion } from '../../../bundling/entry/packages.js';
 import { PLAN_FILE } from './plan-file.js';
 import type { LambdaAppPlan } from './plan.js';
 import { planApp } from './plan.js';
@@ -15,9 +15,8 @@ import { toYaml } from './yaml.js';
 
 export { PLAN_FILE };
 
-/** Options for {@link bundleAws}. */
-export interface BundleAwsOptions extends WarmOptions {
-  entry: string;
+/** What `polyfaas bundle aws` takes besides the entry. */
+export interface AwsBundleOptions extends WarmOptions {
   /** Default `.polyfaas/aws/<app>`. */
   outDir?: string;
   region?: string;
@@ -31,6 +30,19 @@ export interface BundleAwsOptions extends WarmOptions {
   minify?: boolean;
   /** Let anyone call the HTTP functions (Function URL `NONE` + public permission, HTTP API without IAM). Default false. */
   public?: boolean;
+}
+
+/** Options for {@link bundleAws}. */
+export interface BundleAwsOptions extends AwsBundleOptions {
+  entry: string;
+}
+
+/** The app's deployment as planned from its entry, before anything is written. */
+export interface AwsPlannedBundle {
+  appName: string;
+  entry: string;
+  plan: LambdaAppPlan;
+  options: AwsBundleOptions;
 }
 
 /** One function's artifact. */
@@ -53,6 +65,8 @@ export interface AwsBundle {
   samTemplate: string;
   /** The code uses sharp: install its linux-x64 build in each function folder (or a layer) before deploying. */
   needsSharp: boolean;
+  /** The warm-up schedule and provisioned concurrency the templates carry. */
+  warm: WarmOptions;
 }
 
 /** Load the app behind an entry file (TypeScript or JavaScript): its `app` export (or default). */
@@ -70,22 +84,28 @@ export function loadEntryApp(entry: string): Promise<AppDefinition> {
  * Writes `serverless.yml`, `template.yaml` and the deploy plan. A failure
  * leaves no new folder behind.
  */
-export async function bundleAws(options: BundleAwsOptions): Promise<AwsBundle> {
-  const app = await loadEntryApp(options.entry);
+export function bundleAws(options: BundleAwsOptions): Promise<AwsBundle> {
+  return bundleWith({ cloud: 'aws', plan: planAwsBundle, write: writeAwsBundle }, options.entry, options);
+}
+
+/** Load the entry's app and plan its Lambda functions (the `plan` step of the AWS bundler). */
+export async function planAwsBundle(entry: string, options: AwsBundleOptions): Promise<AwsPlannedBundle> {
+  const app = await loadEntryApp(entry);
   const plan = planApp(app, {
     region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
     ...(options.buckets ? { buckets: options.buckets } : {}),
     ...(options.public ? { public: true } : {}),
   });
-  const outDir = resolve(options.outDir ?? defaultOutDir('aws', app.name));
-  return writeOutput(outDir, () => writeBundle(options, plan, outDir));
+  return { appName: app.name, entry, plan, options };
 }
 
-async function writeBundle(options: BundleAwsOptions, plan: LambdaAppPlan, outDir: string): Promise<AwsBundle> {
+/** Build the artifacts and write them with the templates and the plan into `outDir` (the `write` step). */
+export async function writeAwsBundle(planned: AwsPlannedBundle, outDir: string): Promise<AwsBundle> {
+  const { entry, options, plan } = planned;
   const staging = join(outDir, '.build');
   await rm(staging, { recursive: true, force: true });
   const built = await bundleFunction({
-    entry: options.entry,
+    entry,
     outDir: staging,
     external: ['sharp', ...(options.externalAwsSdk ? ['@aws-sdk/*'] : [])],
     minify: options.minify ?? true,
@@ -113,5 +133,5 @@ async function writeBundle(options: BundleAwsOptions, plan: LambdaAppPlan, outDi
   await writeFile(join(outDir, 'serverless.yml'), sls);
   await writeFile(join(outDir, 'template.yaml'), sam);
   await writeFile(join(outDir, PLAN_FILE), `${JSON.stringify(plan, null, 2)}\n`);
-  return { outDir, plan, artifacts, serverlessYml: sls, samTemplate: sam, needsSharp: native.length > 0 };
+  return { outDir, plan, artifacts, serverlessYml: sls, samTemplate: sam, needsSharp: native.length > 0, warm };
 }

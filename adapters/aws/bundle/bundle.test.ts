@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleCommand } from './cli.js';
+import { runBundleCommand } from '../../../bundling/command.js';
+import { awsBundler } from './bundler.js';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../../..');
@@ -16,7 +17,7 @@ describe('polyfaas bundle aws (Fashion-MNIST entry)', () => {
     await mkdir(join(root, '.polyfaas'), { recursive: true });
     out = await mkdtemp(join(root, '.polyfaas/aws-bundle-test-'));
     const io = { out: { write: (s: string) => ((stdout += s), true) }, err: { write: () => true } };
-    const code = await bundleCommand([join(root, 'examples/fashion-mnist/aws.ts'), '--out', out, '--bucket', 'data=s3://fashion-data/v1', '--region', 'eu-west-1', '--warmup', '5m'], io);
+    const code = await runBundleCommand(awsBundler, [join(root, 'examples/fashion-mnist/aws.ts'), '--out', out, '--bucket', 'data=s3://fashion-data/v1', '--region', 'eu-west-1', '--warmup', '5m'], io);
     expect(code).toBe(0);
   }, 180_000);
   afterAll(() => rm(out, { recursive: true, force: true }));
@@ -80,7 +81,7 @@ describe('polyfaas bundle aws (Fashion-MNIST entry)', () => {
 
   it('prints its help', async () => {
     let help = '';
-    expect(await bundleCommand(['--help'], { out: { write: (s: string) => ((help += s), true) }, err: { write: () => true } })).toBe(0);
+    expect(await runBundleCommand(awsBundler, ['--help'], { out: { write: (s: string) => ((help += s), true) }, err: { write: () => true } })).toBe(0);
     expect(help).toMatch(/--external-aws-sdk/);
   });
 });

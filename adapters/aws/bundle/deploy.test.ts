@@ -19,7 +19,8 @@ import { GetBucketNotificationConfigurationCommand, PutBucketNotificationConfigu
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defineApp, defineFunction, hashApiKey, json } from '../../../src/index.js';
-import { deployCommand } from './cli.js';
+import { runDeployCommand } from '../../../bundling/command.js';
+import { awsDeployer } from './bundler.js';
 import { deployAws } from './deploy.js';
 import type { LambdaAppPlan } from './plan.js';
 import { eventBridgeCron, planApp } from './plan.js';
@@ -143,7 +144,7 @@ describe('deployAws (aws-sdk-client-mock)', () => {
   it('--dry-run prints the plan and calls nothing', async () => {
     let out = '';
     const io = { out: { write: (s: string) => ((out += s), true) }, err: { write: () => true } };
-    expect(await deployCommand(['--bundle', dir, '--dry-run'], io)).toBe(0);
+    expect(await runDeployCommand('aws', awsDeployer, ['--bundle', dir, '--dry-run'], io)).toBe(0);
     expect(out).toMatch(/demo-api: create or update from api\.zip \(nodejs20\.x, 1024 MB, 31 s\)/);
     expect(out).toMatch(/S3 s3:ObjectCreated:\* on s3:\/\/demo-bucket\/app\/raw\/\*\.png/);
     expect(lambda.calls()).toHaveLength(0);
@@ -153,9 +154,9 @@ describe('deployAws (aws-sdk-client-mock)', () => {
   it('needs a role to deploy for real, and a bundle to read', async () => {
     await expect(deploy({ role: undefined })).rejects.toMatchObject({ code: 'InvalidArgument' });
     const io = { out: { write: () => true }, err: { write: () => true } };
-    await expect(deployCommand(['--bundle', join(dir, 'nope')], io)).rejects.toMatchObject({ code: 'NotFound' });
+    await expect(runDeployCommand('aws', awsDeployer, ['--bundle', join(dir, 'nope')], io)).rejects.toMatchObject({ code: 'NotFound' });
     let help = '';
-    expect(await deployCommand(['--help'], { out: { write: (s: string) => ((help += s), true) }, err: { write: () => true } })).toBe(0);
+    expect(await runDeployCommand('aws', awsDeployer, ['--help'], { out: { write: (s: string) => ((help += s), true) }, err: { write: () => true } })).toBe(0);
     expect(help).toMatch(/--dry-run/);
   });
 });

@@ -19,7 +19,7 @@ import type { LambdaFunctionConfiguration } from '@aws-sdk/client-s3';
 import { GetBucketNotificationConfigurationCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { toPolyfaasError } from '../../../src/adapter.js';
 import { classifyAwsError } from '../s3/s3-errors.js';
-import type { DeploymentAccess } from '../../../cli/bundle/access.js';
+import type { DeploymentAccess } from '../../../bundling/access.js';
 import type { LambdaAppPlan, LambdaFunctionPlan } from './plan.js';
 
 /** Options for {@link deployAws}. */

@@ -1,8 +1,8 @@
 import type { AnyFunction, AppDefinition, BucketBinding, Trigger } from '../../../src/index.js';
 import { DEFAULT_TIMEOUT_MS, PolyfaasError } from '../../../src/index.js';
 import { bucketEnvName } from '../../../src/adapter.js';
-import type { DeploymentAccess } from '../../../cli/bundle/access.js';
-import { apiKeyEnvNames, deploymentAccess, secretName } from '../../../cli/bundle/access.js';
+import type { DeploymentAccess } from '../../../bundling/access.js';
+import { apiKeyEnvNames, deploymentAccess, secretName } from '../../../bundling/access.js';
 import { FUNCTION_ENV } from '../lambda/to-lambda.js';
 import { parseS3Url } from '../s3/s3-bucket.js';
 

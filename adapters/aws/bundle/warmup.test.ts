@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { defineApp, defineFunction, json } from '../../../src/index.js';
 import { WARMUP_EVENT } from '../../../src/adapter.js';
-import { bundleCommand } from './cli.js';
+import { runBundleCommand } from '../../../bundling/command.js';
+import { awsBundler } from './bundler.js';
 import { planApp } from './plan.js';
 import { samTemplate, serverlessYml } from './templates.js';
 import { eventBridgeRate, parseWarmupRate } from './warmup.js';
@@ -78,10 +79,10 @@ describe('--warmup and --provisioned in the AWS templates', () => {
   it('the command rejects a bad --warmup or --provisioned with InvalidArgument before bundling, and documents both', async () => {
     const io = { out: { write: () => true }, err: { write: () => true } };
     for (const args of [['--warmup', '0'], ['--warmup', '61m'], ['--warmup', '5h'], ['--provisioned', '0'], ['--provisioned', 'many']]) {
-      await expect(bundleCommand(['does-not-exist.ts', ...args], io), args.join(' ')).rejects.toMatchObject({ name: 'PolyfaasError', code: 'InvalidArgument' });
+      await expect(runBundleCommand(awsBundler, ['does-not-exist.ts', ...args], io), args.join(' ')).rejects.toMatchObject({ name: 'PolyfaasError', code: 'InvalidArgument' });
     }
     let help = '';
-    await bundleCommand(['--help'], { out: { write: (s: string) => ((help += s), true) }, err: { write: () => true } });
+    await runBundleCommand(awsBundler, ['--help'], { out: { write: (s: string) => ((help += s), true) }, err: { write: () => true } });
     expect(help).toMatch(/--warmup <rate>/);
     expect(help).toMatch(/--provisioned <n>/);
   });

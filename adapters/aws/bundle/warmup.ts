@@ -1,4 +1,4 @@
-export { parseCount, parseWarmupRate, WARMUP_MAX_MINUTES, WARMUP_MIN_MINUTES } from '../../../cli/bundle/warmup-flags.js';
+export { parseCount, parseWarmupRate, WARMUP_MAX_MINUTES, WARMUP_MIN_MINUTES } from '../../../bundling/warmup-flags.js';
 
 /** An EventBridge rate expression: `rate(1 minute)`, `rate(5 minutes)`. */
 export function eventBridgeRate(minutes: number): string {

@@ -1,4 +1,4 @@
-import { installedVersion } from '../../../cli/entry/packages.js';
+import { installedVersion } from '../../../bundling/entry/packages.js';
 import type { AppDefinition } from '../../../src/index.js';
 import { bucketEnvName } from '../../../src/adapter.js';
 import { CONNECTION_STRING_ENV } from '../blob-bucket.js';

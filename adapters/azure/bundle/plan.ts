@@ -1,4 +1,4 @@
-import { importEntry } from '../../../cli/entry/load-entry.js';
+import { importEntry } from '../../../bundling/entry/load-entry.js';
 import { PolyfaasError } from '../../../src/index.js';
 import type { AzurePlan } from '../register.js';
 import { AZURE_PLAN_HOOK } from '../register.js';

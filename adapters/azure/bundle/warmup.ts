@@ -1,7 +1,7 @@
 import { WARMUP_HEADER, WARMUP_TOKEN_ENV } from '../../../src/adapter.js';
 import type { AzurePlan } from '../register.js';
 
-export { parseCount, parseWarmupRate, WARMUP_MAX_MINUTES, WARMUP_MIN_MINUTES } from '../../../cli/bundle/warmup-flags.js';
+export { parseCount, parseWarmupRate, WARMUP_MAX_MINUTES, WARMUP_MIN_MINUTES } from '../../../bundling/warmup-flags.js';
 
 /** Name of the timer function `--warmup` adds to the function app. */
 export const WARMUP_TIMER = 'polyfaas-warmup';

@@ -10,7 +10,8 @@ import { GcsStandIn } from '../../../test/gcp/gcs-stand-in.js';
 import { placeTrainedModel } from '../../../test/gcp/trained-model.js';
 import { GcsBucket } from '../index.js';
 import { staticallyLoaded, staticExternalImports } from '../../../test/bundle-chunks.js';
-import { bundleCommand } from './cli.js';
+import { runBundleCommand } from '../../../bundling/command.js';
+import { gcpBundler } from './bundler.js';
 import type { GcpBundle } from './gcp-bundle.js';
 import { bundleGcpApp } from './gcp-bundle.js';
 
@@ -114,9 +115,9 @@ describe('polyfaas bundle gcp', () => {
   it('prints usage for --help and the commands for a bundle', async () => {
     let out = '';
     const io = { out: { write: (s: string) => ((out += s), true) }, err: { write: () => true } };
-    expect(await bundleCommand(['--help'], io)).toBe(0);
+    expect(await runBundleCommand(gcpBundler, ['--help'], io)).toBe(0);
     expect(out).toContain('polyfaas bundle gcp <entry-file>');
-    await expect(bundleCommand([], io)).rejects.toMatchObject({ code: 'InvalidArgument' });
-    await expect(bundleCommand(['x.ts', '--bucket', 'data=s3://nope'], io)).rejects.toMatchObject({ code: 'InvalidArgument' });
+    await expect(runBundleCommand(gcpBundler, [], io)).rejects.toMatchObject({ code: 'InvalidArgument' });
+    await expect(runBundleCommand(gcpBundler, ['x.ts', '--bucket', 'data=s3://nope'], io)).rejects.toMatchObject({ code: 'InvalidArgument' });
   });
 });

@@ -1,14 +1,14 @@
 import { rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type { BundleResult } from '../../../cli/bundle/esbuild-bundle.js';
-import { bundleFunction } from '../../../cli/bundle/esbuild-bundle.js';
-import { defaultOutDir, writeOutput } from '../../../cli/bundle/output-dir.js';
-import { loadEntryApp } from '../../../cli/entry/load-entry.js';
-import { installedVersion } from '../../../cli/entry/packages.js';
+import { join } from 'node:path';
+import { bundleWith } from '../../../bundling/cloud-bundler.js';
+import type { BundleResult } from '../../../bundling/esbuild-bundle.js';
+import { bundleFunction } from '../../../bundling/esbuild-bundle.js';
+import { loadEntryApp } from '../../../bundling/entry/load-entry.js';
+import { installedVersion } from '../../../bundling/entry/packages.js';
 import type { AnyFunction, AppDefinition, Trigger } from '../../../src/index.js';
 import { DEFAULT_TIMEOUT_MS, PolyfaasError } from '../../../src/index.js';
 import { bucketEnvName, generateWarmupToken, WARMUP_HEADER, WARMUP_TOKEN_ENV } from '../../../src/adapter.js';
-import { apiKeyEnvNames, secretName } from '../../../cli/bundle/access.js';
+import { apiKeyEnvNames, secretName } from '../../../bundling/access.js';
 import { everyMinutesCron } from './warmup.js';
 
 /**
@@ -19,10 +19,8 @@ import { everyMinutesCron } from './warmup.js';
  */
 export const GCP_EXTERNALS = ['@google-cloud/functions-framework', '@google-cloud/storage', 'sharp'] as const;
 
-/** Options for {@link bundleGcpApp}. */
-export interface GcpBundleOptions {
-  /** The entry file that imports the app and calls `registerGcp`. */
-  entry: string;
+/** What `polyfaas bundle gcp` takes besides the entry. */
+export interface GcpFlagOptions {
   /** The app's source folder. Default `.polyfaas/gcp/<app-name>`. */
   outDir?: string;
   region?: string;
@@ -55,6 +53,20 @@ export interface GcpBundleOptions {
   public?: boolean;
 }
 
+/** Options for {@link bundleGcpApp}. */
+export interface GcpBundleOptions extends GcpFlagOptions {
+  /** The entry file that imports the app and calls `registerGcp`. */
+  entry: string;
+}
+
+/** The app as loaded from its entry, before anything is written. */
+export interface GcpPlannedBundle {
+  appName: string;
+  app: AppDefinition;
+  entry: string;
+  options: GcpFlagOptions;
+}
+
 /** One function's deployment. */
 export interface GcpDeployPlan {
   function: string;
@@ -81,6 +93,8 @@ export interface GcpBundle {
   plans: GcpDeployPlan[];
   /** Secret Manager secrets the functions read (API keys), to create before deploying. */
   secrets: string[];
+  /** The options it was bundled with (the report prints access and warm-up from them). */
+  options: GcpFlagOptions;
 }
 
 /** Memory sizes Cloud Functions accepts, in MiB. */
@@ -103,16 +117,22 @@ const MAX_EVENT_TIMEOUT_S = 540;
  * for (const plan of out.plans) console.log(plan.command);
  * ```
  */
-export async function bundleGcpApp(options: GcpBundleOptions): Promise<GcpBundle> {
-  const app = await loadEntryApp(options.entry, 'polyfaas bundle gcp', options.exportName);
-  const sourceDir = resolve(options.outDir ?? defaultOutDir('gcp', app.name));
-  return writeOutput(sourceDir, () => writeSourceFolder(app, sourceDir, options));
+export function bundleGcpApp(options: GcpBundleOptions): Promise<GcpBundle> {
+  return bundleWith({ cloud: 'gcp', plan: planGcpBundle, write: writeGcpBundle }, options.entry, options);
 }
 
-async function writeSourceFolder(app: AppDefinition, sourceDir: string, options: GcpBundleOptions): Promise<GcpBundle> {
+/** Load the entry's app (the `plan` step of the GCP bundler). */
+export async function planGcpBundle(entry: string, options: GcpFlagOptions): Promise<GcpPlannedBundle> {
+  const app = await loadEntryApp(entry, 'polyfaas bundle gcp', options.exportName);
+  return { appName: app.name, app, entry, options };
+}
+
+/** Write the source folder and plan each function's `gcloud` command (the `write` step). */
+export async function writeGcpBundle(planned: GcpPlannedBundle, sourceDir: string): Promise<GcpBundle> {
+  const { app, entry, options } = planned;
   await rm(sourceDir, { recursive: true, force: true });
   const bundle = await bundleFunction({
-    entry: options.entry,
+    entry,
     outDir: sourceDir,
     outFile: 'index.mjs',
     external: [...GCP_EXTERNALS],
@@ -132,7 +152,7 @@ async function writeSourceFolder(app: AppDefinition, sourceDir: string, options:
   // One token per bundle: every function's environment and every Scheduler job agree on it.
   const warmupToken = options.warmupMinutes ? (options.warmupToken ?? generateWarmupToken()) : undefined;
   const plans = app.functions.map((fn) => deployPlan(app, fn, sourceDir, { ...options, ...(warmupToken ? { warmupToken } : {}) }));
-  return { sourceDir, bundle, packageJson, plans, secrets: apiKeyEnvNames(app).map((name) => secretName(app, name)) };
+  return { sourceDir, bundle, packageJson, plans, secrets: apiKeyEnvNames(app).map((name) => secretName(app, name)), options };
 }
 
 /** The `gcloud` command that deploys one function from the source folder. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineApp, defineFunction, json } from '../../../src/index.js';
-import { bundleCommand } from './cli.js';
+import { runBundleCommand } from '../../../bundling/command.js';
+import { gcpBundler } from './bundler.js';
 import { deployPlan, WARMUP_SA_PLACEHOLDER } from './gcp-bundle.js';
 import { everyMinutesCron, parseWarmupRate } from './warmup.js';
 
@@ -60,10 +61,10 @@ describe('--warmup and --min-instances in the gcloud commands', () => {
     expect(everyMinutesCron(1)).toBe('* * * * *');
     const io = { out: { write: () => true }, err: { write: () => true } };
     for (const args of [['--warmup', '0'], ['--warmup', '61'], ['--warmup', '5s'], ['--min-instances=-1'], ['--min-instances', '0'], ['--min-instances', 'x']]) {
-      await expect(bundleCommand(['does-not-exist.ts', ...args], io), args.join(' ')).rejects.toMatchObject({ name: 'PolyfaasError', code: 'InvalidArgument' });
+      await expect(runBundleCommand(gcpBundler, ['does-not-exist.ts', ...args], io), args.join(' ')).rejects.toMatchObject({ name: 'PolyfaasError', code: 'InvalidArgument' });
     }
     let help = '';
-    await bundleCommand(['--help'], { out: { write: (s: string) => ((help += s), true) }, err: { write: () => true } });
+    await runBundleCommand(gcpBundler, ['--help'], { out: { write: (s: string) => ((help += s), true) }, err: { write: () => true } });
     expect(help).toMatch(/--warmup <rate>/);
     expect(help).toMatch(/--min-instances <n>/);
   });

@@ -2,8 +2,8 @@ import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { Metafile, Plugin } from 'esbuild';
 import { build } from 'esbuild';
-import { explainBuildFailure } from '../entry/build-errors.js';
-import { findPackage, packageOf } from '../entry/packages.js';
+import { explainBuildFailure } from './entry/build-errors.js';
+import { findPackage, packageOf } from './entry/packages.js';
 
 export { formatBytes, shortPath } from './format.js';
 
@@ -178,7 +178,7 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Bu
   let wasmBytes = 0;
   const wasm = options.wasm ?? 'auto';
   if (wasm === true || (wasm === 'auto' && usesWasmBackend(result.metafile))) {
-    const { locateWasmFiles, WASM_BINARY_NAMES } = await import('../../src/tf/index.js');
+    const { locateWasmFiles, WASM_BINARY_NAMES } = await import('../src/tf/index.js');
     const { dir } = locateWasmFiles();
     for (const name of WASM_BINARY_NAMES) {
       await copyFile(join(dir, name), join(entryDir, name));

@@ -13,14 +13,14 @@ describe('bundleFunction', () => {
   let dir: string;
   beforeAll(async () => {
     // Inside the repo, so the entry resolves packages as a user's entry file would.
-    await mkdir(resolve(import.meta.dirname, '../../.polyfaas'), { recursive: true });
-    dir = await mkdtemp(resolve(import.meta.dirname, '../../.polyfaas/bundle-test-'));
+    await mkdir(resolve(import.meta.dirname, '../.polyfaas'), { recursive: true });
+    dir = await mkdtemp(resolve(import.meta.dirname, '../.polyfaas/bundle-test-'));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('bundles the WASM backend into an ESM file that starts without node_modules', async () => {
     const entry = join(dir, 'entry.ts');
-    const root = resolve(import.meta.dirname, '../..');
+    const root = resolve(import.meta.dirname, '..');
     await writeFile(
       entry,
       `import * as tf from '@tensorflow/tfjs-core';

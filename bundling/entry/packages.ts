@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { PolyfaasError } from '../../src/errors.js';
 
-/** polyfaas' own package.json: the nearest one named polyfaas above this file, from source (cli/entry) or the build (dist/cli/entry). */
+/** polyfaas' own package.json: the nearest one named polyfaas above this file, from source (bundling/entry) or the build (dist/bundling/entry). */
 function ownPackageJson(): { version: string; peerDependencies?: Record<string, string>; dependencies?: Record<string, string> } {
   for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
     const candidate = join(dir, 'package.json');

@@ -1,4 +1,4 @@
-import { PolyfaasError } from '../../src/errors.js';
+import { PolyfaasError } from '../src/errors.js';
 
 /**
  * Parse repeated `--bucket <name>=<scheme>://<bucket>/<prefix>` flags into

@@ -1,12 +1,11 @@
 // Loaded for every `polyfaas bundle gcp`, --help included: it imports no SDK
 // and no bundler; the work is imported once the needed packages are known to be there.
 import { parseArgs } from 'node:util';
-import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
-import { formatBytes, shortPath } from '../../../cli/bundle/format.js';
-import { requirePackages } from '../../../cli/entry/packages.js';
-import type { Io } from '../../../cli/registry.js';
-import { PUBLIC_FLAG_HELP } from '../../../cli/bundle/access.js';
-import { PolyfaasError } from '../../../src/errors.js';
+import { PUBLIC_FLAG_HELP } from '../../../bundling/access.js';
+import { parseBucketFlags } from '../../../bundling/bucket-flags.js';
+import type { CloudBundler, ParsedFlags } from '../../../bundling/cloud-bundler.js';
+import { formatBytes, shortPath } from '../../../bundling/format.js';
+import type { GcpBundle, GcpFlagOptions, GcpPlannedBundle } from './gcp-bundle.js';
 import { everyMinutesCron, parseCount, parseWarmupRate } from './warmup.js';
 
 /** Packages `polyfaas bundle gcp` needs besides polyfaas: the entry loads the framework, the bundle pins both. */
@@ -49,11 +48,8 @@ ${PUBLIC_FLAG_HELP}
 API keys (auth.apiKeys) are read at run time from Secret Manager
 (--set-secrets POLYFAAS_API_KEYS=<app>-polyfaas-api-keys:latest), never bundled.`;
 
-/**
- * `polyfaas bundle gcp`: write the deployable source folder and print the
- * `gcloud functions deploy` command for every function.
- */
-export async function bundleCommand(args: string[], io: Io): Promise<number> {
+/** `polyfaas bundle gcp` arguments: every flag checked before bundling. */
+function bundleFlags(args: string[]): ParsedFlags<GcpFlagOptions> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -71,50 +67,64 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    io.out.write(`${USAGE}\n`);
-    return 0;
-  }
+  if (values.help) return { help: true };
   const warmupMinutes = values.warmup === undefined ? undefined : parseWarmupRate(values.warmup);
   const minInstances = values['min-instances'] === undefined ? undefined : parseCount('--min-instances', values['min-instances']);
-  const entry = positionals[0];
-  if (!entry) throw new PolyfaasError('InvalidArgument', `Name the entry file.\n\n${USAGE}`);
-  const buckets = parseBucketFlags(values.bucket, 'gs');
-  requirePackages('polyfaas bundle gcp', BUNDLE_PACKAGES);
-  const { bundleGcpApp } = await import('./gcp-bundle.js');
-  const result = await bundleGcpApp({
-    entry,
-    ...(values.out ? { outDir: values.out } : {}),
-    buckets,
-    ...(values.region ? { region: values.region } : {}),
-    ...(values.runtime ? { runtime: values.runtime } : {}),
-    ...(values.export ? { exportName: values.export } : {}),
-    ...(values['no-minify'] ? { minify: false } : {}),
-    ...(warmupMinutes ? { warmupMinutes } : {}),
-    ...(values['warmup-sa'] ? { warmupServiceAccount: values['warmup-sa'] } : {}),
-    ...(minInstances ? { minInstances } : {}),
-    ...(values.public ? { public: true } : {}),
-  });
-  io.out.write(`Source folder ${shortPath(result.sourceDir)}: ${formatBytes(result.bundle.jsBytes)} JS + ${formatBytes(result.bundle.wasmBytes)} WASM\n`);
-  io.out.write(`Dependencies installed by Cloud Build: ${Object.entries(result.packageJson.dependencies as Record<string, string>).map(([n, v]) => `${n}@${v}`).join(', ')}\n\n`);
-  io.out.write('Next: deploy each function with gcloud (the source folder is uploaded and built by Cloud Build):\n\n');
+  return {
+    help: false,
+    entry: positionals[0],
+    options: {
+      ...(values.out ? { outDir: values.out } : {}),
+      buckets: parseBucketFlags(values.bucket, 'gs'),
+      ...(values.region ? { region: values.region } : {}),
+      ...(values.runtime ? { runtime: values.runtime } : {}),
+      ...(values.export ? { exportName: values.export } : {}),
+      ...(values['no-minify'] ? { minify: false } : {}),
+      ...(warmupMinutes ? { warmupMinutes } : {}),
+      ...(values['warmup-sa'] ? { warmupServiceAccount: values['warmup-sa'] } : {}),
+      ...(minInstances ? { minInstances } : {}),
+      ...(values.public ? { public: true } : {}),
+    },
+  };
+}
+
+/** The source folder's size and dependencies, then the `gcloud` commands that deploy each function. */
+function bundleReport(result: GcpBundle): string {
+  const out: string[] = [];
+  out.push(`Source folder ${shortPath(result.sourceDir)}: ${formatBytes(result.bundle.jsBytes)} JS + ${formatBytes(result.bundle.wasmBytes)} WASM\n`);
+  out.push(`Dependencies installed by Cloud Build: ${Object.entries(result.packageJson.dependencies as Record<string, string>).map(([n, v]) => `${n}@${v}`).join(', ')}\n\n`);
+  out.push('Next: deploy each function with gcloud (the source folder is uploaded and built by Cloud Build):\n\n');
   for (const plan of result.plans) {
-    io.out.write(`# ${plan.function}: ${plan.trigger}, ${plan.memoryMb} MiB, ${plan.timeoutSeconds} s\n`);
-    for (const step of plan.setup) io.out.write(`${step}\n`);
-    io.out.write(`${plan.command}\n`);
+    out.push(`# ${plan.function}: ${plan.trigger}, ${plan.memoryMb} MiB, ${plan.timeoutSeconds} s\n`);
+    for (const step of plan.setup) out.push(`${step}\n`);
+    out.push(`${plan.command}\n`);
     if (plan.warmup.length > 0) {
-      io.out.write(`# warm-up ping of ${plan.function} (${everyMinutesCron(warmupMinutes ?? 5)} UTC), once it is deployed:\n${plan.warmup.join('\n')}\n`);
+      out.push(`# warm-up ping of ${plan.function} (${everyMinutesCron(result.options.warmupMinutes ?? 5)} UTC), once it is deployed:\n${plan.warmup.join('\n')}\n`);
     }
-    if (plan.call) io.out.write(`# call ${plan.function}:\n${plan.call.join('\n')}\n`);
-    io.out.write('\n');
+    if (plan.call) out.push(`# call ${plan.function}:\n${plan.call.join('\n')}\n`);
+    out.push('\n');
   }
-  io.out.write(
-    values.public
+  out.push(
+    result.options.public
       ? 'Access: --public: the HTTP functions accept unauthenticated calls (the app\'s own auth, if any, still applies).\n'
       : 'Access: private (IAM). Grant callers roles/run.invoker: gcloud functions add-invoker-policy-binding <function> --region=<region> --member=user:<email>\n',
   );
   for (const secret of result.secrets) {
-    io.out.write(`Secret: printf '%s' "<id>:<key>:<scopes>" | gcloud secrets create ${secret} --data-file=- (and grant the function's service account roles/secretmanager.secretAccessor)\n`);
+    out.push(`Secret: printf '%s' "<id>:<key>:<scopes>" | gcloud secrets create ${secret} --data-file=- (and grant the function's service account roles/secretmanager.secretAccessor)\n`);
   }
-  return 0;
+  return out.join('');
 }
+
+/**
+ * The GCP bundler: one Cloud Functions (2nd gen) source folder for the app and
+ * the `gcloud functions deploy` command of every function.
+ */
+export const gcpBundler: CloudBundler<GcpFlagOptions, GcpPlannedBundle, GcpBundle> = {
+  cloud: 'gcp',
+  usage: USAGE,
+  flags: bundleFlags,
+  packages: () => BUNDLE_PACKAGES,
+  plan: async (entry, options) => (await import('./gcp-bundle.js')).planGcpBundle(entry, options),
+  write: async (plan, outDir) => (await import('./gcp-bundle.js')).writeGcpBundle(plan, outDir),
+  report: bundleReport,
+};

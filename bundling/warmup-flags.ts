@@ -1,4 +1,4 @@
-import { PolyfaasError } from '../../src/errors.js';
+import { PolyfaasError } from '../src/errors.js';
 
 /** Shortest and longest warm-up interval `--warmup` accepts, in minutes. */
 export const WARMUP_MIN_MINUTES = 1;

@@ -5,16 +5,17 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PolyfaasError } from '../../../src/errors.js';
-import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
-import { formatBytes, shortPath } from '../../../cli/bundle/format.js';
-import { requirePackages } from '../../../cli/entry/packages.js';
-import type { Io } from '../../../cli/registry.js';
-import { PUBLIC_FLAG_HELP } from '../../../cli/bundle/access.js';
+import { PUBLIC_FLAG_HELP } from '../../../bundling/access.js';
+import { parseBucketFlags } from '../../../bundling/bucket-flags.js';
+import type { CloudBundler, CloudDeployer, ParsedFlags } from '../../../bundling/cloud-bundler.js';
+import { formatBytes, shortPath } from '../../../bundling/format.js';
+import { defaultOutDir } from '../../../bundling/output-dir.js';
 import { accessNotes } from './access-notes.js';
+import type { AwsBundle, AwsBundleOptions, AwsPlannedBundle } from './bundle-app.js';
 import { PLAN_FILE } from './plan-file.js';
 import type { LambdaAppPlan } from './plan.js';
+import { isWarmed } from './templates.js';
 import { eventBridgeRate, parseCount, parseWarmupRate } from './warmup.js';
-
 
 /** Packages `polyfaas bundle aws` needs besides polyfaas: the S3 SDK it bundles. */
 export const BUNDLE_PACKAGES = ['@aws-sdk/client-s3', '@aws-sdk/lib-storage'] as const;
@@ -76,15 +77,8 @@ Options:
   --dry-run        print the plan, change nothing
   -h, --help       show this help`;
 
-/**
- * `polyfaas bundle aws <entry>`: build the Lambda artifacts and deployment files.
- *
- * @example
- * ```sh
- * polyfaas bundle aws examples/fashion-mnist/aws.ts --bucket data=s3://my-bucket/fashion
- * ```
- */
-export async function bundleCommand(args: string[], io: Io): Promise<number> {
+/** `polyfaas bundle aws` arguments: every flag checked before bundling, which takes a while. */
+function bundleFlags(args: string[]): ParsedFlags<AwsBundleOptions> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -100,59 +94,55 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    io.out.write(`${BUNDLE_USAGE}\n`);
-    return 0;
-  }
-  // Checked before bundling, which takes a while.
+  if (values.help) return { help: true };
   const warmupMinutes = values.warmup === undefined ? undefined : parseWarmupRate(values.warmup);
   const provisionedConcurrency = values.provisioned === undefined ? undefined : parseCount('--provisioned', values.provisioned);
-  const entry = positionals[0];
-  if (!entry) {
-    io.err.write(`${BUNDLE_USAGE}\n`);
-    return 2;
-  }
-  const externalAwsSdk = values['external-aws-sdk'];
-  requirePackages('polyfaas bundle aws', externalAwsSdk ? [] : BUNDLE_PACKAGES);
-  const { bundleAws } = await import('./bundle-app.js');
-  const { isWarmed } = await import('./templates.js');
-  const result = await bundleAws({
-    entry,
-    ...(values.out ? { outDir: values.out } : {}),
-    buckets: parseBucketFlags(values.bucket, 's3'),
-    externalAwsSdk,
-    minify: !values['no-minify'],
-    ...(values.region ? { region: values.region } : {}),
-    ...(warmupMinutes ? { warmupMinutes } : {}),
-    ...(provisionedConcurrency ? { provisionedConcurrency } : {}),
-    ...(values.public ? { public: true } : {}),
-  });
+  return {
+    help: false,
+    entry: positionals[0],
+    options: {
+      ...(values.out ? { outDir: values.out } : {}),
+      buckets: parseBucketFlags(values.bucket, 's3'),
+      externalAwsSdk: values['external-aws-sdk'],
+      minify: !values['no-minify'],
+      ...(values.region ? { region: values.region } : {}),
+      ...(warmupMinutes ? { warmupMinutes } : {}),
+      ...(provisionedConcurrency ? { provisionedConcurrency } : {}),
+      ...(values.public ? { public: true } : {}),
+    },
+  };
+}
+
+/** Sizes, templates written, and the three ways to deploy them. */
+function bundleReport(result: AwsBundle): string {
+  const lines: string[] = [];
   for (const a of result.artifacts) {
-    io.out.write(`${a.name.padEnd(16)} ${shortPath(a.zip)}  zip ${formatBytes(a.zipBytes)}  (js ${formatBytes(a.jsBytes)}, wasm ${formatBytes(a.wasmBytes)})\n`);
+    lines.push(`${a.name.padEnd(16)} ${shortPath(a.zip)}  zip ${formatBytes(a.zipBytes)}  (js ${formatBytes(a.jsBytes)}, wasm ${formatBytes(a.wasmBytes)})`);
   }
+  const { warmupMinutes, provisionedConcurrency } = result.warm;
   if (warmupMinutes) {
     const warmed = result.plan.functions.filter(isWarmed).map((f) => f.name);
-    io.out.write(`warm-up: ${eventBridgeRate(warmupMinutes)} → ${warmed.length ? warmed.join(', ') : '(no HTTP function and no init: nothing to warm)'}\n`);
+    lines.push(`warm-up: ${eventBridgeRate(warmupMinutes)} → ${warmed.length ? warmed.join(', ') : '(no HTTP function and no init: nothing to warm)'}`);
   }
   if (provisionedConcurrency) {
     const http = result.plan.functions.filter((f) => f.trigger.type === 'http').map((f) => f.name);
-    io.out.write(`provisioned concurrency ${provisionedConcurrency}: ${http.length ? http.join(', ') : '(no HTTP function)'}\n`);
+    lines.push(`provisioned concurrency ${provisionedConcurrency}: ${http.length ? http.join(', ') : '(no HTTP function)'}`);
   }
   const out = shortPath(result.outDir);
-  io.out.write(`wrote ${shortPath(join(out, 'serverless.yml'))}, ${shortPath(join(out, 'template.yaml'))}, ${shortPath(join(out, PLAN_FILE))}\n\n`);
-  const lines = [
+  lines.push(
+    `wrote ${shortPath(join(out, 'serverless.yml'))}, ${shortPath(join(out, 'template.yaml'))}, ${shortPath(join(out, PLAN_FILE))}`,
+    '',
     'Next: deploy with one of',
     `  npx polyfaas deploy aws --bundle ${out} --role <execution-role-arn>`,
     `  cd ${out} && sam deploy --guided --template-file template.yaml --capabilities CAPABILITY_IAM`,
     `  cd ${out} && serverless deploy`,
-  ];
+  );
   const notes = accessNotes(result.plan);
   if (notes.length > 0) lines.push('', ...notes);
   if (result.needsSharp) {
     lines.push('', 'The code uses sharp (native): before deploying, run in each function folder', '  npm install --omit=dev --os=linux --cpu=x64', 'and zip it again, or attach a sharp layer.');
   }
-  io.out.write(`${lines.join('\n')}\n`);
-  return 0;
+  return `${lines.join('\n')}\n`;
 }
 
 /** The bundle folder deploy reads: `--bundle`, else the entry's app folder, else the only app in `.polyfaas/aws`. */
@@ -160,7 +150,6 @@ async function bundleFolder(given: string | undefined, entry: string | undefined
   if (given) return given;
   if (entry) {
     const { loadEntryApp } = await import('./bundle-app.js');
-    const { defaultOutDir } = await import('../../../cli/bundle/output-dir.js');
     return defaultOutDir('aws', (await loadEntryApp(entry)).name);
   }
   const base = resolve('.polyfaas/aws');
@@ -172,15 +161,15 @@ async function bundleFolder(given: string | undefined, entry: string | undefined
   );
 }
 
-/**
- * `polyfaas deploy aws`: create or update the bundled functions on Lambda.
- *
- * @example
- * ```sh
- * polyfaas deploy aws --role arn:aws:iam::123456789012:role/fashion --dry-run
- * ```
- */
-export async function deployCommand(args: string[], io: Io): Promise<number> {
+/** What `polyfaas deploy aws` takes besides the entry. */
+interface DeployFlags {
+  bundle: string | undefined;
+  role: string | undefined;
+  region: string | undefined;
+  dryRun: boolean;
+}
+
+function deployFlags(args: string[]): ParsedFlags<DeployFlags> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -192,30 +181,53 @@ export async function deployCommand(args: string[], io: Io): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    io.out.write(`${DEPLOY_USAGE}\n`);
-    return 0;
-  }
-  // deploy.js imports both clients, so --dry-run needs them too.
-  requirePackages('polyfaas deploy aws', DEPLOY_PACKAGES);
-  const bundleDir = await bundleFolder(values.bundle, positionals[0]);
+  if (values.help) return { help: true };
+  return { help: false, entry: positionals[0], options: { bundle: values.bundle, role: values.role, region: values.region, dryRun: values['dry-run'] } };
+}
+
+/**
+ * `polyfaas deploy aws`: create or update the bundled functions on Lambda.
+ *
+ * @example
+ * ```sh
+ * polyfaas deploy aws --role arn:aws:iam::123456789012:role/fashion --dry-run
+ * ```
+ */
+async function deploy(entry: string | undefined, options: DeployFlags, log: (line: string) => void): Promise<void> {
+  const bundleDir = await bundleFolder(options.bundle, entry);
   let plan: LambdaAppPlan;
   try {
     plan = JSON.parse(await readFile(join(bundleDir, PLAN_FILE), 'utf8')) as LambdaAppPlan;
   } catch (err) {
     throw new PolyfaasError('NotFound', `No ${PLAN_FILE} in ${shortPath(bundleDir)}: run polyfaas bundle aws first`, { cause: err });
   }
-  if (values.region) plan = { ...plan, region: values.region };
+  if (options.region) plan = { ...plan, region: options.region };
   const { deployAws } = await import('./deploy.js');
-  const deployed = await deployAws({
-    bundleDir,
-    plan,
-    dryRun: values['dry-run'],
-    ...(values.role ? { role: values.role } : {}),
-    log: (line) => io.out.write(`${line}\n`),
-  });
-  for (const d of deployed) if (d.action !== 'planned') io.out.write(`${d.functionName}: ${d.action}${d.version ? ` v${d.version}` : ''}${d.url ? ` ${d.url}` : ''}\n`);
+  const deployed = await deployAws({ bundleDir, plan, dryRun: options.dryRun, ...(options.role ? { role: options.role } : {}), log });
+  for (const d of deployed) if (d.action !== 'planned') log(`${d.functionName}: ${d.action}${d.version ? ` v${d.version}` : ''}${d.url ? ` ${d.url}` : ''}`);
   const notes = accessNotes(plan);
-  if (notes.length > 0) io.out.write(`\n${notes.join('\n')}\n`);
-  return 0;
+  if (notes.length > 0) log(`\n${notes.join('\n')}`);
 }
+
+/** `polyfaas deploy aws`: deploys what the AWS bundler wrote (deploy.js imports both clients, so --dry-run needs them too). */
+export const awsDeployer: CloudDeployer<DeployFlags> = { usage: DEPLOY_USAGE, flags: deployFlags, packages: DEPLOY_PACKAGES, deploy };
+
+/**
+ * The AWS bundler: one folder and zip per Lambda function, serverless.yml,
+ * template.yaml and the plan `polyfaas deploy aws` reads.
+ *
+ * @example
+ * ```sh
+ * polyfaas bundle aws examples/fashion-mnist/aws.ts --bucket data=s3://my-bucket/fashion
+ * ```
+ */
+export const awsBundler: CloudBundler<AwsBundleOptions, AwsPlannedBundle, AwsBundle> = {
+  cloud: 'aws',
+  usage: BUNDLE_USAGE,
+  flags: bundleFlags,
+  packages: (options) => (options.externalAwsSdk ? [] : BUNDLE_PACKAGES),
+  plan: async (entry, options) => (await import('./bundle-app.js')).planAwsBundle(entry, options),
+  write: async (plan, outDir) => (await import('./bundle-app.js')).writeAwsBundle(plan, outDir),
+  report: bundleReport,
+  deploy: awsDeployer,
+};

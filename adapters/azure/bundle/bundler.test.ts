@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureRegistrationsAsync } from '../../../test/azure/functions-core-stub.js';
 import { invokeCaptured } from '../../../test/azure/host.js';
 import { staticallyLoaded } from '../../../test/bundle-chunks.js';
-import { bundleCommand } from './cli.js';
+import { runBundleCommand } from '../../../bundling/command.js';
+import { azureBundler } from './bundler.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 
@@ -26,19 +27,19 @@ describe('polyfaas bundle azure', () => {
 
   it('prints its usage', async () => {
     const c = captureIo();
-    expect(await bundleCommand(['--help'], c.io)).toBe(0);
+    expect(await runBundleCommand(azureBundler, ['--help'], c.io)).toBe(0);
     expect(c.out()).toMatch(/polyfaas bundle azure <entry-file>/);
   });
 
   it('explains how to bind storage-triggered buckets', async () => {
     const c = captureIo();
-    await expect(bundleCommand([join(root, 'examples/fashion-mnist/azure.ts'), '--out', join(dir, 'unbound')], c.io)).rejects.toThrow(/--bucket <name>=azblob:/);
+    await expect(runBundleCommand(azureBundler, [join(root, 'examples/fashion-mnist/azure.ts'), '--out', join(dir, 'unbound')], c.io)).rejects.toThrow(/--bucket <name>=azblob:/);
   }, 60_000);
 
   it('writes a deployable function app for the Fashion-MNIST entry, and the bundle registers every function', async () => {
     const out = join(dir, 'fashion');
     const c = captureIo();
-    const code = await bundleCommand([join(root, 'examples/fashion-mnist/azure.ts'), '--out', out, '--bucket', 'data=azblob://fashion/prod', '--app-name', 'fashion-fn', '--zip'], c.io);
+    const code = await runBundleCommand(azureBundler, [join(root, 'examples/fashion-mnist/azure.ts'), '--out', out, '--bucket', 'data=azblob://fashion/prod', '--app-name', 'fashion-fn', '--zip'], c.io);
     expect(code).toBe(0);
     const pkg = JSON.parse(await readFile(join(out, 'package.json'), 'utf8')) as { main: string; dependencies: Record<string, string> };
     expect(pkg.main).toBe('index.mjs');
@@ -86,7 +87,7 @@ describe('polyfaas bundle azure', () => {
   it('--warmup 5m adds a timer to the app that pings every HTTP route with the warm-up header, and prints the always-ready commands', async () => {
     const out = join(dir, 'warm');
     const c = captureIo();
-    expect(await bundleCommand([join(root, 'examples/fashion-mnist/azure.ts'), '--out', out, '--bucket', 'data=azblob://fashion/prod', '--app-name', 'fashion-fn', '--warmup', '5m'], c.io)).toBe(0);
+    expect(await runBundleCommand(azureBundler, [join(root, 'examples/fashion-mnist/azure.ts'), '--out', out, '--bucket', 'data=azblob://fashion/prod', '--app-name', 'fashion-fn', '--warmup', '5m'], c.io)).toBe(0);
     expect(c.out()).toMatch(/polyfaas-warmup\s+timer\s+0 \*\/5 \* \* \* \* \(added by --warmup\)/);
     expect(c.out()).toMatch(/sends x-polyfaas-warmup with POLYFAAS_WARMUP_TOKEN \(app setting above\) to POST \/predict, GET \/model, GET \/status on https:\/\/\$WEBSITE_HOSTNAME/);
     // One token per bundle, printed among the app settings and written to local.settings.json.
@@ -139,9 +140,9 @@ describe('polyfaas bundle azure', () => {
   it('rejects a bad --warmup or --always-ready with InvalidArgument before bundling, and documents both', async () => {
     const c = captureIo();
     for (const args of [['--warmup', '0'], ['--warmup', '61m'], ['--warmup', 'often'], ['--always-ready', '0']]) {
-      await expect(bundleCommand(['does-not-exist.ts', ...args], c.io), args.join(' ')).rejects.toMatchObject({ name: 'PolyfaasError', code: 'InvalidArgument' });
+      await expect(runBundleCommand(azureBundler, ['does-not-exist.ts', ...args], c.io), args.join(' ')).rejects.toMatchObject({ name: 'PolyfaasError', code: 'InvalidArgument' });
     }
-    expect(await bundleCommand(['--help'], c.io)).toBe(0);
+    expect(await runBundleCommand(azureBundler, ['--help'], c.io)).toBe(0);
     expect(c.out()).toMatch(/--warmup <rate>/);
     expect(c.out()).toMatch(/--always-ready <n>/);
   });

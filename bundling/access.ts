@@ -1,7 +1,7 @@
 // Specific modules, not the index: the CLI's --help path stays light.
-import { API_KEYS_ENV } from '../../src/auth/api-keys.js';
-import { effectiveAuth, hasAuthMethod } from '../../src/auth/policy.js';
-import type { AppDefinition, Trigger } from '../../src/function.js';
+import { API_KEYS_ENV } from '../src/auth/api-keys.js';
+import { effectiveAuth, hasAuthMethod } from '../src/auth/policy.js';
+import type { AppDefinition, Trigger } from '../src/function.js';
 
 /**
  * Who may reach a deployment's HTTP functions, as `polyfaas bundle|deploy` set it up:

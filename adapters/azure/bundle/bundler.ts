@@ -1,23 +1,13 @@
 // Loaded for every `polyfaas bundle azure`, --help included: the entry planner
-// (which loads @azure/functions) is imported once the needed packages are known to be there.
-import { randomUUID } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+// (which loads @azure/functions) and the bundler are imported once the needed packages are known to be there.
 import { parseArgs } from 'node:util';
-import { bundleFunction } from '../../../cli/bundle/esbuild-bundle.js';
-import { formatBytes, shortPath } from '../../../cli/bundle/format.js';
-import { defaultOutDir, writeOutput } from '../../../cli/bundle/output-dir.js';
-import { zipDirectory } from '../../../cli/bundle/zip.js';
-import { parseBucketFlags } from '../../../cli/bundle/bucket-flags.js';
-import { requirePackages } from '../../../cli/entry/packages.js';
-import type { Io } from '../../../cli/registry.js';
-import { PolyfaasError } from '../../../src/index.js';
-import { bucketEnvName, generateWarmupToken, WARMUP_TOKEN_ENV } from '../../../src/adapter.js';
-import { AUTH_LEVEL_ENV } from '../auth-level.js';
-import { apiKeyEnvNames, PUBLIC_FLAG_HELP, secretName } from '../../../cli/bundle/access.js';
-import { hostJson } from '../host-json.js';
-import { functionAppPackageJson, localSettings, requiredAppSettings } from './function-app.js';
-import { alwaysReadyCommands, everyMinutesNcrontab, parseCount, parseWarmupRate, WARMUP_TIMER, warmupEntrySource, warmupTargets } from './warmup.js';
+import { PUBLIC_FLAG_HELP, secretName } from '../../../bundling/access.js';
+import { parseBucketFlags } from '../../../bundling/bucket-flags.js';
+import type { CloudBundler, ParsedFlags } from '../../../bundling/cloud-bundler.js';
+import { formatBytes, shortPath } from '../../../bundling/format.js';
+import { WARMUP_TOKEN_ENV } from '../../../src/adapter.js';
+import type { AzureBundle, AzureBundleOptions, AzurePlannedBundle } from './function-app-bundle.js';
+import { alwaysReadyCommands, everyMinutesNcrontab, parseCount, parseWarmupRate, WARMUP_TIMER } from './warmup.js';
 
 /** Packages `polyfaas bundle azure` needs besides polyfaas: the functions library the entry registers with, the Blob client it bundles. */
 export const BUNDLE_PACKAGES = ['@azure/functions', '@azure/storage-blob'] as const;
@@ -56,11 +46,8 @@ ${PUBLIC_FLAG_HELP}
 API keys (auth.apiKeys) are never bundled: the printed app settings reference
 Key Vault (@Microsoft.KeyVault(SecretUri=…/secrets/<app>-polyfaas-api-keys/)).`;
 
-/**
- * `polyfaas bundle azure`: one function-app folder for the whole app (Azure
- * deploys all functions of an app together).
- */
-export async function bundleCommand(args: string[], io: Io): Promise<number> {
+/** `polyfaas bundle azure` arguments: every flag checked before bundling. */
+function bundleFlags(args: string[]): ParsedFlags<AzureBundleOptions> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -75,66 +62,33 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) {
-    io.out.write(`${USAGE}\n`);
-    return 0;
-  }
+  if (values.help) return { help: true };
   const warmupMinutes = values.warmup === undefined ? undefined : parseWarmupRate(values.warmup);
   const alwaysReady = values['always-ready'] === undefined ? undefined : parseCount('--always-ready', values['always-ready']);
-  const [entry] = positionals;
-  if (!entry) throw new PolyfaasError('InvalidArgument', `Name the entry file.\n\n${USAGE}`);
-  const bindings = parseBucketFlags(values.bucket, 'azblob');
-  requirePackages('polyfaas bundle azure', BUNDLE_PACKAGES);
-  const { planEntry } = await import('./plan.js');
-
-  const env: Record<string, string> = {};
-  for (const [name, url] of Object.entries(bindings)) env[bucketEnvName(name)] = url;
-  // Registration checks that storage-triggered buckets are bound to Blob Storage, so planning needs the bindings.
-  const plan = await planEntry(resolve(entry), env).catch((err: unknown) => {
-    // The entry runs from its own compiled copy of polyfaas, so its errors are not instances of this PolyfaasError.
-    const message = err instanceof Error ? err.message : String(err);
-    if (/not bound to Blob Storage/.test(message)) {
-      throw new PolyfaasError('InvalidArgument', `${message} (for bundling: --bucket <name>=azblob://<container>/<prefix>)`, { cause: err });
-    }
-    throw err;
-  });
-
-  const outDir = resolve(values.out ?? defaultOutDir('azure', plan.app.name));
-  const main = 'index.mjs';
-  const warmTargets = warmupTargets(plan);
-  if (warmupMinutes && plan.functions.some((f) => f.name === WARMUP_TIMER)) throw new PolyfaasError('InvalidArgument', `--warmup adds a function named "${WARMUP_TIMER}"; the app already has one`);
-  // One warm-up token per bundle: the timer sends it, the runtime (same app, same settings) checks it.
-  // API keys: a Key Vault reference the platform resolves at run time (the app's managed identity needs get on secrets).
-  const keyVault = Object.fromEntries(apiKeyEnvNames(plan.app).map((name) => [name, `@Microsoft.KeyVault(SecretUri=https://<vault>.vault.azure.net/secrets/${secretName(plan.app, name)}/)`]));
-  const settings = {
-    ...requiredAppSettings(plan, bindings),
-    ...(values.public ? { [AUTH_LEVEL_ENV]: 'anonymous' } : {}),
-    ...keyVault,
-    ...(warmupMinutes ? { [WARMUP_TOKEN_ENV]: generateWarmupToken() } : {}),
+  return {
+    help: false,
+    entry: positionals[0],
+    options: {
+      ...(values.out ? { outDir: values.out } : {}),
+      buckets: parseBucketFlags(values.bucket, 'azblob'),
+      ...(values['app-name'] ? { appName: values['app-name'] } : {}),
+      ...(values.zip ? { zip: true } : {}),
+      ...(warmupMinutes ? { warmupMinutes } : {}),
+      ...(alwaysReady ? { alwaysReady } : {}),
+      ...(values.public ? { public: true } : {}),
+    },
   };
-  const { bundle, dependencies } = await writeOutput(outDir, async () => {
-    let bundleEntry = resolve(entry);
-    if (warmupMinutes) {
-      // The entry registers only the app's functions; a generated entry beside it imports it and adds the timer to the same app.
-      bundleEntry = join(dirname(bundleEntry), `.${basename(bundleEntry)}.${randomUUID().slice(0, 8)}.polyfaas-warmup.mjs`);
-      await writeFile(bundleEntry, warmupEntrySource(`./${basename(entry)}`, warmTargets, warmupMinutes));
-    }
-    const built = await bundleFunction({ entry: bundleEntry, outDir, outFile: main, external: ['@azure/functions', 'sharp'] }).finally(() =>
-      bundleEntry !== resolve(entry) ? rm(bundleEntry, { force: true }) : undefined,
-    );
-    const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-    await writeFile(join(outDir, 'host.json'), json(hostJson(plan.app)));
-    const pkg = functionAppPackageJson(plan.app, main, built.externalPackages);
-    await writeFile(join(outDir, 'package.json'), json(pkg));
-    await writeFile(join(outDir, 'local.settings.json'), json(localSettings(settings)));
-    await writeFile(join(outDir, '.funcignore'), 'local.settings.json\n');
-    return { bundle: built, dependencies: Object.keys(pkg.dependencies as Record<string, string>) };
-  });
+}
 
-  const appName = values['app-name'] ?? '<function-app-name>';
+/** The functions, the app settings to set, access, warm-up and the publish command. */
+function bundleReport(result: AzureBundle): string {
+  const { plan, options, settings, keyVault, warmTargets } = result.planned;
+  const { warmupMinutes, alwaysReady } = options;
+  const main = result.main;
+  const appName = options.appName ?? '<function-app-name>';
   const lines = [
-    `Bundled ${plan.app.name} for Azure Functions → ${shortPath(outDir)}`,
-    `  ${main} ${formatBytes(bundle.jsBytes)} + WASM ${formatBytes(bundle.wasmBytes)}`,
+    `Bundled ${plan.app.name} for Azure Functions → ${shortPath(result.outDir)}`,
+    `  ${main} ${formatBytes(result.bundle.jsBytes)} + WASM ${formatBytes(result.bundle.wasmBytes)}`,
     '',
     'Functions:',
     ...plan.functions.map((f) => `  ${f.name.padEnd(22)} ${f.trigger.padEnd(9)} ${f.methods ? `${f.methods.join(',')} ` : ''}${f.target ?? ''}`),
@@ -173,7 +127,7 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
   const keyHeader = Object.keys(keyVault).length > 0 ? ' -H "x-api-key: $POLYFAAS_API_KEY"' : '';
   lines.push(
     '',
-    ...(values.public
+    ...(options.public
       ? ["Access: --public: HTTP triggers are authLevel 'anonymous' (the app's own auth, if any, still applies):", `  curl${keyHeader} ${example}`]
       : [
           "Access: private. HTTP triggers are authLevel 'function': callers send a function key. Get one and call:",
@@ -184,12 +138,21 @@ export async function bundleCommand(args: string[], io: Io): Promise<number> {
   if (Object.keys(keyVault).length > 0) {
     lines.push(`API keys: create the secret in Key Vault (az keyvault secret set --vault-name <vault> --name ${secretName(plan.app, Object.keys(keyVault)[0] as string)} --value '<id>:<key>:<scopes>'); the bundle never contains it.`);
   }
-  lines.push('', `Next: deploy (the server installs ${dependencies.join(' and ')}):`, `  cd ${shortPath(outDir)} && func azure functionapp publish ${appName} --javascript --build remote`);
-  if (values.zip) {
-    const zipPath = `${outDir}.zip`;
-    const bytes = await zipDirectory(outDir, zipPath);
-    lines.push(`  or zip deploy ${shortPath(zipPath)} (${formatBytes(bytes)}) with SCM_DO_BUILD_DURING_DEPLOYMENT=true`);
-  }
-  io.out.write(`${lines.join('\n')}\n`);
-  return 0;
+  lines.push('', `Next: deploy (the server installs ${result.dependencies.join(' and ')}):`, `  cd ${shortPath(result.outDir)} && func azure functionapp publish ${appName} --javascript --build remote`);
+  if (result.zip) lines.push(`  or zip deploy ${shortPath(result.zip.path)} (${formatBytes(result.zip.bytes)}) with SCM_DO_BUILD_DURING_DEPLOYMENT=true`);
+  return `${lines.join('\n')}\n`;
 }
+
+/**
+ * The Azure bundler: one function-app folder for the whole app (Azure deploys
+ * all functions of an app together), and the settings and command to publish it.
+ */
+export const azureBundler: CloudBundler<AzureBundleOptions, AzurePlannedBundle, AzureBundle> = {
+  cloud: 'azure',
+  usage: USAGE,
+  flags: bundleFlags,
+  packages: () => BUNDLE_PACKAGES,
+  plan: async (entry, options) => (await import('./function-app-bundle.js')).planAzureBundle(entry, options),
+  write: async (plan, outDir) => (await import('./function-app-bundle.js')).writeAzureBundle(plan, outDir),
+  report: bundleReport,
+};

@@ -6,11 +6,11 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleAws } from '../../adapters/aws/bundle/bundle-app.js';
-import { bundleGcpApp } from '../../adapters/gcp/bundle/gcp-bundle.js';
-import { hashApiKey } from '../../src/index.js';
+import { bundleAws } from '../adapters/aws/bundle/bundle-app.js';
+import { bundleGcpApp } from '../adapters/gcp/bundle/gcp-bundle.js';
+import { hashApiKey } from '../src/index.js';
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, '..');
 const KEY = 'pfk_bundle-time-secret-7f3a9c';
 
 async function allFiles(dir: string): Promise<string[]> {
