@@ -1,0 +1,49 @@
+import { isPolyfaasError, PolyfaasError } from '../errors.js';
+import type { AliasInfo } from './aliases.js';
+import { loadGraphRunner } from './graph-runner.js';
+import { formatOf, type ModelVersionInfo } from './manifest.js';
+import { ONNX_FILE, onnxRunner, openOnnxModel } from './onnx-runner.js';
+import { layersRunner, type ModelRunner } from './runner.js';
+import type { ModelSelector, ModelStore } from './store.js';
+
+/** A version loaded for serving, in whatever format it was stored. The caller owns `runner`. */
+export interface OpenedRunner {
+  readonly runner: ModelRunner;
+  readonly info: ModelVersionInfo;
+  readonly alias?: AliasInfo;
+  readonly signedBy?: string;
+}
+
+/**
+ * Load a version for serving: verify it like {@link ModelStore.load} does,
+ * then pick the runtime its manifest's `format` names (tfjs Layers, tfjs
+ * graph or ONNX). Runtimes other than tfjs Layers are imported only here, so
+ * apps serving their own models never load them.
+ *
+ * @throws like {@link ModelStore.load}; `DataLoss` when verified files do not load.
+ */
+export async function openRunner(store: ModelStore, name: string, selector: ModelSelector): Promise<OpenedRunner> {
+  const opened = await store.open(name, selector);
+  const { info, alias, signedBy } = opened;
+  if (formatOf(info) === 'tfjs-layers') {
+    // The store's own loader: the same checks and errors as every Layers model load. Exact version, so a moving alias cannot switch it.
+    const loaded = await store.load(name, { version: info.version });
+    return { runner: layersRunner(loaded.model), info, ...(alias ? { alias } : {}), ...(signedBy ? { signedBy } : {}) };
+  }
+  let runner: ModelRunner;
+  try {
+    runner = formatOf(info) === 'onnx'
+      ? onnxRunner(await openOnnxModel(await opened.readFile(ONNX_FILE)), { channelsFirst: info.channelsFirst === true })
+      : await loadGraphRunner(opened.ioHandler());
+  } catch (err) {
+    // A missing optional runtime or a file that failed its digest says so itself.
+    if (isPolyfaasError(err, 'Unavailable', 'DataLoss')) throw err;
+    // The bytes matched their digests, so the stored model itself cannot be run.
+    const reason = err instanceof Error ? err.message.slice(0, 300) : String(err).slice(0, 300);
+    throw new PolyfaasError('DataLoss', `Model ${name} version ${info.version} (${formatOf(info)}) could not be loaded: ${reason}`, {
+      cause: err,
+      details: { name, version: info.version, format: formatOf(info) },
+    });
+  }
+  return { runner, info, ...(alias ? { alias } : {}), ...(signedBy ? { signedBy } : {}) };
+}
