@@ -64,7 +64,8 @@ export function locateOnnxWasmFiles(options: LocateOnnxWasmOptions = {}): string
 
 function installedDist(): string | undefined {
   try {
-    return join(dirname(createRequire(import.meta.url).resolve(`${ONNX_RUNTIME_PACKAGE}/package.json`)), 'dist');
+    // The package's exports map has no `./package.json`; its CommonJS entry sits in `dist/`.
+    return dirname(createRequire(import.meta.url).resolve(ONNX_RUNTIME_PACKAGE));
   } catch {
     // Not installed (or bundled without its package.json): the bundle-relative candidates remain.
     return undefined;
