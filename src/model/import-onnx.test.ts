@@ -12,6 +12,7 @@ import { Predictor } from './predictor.js';
 import { ModelSigningKey } from './signing-keys.js';
 import { ModelStore } from './store.js';
 import { rejection, tinyModel } from './test-helpers.js';
+import { useOnnx } from './use-formats.js';
 
 const fixtures = fileURLToPath(new URL('../../test/fixtures/onnx/', import.meta.url));
 const CLASSES = ['t-shirt', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'boot'];
@@ -27,6 +28,7 @@ let scratch: string;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
+  useOnnx();
   expected = JSON.parse(await readFile(join(fixtures, 'expected.json'), 'utf8')) as typeof expected;
   scratch = await mkdtemp(join(tmpdir(), 'polyfaas-onnx-'));
 });

@@ -10,12 +10,14 @@ import { importModel } from './import-model.js';
 import { Predictor } from './predictor.js';
 import { ModelStore } from './store.js';
 import { rejection } from './test-helpers.js';
+import { useTfjsGraph } from './use-formats.js';
 
 const fixtures = fileURLToPath(new URL('../../test/fixtures/tfjs/', import.meta.url));
 let scratch: string;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
+  useTfjsGraph();
   scratch = await mkdtemp(join(tmpdir(), 'polyfaas-tfjs-import-'));
 });
 

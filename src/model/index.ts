@@ -61,14 +61,9 @@ export { newVersionId, isVersionId } from './version-id.js';
 export { Predictor } from './predictor.js';
 export type { PredictorOptions, PredictOptions, Prediction } from './predictor.js';
 export type { PredictInput } from './predict-input.js';
-/** Bring your own model: ONNX files and tf.js folders stored as ordinary versions (see README "Bring your own model"). */
-export { importModel } from './import-model.js';
-export { importOnnx } from './import-onnx.js';
-export { importTfjsFolder } from './import-tfjs.js';
-export type { ReadModelFile } from './import-tfjs.js';
+/** Bring your own model: the runtime parts (ONNX, graph models, importers) live in `polyfaas/model-import`, so apps that do not use them never bundle them. */
 export type { ImportModelOptions, ImportPreprocessing } from './import-options.js';
-export { ONNX_FILE } from './onnx-runner.js';
-export { locateOnnxWasmFiles, ONNX_WASM_FILES, ONNX_WASM_DIR_ENV } from './onnx-runtime.js';
+export type { ReadModelFile } from './import-tfjs.js';
 export type { LocateOnnxWasmOptions } from './onnx-runtime.js';
 export type { ModelFormat } from './manifest.js';
 export type { ModelRunner, RunnerOutput } from './runner.js';

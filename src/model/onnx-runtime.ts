@@ -18,7 +18,6 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as ort from 'onnxruntime-web';
 import { PolyfaasError } from '../errors.js';
-import { lazy } from '../lazy.js';
 
 /** The ONNX Runtime Web package, an optional peer dependency. */
 export const ONNX_RUNTIME_PACKAGE = 'onnxruntime-web';
@@ -78,7 +77,22 @@ function installedDist(): string | undefined {
  *
  * @throws `Unavailable` naming the package when it is not installed or its WebAssembly files are missing.
  */
-export const loadOnnxRuntime: () => Promise<typeof ort> = lazy(async () => {
+export function loadOnnxRuntime(): Promise<typeof ort> {
+  return loadOnce();
+}
+
+// A plain declaration, not `lazy(...)` at top level: bundlers can then drop it, and with it the
+// `import('onnxruntime-web')` chunk, from apps that never serve ONNX.
+let pending: Promise<typeof ort> | undefined;
+function loadOnce(): Promise<typeof ort> {
+  pending ??= importRuntime().catch((err: unknown) => {
+    pending = undefined;
+    throw err;
+  });
+  return pending;
+}
+
+async function importRuntime(): Promise<typeof ort> {
   let runtime: typeof ort;
   try {
     runtime = await import('onnxruntime-web');
@@ -91,4 +105,4 @@ export const loadOnnxRuntime: () => Promise<typeof ort> = lazy(async () => {
   runtime.env.wasm.numThreads = 1;
   runtime.env.wasm.wasmPaths = pathToFileURL(locateOnnxWasmFiles() + sep).href;
   return runtime;
-});
+}

@@ -1,8 +1,7 @@
 import { isPolyfaasError, PolyfaasError } from '../errors.js';
 import type { AliasInfo } from './aliases.js';
-import { loadGraphRunner } from './graph-runner.js';
-import { formatOf, type ModelVersionInfo } from './manifest.js';
-import { ONNX_FILE, onnxRunner, openOnnxModel } from './onnx-runner.js';
+import { formatOf, type ModelFormat, type ModelVersionInfo } from './manifest.js';
+import { runnerLoader } from './model-formats.js';
 import { layersRunner, type ModelRunner } from './runner.js';
 import type { ModelSelector, ModelStore } from './store.js';
 
@@ -16,11 +15,12 @@ export interface OpenedRunner {
 
 /**
  * Load a version for serving: verify it like {@link ModelStore.load} does,
- * then pick the runtime its manifest's `format` names (tfjs Layers, tfjs
- * graph or ONNX). Runtimes other than tfjs Layers are imported only here, so
- * apps serving their own models never load them.
+ * then pick the runtime its manifest's `format` names: tfjs Layers always,
+ * ONNX and tfjs graph once the app enabled them (`useOnnx()`, `useTfjsGraph()`),
+ * so apps serving their own models never bundle those runtimes.
  *
- * @throws like {@link ModelStore.load}; `DataLoss` when verified files do not load.
+ * @throws like {@link ModelStore.load}; `DataLoss` when verified files do not load;
+ *   `Unimplemented` for a format the app did not enable.
  */
 export async function openRunner(store: ModelStore, name: string, selector: ModelSelector): Promise<OpenedRunner> {
   const opened = await store.open(name, selector);
@@ -30,11 +30,10 @@ export async function openRunner(store: ModelStore, name: string, selector: Mode
     const loaded = await store.load(name, { version: info.version });
     return { runner: layersRunner(loaded.model), info, ...(alias ? { alias } : {}), ...(signedBy ? { signedBy } : {}) };
   }
+  const load = runnerLoader(formatOf(info) as Exclude<ModelFormat, 'tfjs-layers'>, name);
   let runner: ModelRunner;
   try {
-    runner = formatOf(info) === 'onnx'
-      ? onnxRunner(await openOnnxModel(await opened.readFile(ONNX_FILE)), { channelsFirst: info.channelsFirst === true })
-      : await loadGraphRunner(opened.ioHandler());
+    runner = await load(opened);
   } catch (err) {
     // A missing optional runtime or a file that failed its digest says so itself.
     if (isPolyfaasError(err, 'Unavailable', 'DataLoss')) throw err;
