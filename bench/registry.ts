@@ -9,6 +9,7 @@ export const BENCHES = [
   'warm-overhead',
   'console-observer',
   'micro-batching',
+  'onnx-serving',
   'memory',
   'preprocessing',
   'file-bucket',
