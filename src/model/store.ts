@@ -6,6 +6,7 @@
  * ```text
  * <prefix><name>/versions/<version>/model.json     topology + weightsManifest (standard tfjs format)
  * <prefix><name>/versions/<version>/weights.bin    all weights, concatenated
+ * <prefix><name>/versions/<version>/model.onnx     instead of the two above, for imported ONNX models (`format: 'onnx'`)
  * <prefix><name>/versions/<version>/model.sig      signature over manifest.json and every file (when a signing key is set)
  * <prefix><name>/versions/<version>/manifest.json  SHA-256 + size of each file, metadata; written LAST
  * <prefix><name>/aliases/<alias>.json              { version, previous, updatedAt, history, sequence?, signature? }
@@ -272,6 +273,7 @@ export class ModelStore {
    * @throws `DataLoss` with `details: { file, expected, actual }` if a file was corrupted or replaced.
    * @throws `Forbidden` with `details.reason` when the store verifies signatures and the version or alias
    *   is unsigned (and signatures are required), signed by an unknown key, altered since signing, or an older alias record.
+   * @throws `PreconditionFailed` with `details.format` for an imported ONNX or graph version (serve those with `Predictor`).
    *
    * @example
    * ```ts
