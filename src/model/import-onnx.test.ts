@@ -23,7 +23,7 @@ interface Expected {
   inputs: number[][];
   outputs: number[][];
 }
-let expected: Record<'cnn-28x28.onnx' | 'mlp-784.onnx', Expected>;
+let expected: Record<'cnn-28x28.onnx' | 'mlp-784.onnx' | 'cnn-rgb-16x16.onnx', Expected>;
 let scratch: string;
 
 beforeAll(async () => {
@@ -79,6 +79,19 @@ describe('importModel: ONNX', () => {
     expectClose(probabilities, outputs, 1e-5);
     // One example at a time gives the same answers as the batch.
     expectClose((await predictor.predict(inputs[1] as number[])).probabilities, [outputs[1] as number[]], 1e-5);
+    predictor.dispose();
+  });
+
+  it('transposes [H, W, C] colour requests to the channels-first order PyTorch computed with', async () => {
+    const store = newStore();
+    const info = await importModel(store, join(fixtures, 'cnn-rgb-16x16.onnx'), { name: 'rgb' });
+    expect(info).toMatchObject({ channelsFirst: true, inputShape: [16, 16, 3] });
+    await store.promote('rgb', info.version, 'production');
+    const predictor = await serve(store, 'rgb');
+    const { inputs, outputs } = expected['cnn-rgb-16x16.onnx'];
+    // PyTorch's inputs are [C, H, W]; a client sends the same image as [H, W, C].
+    const hwc = inputs.flatMap((chw) => Array.from({ length: 16 * 16 * 3 }, (_, i) => chw[(i % 3) * 256 + Math.floor(i / 3)] as number));
+    expectClose((await predictor.predict(hwc, { batch: inputs.length })).probabilities, outputs, 1e-5);
     predictor.dispose();
   });
 
