@@ -3,7 +3,7 @@ import type { AliasInfo } from './aliases.js';
 import { formatOf, type ModelFormat, type ModelVersionInfo } from './manifest.js';
 import { runnerLoader } from './model-formats.js';
 import { layersRunner, type ModelRunner } from './runner.js';
-import type { ModelSelector, ModelStore } from './store.js';
+import type { LoadedModel, ModelSelector, ModelStore } from './store.js';
 
 /** A version loaded for serving, in whatever format it was stored. The caller owns `runner`. */
 export interface OpenedRunner {
@@ -23,13 +23,16 @@ export interface OpenedRunner {
  *   `Unimplemented` for a format the app did not enable.
  */
 export async function openRunner(store: ModelStore, name: string, selector: ModelSelector): Promise<OpenedRunner> {
+  // The common case first, at the cost it always had (one manifest read): the store's own Layers loader.
+  try {
+    return fromLayers(await store.load(name, selector));
+  } catch (err) {
+    if (!isPolyfaasError(err, 'PreconditionFailed') || err.details?.format === undefined) throw err;
+  }
   const opened = await store.open(name, selector);
   const { info, alias, signedBy } = opened;
-  if (formatOf(info) === 'tfjs-layers') {
-    // The store's own loader: the same checks and errors as every Layers model load. Exact version, so a moving alias cannot switch it.
-    const loaded = await store.load(name, { version: info.version });
-    return { runner: layersRunner(loaded.model), info, ...(alias ? { alias } : {}), ...(signedBy ? { signedBy } : {}) };
-  }
+  // The alias moved to a Layers version between the two reads: load that one exactly.
+  if (formatOf(info) === 'tfjs-layers') return { ...fromLayers(await store.load(name, { version: info.version })), ...(alias ? { alias } : {}) };
   const load = runnerLoader(formatOf(info) as Exclude<ModelFormat, 'tfjs-layers'>, name);
   let runner: ModelRunner;
   try {
@@ -45,4 +48,9 @@ export async function openRunner(store: ModelStore, name: string, selector: Mode
     });
   }
   return { runner, info, ...(alias ? { alias } : {}), ...(signedBy ? { signedBy } : {}) };
+}
+
+function fromLayers(loaded: LoadedModel): OpenedRunner {
+  const { model, ...rest } = loaded;
+  return { runner: layersRunner(model), ...rest };
 }
