@@ -1,6 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { PolyfaasError } from '../errors.js';
-import { importedFields, invalid, resolveInputShape, type ImportModelOptions } from './import-options.js';
+import { importedFields, invalid, resolveInputShape, runOnZeros, type ImportModelOptions } from './import-options.js';
 import type { ModelVersionInfo } from './manifest.js';
 import { ONNX_FILE, onnxRunner, openOnnxModel, type OnnxDim } from './onnx-runner.js';
 import type { ModelStore } from './store.js';
@@ -28,19 +26,7 @@ export async function importOnnx(store: ModelStore, bytes: Uint8Array, options: 
     if (channelsFirst && example.length !== 3) throw invalid(`channelsFirst needs a [C, H, W] input; the model takes [${example.join(',')}]`);
     const declared = (channelsFirst ? [example[1], example[2], example[0]] : example).map(known);
     const inputShape = resolveInputShape(declared, options.inputShape);
-    const runner = onnxRunner(model, { channelsFirst });
-    const zeros = tf.zeros([1, ...inputShape]);
-    let outputSize: number;
-    try {
-      outputSize = (await runner.run(zeros)).values.length;
-    } catch (err) {
-      throw new PolyfaasError('InvalidArgument', `The ONNX model does not run on input shape [${inputShape.join(',')}]: ${(err as Error).message}`, {
-        cause: err,
-        details: { inputShape },
-      });
-    } finally {
-      zeros.dispose();
-    }
+    const outputSize = await runOnZeros(onnxRunner(model, { channelsFirst }), inputShape, 'ONNX');
     const fields = importedFields('onnx', { inputShape, outputSize }, options, source);
     return await store.saveFiles(options.name, [{ path: ONNX_FILE, bytes }], { ...fields, ...(channelsFirst ? { channelsFirst } : {}) });
   } finally {

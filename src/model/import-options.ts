@@ -1,5 +1,7 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { PolyfaasError } from '../errors.js';
 import { isShape, type JsonValue, type ModelFormat } from './manifest.js';
+import type { ModelRunner } from './runner.js';
 import type { StoredFileFields } from './store.js';
 
 /**
@@ -121,4 +123,19 @@ function jsonObject(value: Record<string, JsonValue>): Record<string, JsonValue>
 /** An `InvalidArgument` about the model being imported. */
 export function invalid(message: string, details?: Record<string, unknown>): PolyfaasError {
   return new PolyfaasError('InvalidArgument', message, details ? { details } : {});
+}
+
+/** Run `runner` on one example of zeros; the output size, or `InvalidArgument` if it does not run. */
+export async function runOnZeros(runner: ModelRunner, inputShape: readonly number[], kind: string): Promise<number> {
+  const zeros = tf.zeros([1, ...inputShape]);
+  try {
+    return (await runner.run(zeros)).values.length;
+  } catch (err) {
+    throw new PolyfaasError('InvalidArgument', `The ${kind} model does not run on input shape [${inputShape.join(',')}]: ${(err as Error).message.slice(0, 300)}`, {
+      cause: err,
+      details: { inputShape },
+    });
+  } finally {
+    zeros.dispose();
+  }
 }

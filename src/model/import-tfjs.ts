@@ -3,8 +3,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { isPolyfaasError, PolyfaasError } from '../errors.js';
 import { encodeArtifacts, MODEL_JSON, parseModelJson, WEIGHTS_BIN } from './bucket-io.js';
 import { graphRunner, loadConverter } from './graph-runner.js';
-import { importedFields, invalid, resolveInputShape, type ImportModelOptions } from './import-options.js';
+import { importedFields, invalid, resolveInputShape, runOnZeros, type ImportModelOptions } from './import-options.js';
 import type { ModelVersionInfo } from './manifest.js';
+import { layersRunner } from './runner.js';
 import type { ModelStore } from './store.js';
 
 /** Reads one file of the folder being imported, by its name in `model.json`. */
@@ -56,7 +57,8 @@ async function importLayers(store: ModelStore, artifacts: tf.io.ModelArtifacts, 
   try {
     const modelShape = (model.inputs[0]?.shape ?? []).slice(1).map((d) => (d === null ? undefined : d));
     const inputShape = resolveInputShape(modelShape, options.inputShape);
-    const outputSize = model.outputs[0]?.shape.at(-1) ?? 0;
+    // Run it once, as every import does: a model that loads but cannot run fails here, not at the first request.
+    const outputSize = await runOnZeros(layersRunner(model), inputShape, 'Layers');
     const fields = importedFields('tfjs-layers', { inputShape, outputSize }, options, source);
     // An ordinary version, exactly as if trained here.
     return await store.save(options.name, model, { inputShape, labels: fields.labels, metrics: { ...fields.metrics }, metadata: { ...fields.metadata } });
@@ -72,15 +74,7 @@ async function importGraph(store: ModelStore, artifacts: tf.io.ModelArtifacts, o
   try {
     const [, ...example] = model.inputs[0]?.shape ?? [];
     const inputShape = resolveInputShape(example.map((d) => (d > 0 ? d : undefined)), options.inputShape);
-    const zeros = tf.zeros([1, ...inputShape]);
-    let outputSize: number;
-    try {
-      outputSize = (await runner.run(zeros)).values.length;
-    } catch (err) {
-      throw new PolyfaasError('InvalidArgument', `The graph model does not run on input shape [${inputShape.join(',')}]: ${(err as Error).message}`, { cause: err });
-    } finally {
-      zeros.dispose();
-    }
+    const outputSize = await runOnZeros(runner, inputShape, 'graph');
     const fields = importedFields('tfjs-graph', { inputShape, outputSize }, options, source);
     const { modelJson, weights } = encodeArtifacts(artifacts);
     return await store.saveFiles(
