@@ -41,7 +41,7 @@ describe('locateOnnxWasmFiles', () => {
     expect(codeOf(() => locateOnnxWasmFiles({ env: { [ONNX_WASM_DIR_ENV]: empty } }))).toBe('InvalidArgument');
   });
 
-  it('says Unavailable, naming the package, when nothing has them', () => {
+  it('says Unavailable when nothing has them', () => {
     expect(codeOf(() => locateOnnxWasmFiles({ env: {}, packageDist: () => undefined, entryScript: join(empty, 'index.mjs') }))).toBe('Unavailable');
   });
 });
