@@ -29,6 +29,7 @@ export default defineConfig({
       { find: /^polyfaas\/adapter$/, replacement: here('./src/adapter.ts') },
       { find: /^polyfaas\/testing$/, replacement: here('./src/testing/index.ts') },
       { find: /^polyfaas\/model$/, replacement: here('./src/model/index.ts') },
+      { find: /^polyfaas\/model-import$/, replacement: here('./src/model/model-import.ts') },
       { find: /^polyfaas\/pipelines$/, replacement: here('./pipelines/index.ts') },
     ],
   },

@@ -10,6 +10,7 @@ export const BENCHES = [
   'console-observer',
   'training-progress',
   'micro-batching',
+  'onnx-serving',
   'memory',
   'preprocessing',
   'file-bucket',

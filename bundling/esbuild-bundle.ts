@@ -36,6 +36,7 @@ export interface BundleResult {
   files: { path: string; bytes: number }[];
   /** Entry plus chunks. */
   jsBytes: number;
+  /** WebAssembly runtime files copied beside the code: the tfjs binaries, and ONNX Runtime's when the app serves ONNX (see {@link RUNTIME_ASSETS}). */
   wasmBytes: number;
   /**
    * Packages left external that the bundled code imports (`sharp` only if some
@@ -106,6 +107,23 @@ function lazyOptionalPeers(entryDir: string): Plugin {
     },
   };
 }
+
+/**
+ * Files a bundled package loads from beside the code at run time, copied next
+ * to the entry when the bundle contains that package. ONNX Runtime Web is in a
+ * bundle only when the app imports `polyfaas/model-import` (to call `useOnnx()`);
+ * it then needs its single-threaded SIMD build (~14 MB) and the 24 KB loader
+ * that instantiates it, not its four other builds (JSEP/WebGPU, JSPI, asyncify: ~70 MB).
+ */
+export const RUNTIME_ASSETS: readonly { package: string; locate: () => Promise<{ dir: string; names: readonly string[] }> }[] = [
+  {
+    package: 'onnxruntime-web',
+    locate: async () => {
+      const { locateOnnxWasmFiles, ONNX_WASM_FILES } = await import('../../src/model/onnx-runtime.js');
+      return { dir: locateOnnxWasmFiles(), names: ONNX_WASM_FILES };
+    },
+  },
+];
 
 /** Whether the bundle contains the tfjs WASM backend, whose `.wasm` files it then loads at run time. */
 function usesWasmBackend(metafile: Metafile): boolean {
@@ -184,6 +202,17 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Bu
       await copyFile(join(dir, name), join(entryDir, name));
       const bytes = (await stat(join(entryDir, name))).size;
       files.push({ path: relative(options.outDir, join(entryDir, name)), bytes });
+      wasmBytes += bytes;
+    }
+  }
+  for (const asset of RUNTIME_ASSETS) {
+    if (!Object.keys(result.metafile.inputs).some((input) => input.includes(`node_modules/${asset.package}/`))) continue;
+    const { dir, names } = await asset.locate();
+    for (const name of names) {
+      await copyFile(join(dir, name), join(entryDir, name));
+      const bytes = (await stat(join(entryDir, name))).size;
+      files.push({ path: relative(options.outDir, join(entryDir, name)), bytes });
+      // Counted with the tfjs binaries: what `wasmBytes` reports is the WebAssembly runtime shipped beside the code.
       wasmBytes += bytes;
     }
   }

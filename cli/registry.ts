@@ -83,7 +83,7 @@ changes nothing. Run "polyfaas deploy aws --help" for the options.`,
     },
   },
   models: {
-    summary: 'Sign models in a bucket and verify them: keygen, sign, verify',
+    summary: 'Sign, verify and import models in a bucket: keygen, sign, verify, import',
     usage: MODELS_USAGE.models,
     run: async (args, io) => (await import('./commands/models.js')).modelsCommand(args, io),
   },

@@ -19,6 +19,7 @@ const EXPECTED: Record<string, string[]> = {
   'polyfaas/azure': ['registerAzure', 'AzureBlobBucket', 'registerSchemes'],
   'polyfaas/redis': ['RedisKeyValueStore', 'registerSchemes'],
   'polyfaas/model': ['ModelStore', 'Predictor', 'initBackend', 'registerWasmGradientKernels'],
+  'polyfaas/model-import': ['importModel', 'useOnnx', 'useTfjsGraph', 'locateOnnxWasmFiles'],
   'polyfaas/pipelines': ['createImageClassificationApp', 'createPreprocessFunction', 'trainWithCheckpoints', 'ingestFolder', 'uploadSplit'],
 };
 

@@ -4,13 +4,15 @@ import { SIGNING_KEY_ENV, VERIFY_KEYS_ENV } from '../../src/model/signing-policy
 
 /** Help of `polyfaas models` and each of its subcommands. */
 export const MODELS_USAGE = {
-  models: `polyfaas models <keygen|sign|verify> [options]
+  models: `polyfaas models <keygen|sign|verify|import> [options]
 
-Sign models in a bucket and check their signatures (see docs/security.md).
+Sign models in a bucket and check their signatures (see docs/security.md);
+import models trained elsewhere.
 
   keygen   make a signing key pair (or HMAC secret) with a key id
   sign     sign existing model versions and aliases with a key
   verify   check one version's signature and every file's digest
+  import   store an ONNX file or a tf.js model folder as a new version
 
 Run "polyfaas models <subcommand> --help" for its options.`,
   keygen: `polyfaas models keygen [--algorithm ed25519] [--key-id <id>] [--out <path>]
@@ -58,5 +60,31 @@ Options:
   --prefix <p>   the model store's folder (default models/)
   --key <file>   a trusted public key (<keyId>:<algorithm>:<base64> or PEM)
   -h, --help     show this help`,
+  import: `polyfaas models import <bucket-url> <name> <file|folder> [options]
+
+Stores a model trained elsewhere as a new version of <name>, checked by
+loading it and running it once, signed when a signing key is configured
+(--key or ${SIGNING_KEY_ENV}). Serve it like any version: promote it and
+the predict function picks it up. Formats:
+  model.onnx       ONNX (e.g. torch.onnx.export); served by the optional
+                   package onnxruntime-web. A [1|3, H, W] input (PyTorch's
+                   image layout) is served as [H, W, C] images.
+  folder/          tf.js model.json + weight shards, Layers or graph format
+                   (graph models need the optional @tensorflow/tfjs-converter).
+Keras .keras/.h5 files are not imported: convert them first (README,
+"Bring your own model").
+
+Options:
+  --labels <a,b,…>      class names in output order
+  --labels-file <file>  class names, one per line
+  --input-shape <h,w,c> one example's shape, when the model leaves it open
+  --scale <s>           pixel scaling used in training (default 1/255)
+  --mean <m,…>          per-channel mean subtracted after scaling
+  --std <s,…>           per-channel standard deviation
+  --channels-first / --channels-last   override the ONNX image-layout guess
+  --promote <alias>     point this alias (e.g. production) at the new version
+  --prefix <p>          the model store's folder (default models/)
+  --key <file>          the signing key (default ${SIGNING_KEY_ENV})
+  -h, --help            show this help`,
 } as const;
 

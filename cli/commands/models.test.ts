@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -71,7 +71,7 @@ describe('polyfaas models', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it.each(['keygen', 'sign', 'verify'])('has --help for "models %s"', async (sub) => {
+  it.each(['keygen', 'sign', 'verify', 'import'])('has --help for "models %s"', async (sub) => {
     const { code, out } = await run(sub, '--help');
     expect(code).toBe(0);
     expect(out).toContain(`polyfaas models ${sub}`);
@@ -143,6 +143,30 @@ describe('polyfaas models', () => {
     expect(JSON.parse((await run('verify', bucketUrl, 'digits', versions[1]!)).out)).toMatchObject({ verified: true, signedBy: 'shared' });
     expect((await run('verify', bucketUrl, 'digits', versions[0]!)).code).toBe(1);
     expect((await run('sign', bucketUrl, 'digits', versions[1]!)).err).toMatch(/already signed.*\[AlreadyExists\]/);
+  });
+
+  it('imports an ONNX file signed, promotes it, and refuses a garbage one with its error code', async () => {
+    const keygen = await run('keygen', '--key-id', 'importer');
+    for (const line of keygen.out.trim().split('\n')) {
+      const [k, v] = line.split(/=(.*)/s);
+      vi.stubEnv(k!, v!);
+    }
+    const onnx = path.resolve('test/fixtures/onnx/cnn-28x28.onnx');
+    const labels = 't-shirt,trouser,pullover,dress,coat,sandal,shirt,sneaker,bag,boot';
+    const imported = await run('import', bucketUrl, 'fashion', onnx, '--labels', labels, '--mean', '0.286', '--std', '0.353', '--promote', 'production');
+    expect(imported.code).toBe(0);
+    const line = JSON.parse(imported.out) as { version: string; format: string; inputShape: number[]; signedBy: string; promoted: string };
+    expect(line).toMatchObject({ imported: true, format: 'onnx', inputShape: [28, 28, 1], labels: 10, signedBy: 'importer', promoted: 'production' });
+    const info = JSON.parse(new TextDecoder().decode((await bucket.get(`models/fashion/versions/${line.version}/manifest.json`)).body)) as ModelVersionInfo;
+    expect(info.metadata).toMatchObject({ preprocessing: { scale: 1 / 255, mean: [0.286], std: [0.353] } });
+    expect((await run('verify', bucketUrl, 'fashion', line.version)).code).toBe(0);
+
+    const garbage = path.join(dir, 'garbage.onnx');
+    await writeFile(garbage, 'not a model');
+    const refused = await run('import', bucketUrl, 'fashion', garbage);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/Not an ONNX model.*InvalidArgument/s);
+    expect(refused.err).not.toContain(dir);
   });
 
   it('runs as the real command line', async () => {

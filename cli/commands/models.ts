@@ -8,17 +8,22 @@ import type { Io } from '../registry.js';
 import { openModelsBucket } from './models-bucket.js';
 import { MODELS_USAGE } from './models-usage.js';
 
-type Subcommand = 'keygen' | 'sign' | 'verify';
-const SUBCOMMANDS: Record<Subcommand, (args: string[], io: Io) => Promise<number>> = { keygen, sign, verify };
+type Subcommand = 'keygen' | 'sign' | 'verify' | 'import';
+const SUBCOMMANDS: Record<Subcommand, (args: string[], io: Io) => Promise<number>> = {
+  keygen,
+  sign,
+  verify,
+  import: async (args, io) => (await import('./models-import.js')).importCommand(args, io),
+};
 
-/** `polyfaas models <keygen|sign|verify>`. */
+/** `polyfaas models <keygen|sign|verify|import>`. */
 export async function modelsCommand(args: string[], io: Io): Promise<number> {
   const [name, ...rest] = args;
   if (!name || name === '--help' || name === '-h') {
     io.out.write(`${MODELS_USAGE.models}\n`);
     return 0;
   }
-  if (!(name in SUBCOMMANDS)) throw new PolyfaasError('InvalidArgument', `Unknown subcommand "${name.slice(0, 40)}"; use keygen, sign or verify`);
+  if (!(name in SUBCOMMANDS)) throw new PolyfaasError('InvalidArgument', `Unknown subcommand "${name.slice(0, 40)}"; use keygen, sign, verify or import`);
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out.write(`${MODELS_USAGE[name as Subcommand]}\n`);
     return 0;
@@ -132,7 +137,8 @@ async function verify(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-async function readKeyFile(file: string): Promise<string> {
+/** A key file's text, or `InvalidArgument` naming the file the user gave. */
+export async function readKeyFile(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {

@@ -83,26 +83,10 @@ export function bucketIOHandler(bucket: Bucket, prefix: string, options: BucketI
     },
 
     async save(artifacts) {
-      const topology = artifacts.modelTopology;
-      if (topology === undefined || topology instanceof ArrayBuffer) {
-        throw new PolyfaasError('Unimplemented', 'bucketIOHandler saves Layers models with a JSON topology only');
-      }
       written.length = 0;
-      const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? []));
-      const modelJson: tf.io.ModelJSON = {
-        modelTopology: topology,
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy,
-        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
-        ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
-        ...(artifacts.signature ? { signature: artifacts.signature } : {}),
-        ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
-        ...(artifacts.modelInitializer ? { modelInitializer: artifacts.modelInitializer } : {}),
-        ...(artifacts.initializerSignature ? { initializerSignature: artifacts.initializerSignature } : {}),
-      };
+      const { modelJson, weights } = encodeArtifacts(artifacts);
       await write(WEIGHTS_BIN, weights, 'application/octet-stream');
-      await write(MODEL_JSON, new TextEncoder().encode(JSON.stringify(modelJson)), 'application/json');
+      await write(MODEL_JSON, modelJson, 'application/json');
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
 
@@ -130,7 +114,40 @@ export function bucketIOHandler(bucket: Bucket, prefix: string, options: BucketI
   };
 }
 
-function parseModelJson(bytes: Uint8Array, location: string): tf.io.ModelJSON {
+/**
+ * The two files a model is stored as: `model.json` (topology, weights manifest
+ * pointing at `weights.bin`) and `weights.bin` (every weight, concatenated).
+ * Layers and graph models alike.
+ *
+ * @throws `Unimplemented` for a binary (non-JSON) topology.
+ */
+export function encodeArtifacts(artifacts: tf.io.ModelArtifacts): { modelJson: Uint8Array; weights: Uint8Array } {
+  const topology = artifacts.modelTopology;
+  if (topology === undefined || topology instanceof ArrayBuffer) {
+    throw new PolyfaasError('Unimplemented', 'Only models with a JSON topology can be stored');
+  }
+  const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? []));
+  const modelJson: tf.io.ModelJSON = {
+    modelTopology: topology,
+    format: artifacts.format,
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy,
+    weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+    ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+    ...(artifacts.signature ? { signature: artifacts.signature } : {}),
+    ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
+    ...(artifacts.modelInitializer ? { modelInitializer: artifacts.modelInitializer } : {}),
+    ...(artifacts.initializerSignature ? { initializerSignature: artifacts.initializerSignature } : {}),
+  };
+  return { modelJson: new TextEncoder().encode(JSON.stringify(modelJson)), weights };
+}
+
+/**
+ * Parse `model.json` bytes, checking it is a tfjs model (Layers or graph).
+ *
+ * @throws `DataLoss` naming `location` when it is not.
+ */
+export function parseModelJson(bytes: Uint8Array, location: string): tf.io.ModelJSON {
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -139,7 +156,7 @@ function parseModelJson(bytes: Uint8Array, location: string): tf.io.ModelJSON {
   }
   const json = parsed as Partial<tf.io.ModelJSON> | null;
   if (typeof json !== 'object' || json === null || typeof json.modelTopology !== 'object' || !Array.isArray(json.weightsManifest)) {
-    throw new PolyfaasError('DataLoss', `${location} is not a tfjs Layers model.json (modelTopology / weightsManifest missing)`, {
+    throw new PolyfaasError('DataLoss', `${location} is not a tfjs model.json (modelTopology / weightsManifest missing)`, {
       details: { file: location },
     });
   }

@@ -1,6 +1,7 @@
 /**
- * Versioned TensorFlow.js models on any bucket, and a predictor that serves
- * whichever version an alias points to.
+ * Versioned models on any bucket — TensorFlow.js models trained here, ONNX
+ * and tf.js models imported with {@link importModel} — and a predictor that
+ * serves whichever version an alias points to.
  *
  * - {@link ModelStore}: save immutable, integrity-checked versions; promote them
  *   with aliases (`production`, `staging`, …); list, load and delete them.
@@ -33,7 +34,7 @@
 
 /** The model registry over a bucket. */
 export { ModelStore } from './store.js';
-export type { ModelStoreOptions, ModelSelector, LoadedModel, VerifiedVersion } from './store.js';
+export type { ModelStoreOptions, ModelSelector, LoadedModel, VerifiedVersion, OpenedVersion, StoredFile, StoredFileFields } from './store.js';
 /** Model signing: keys, environment variables and policy (see docs/security.md). */
 export { ModelSigningKey, ModelVerifyKey, MODEL_SIGNING_ALGORITHMS } from './signing-keys.js';
 export type { ModelSigningAlgorithm } from './signing-keys.js';
@@ -44,7 +45,7 @@ export type { DsseEnvelope, UntrustedReason } from './signing-dsse.js';
 /** Options recorded in a version's manifest at save time. */
 export type { SaveModelOptions } from './save-options.js';
 /** Manifest types: what a saved version records about itself. */
-export { MODEL_FORMAT_VERSION } from './manifest.js';
+export { MODEL_FORMAT_VERSION, MODEL_FORMATS } from './manifest.js';
 export type { ModelVersionInfo, ModelFileEntry, JsonValue } from './manifest.js';
 /** Alias records (`<prefix><name>/aliases/<alias>.json`). */
 export { ALIAS_HISTORY_LIMIT } from './aliases.js';
@@ -60,6 +61,12 @@ export { newVersionId, isVersionId } from './version-id.js';
 export { Predictor } from './predictor.js';
 export type { PredictorOptions, PredictOptions, Prediction } from './predictor.js';
 export type { PredictInput } from './predict-input.js';
+/** Bring your own model: the runtime parts (ONNX, graph models, importers) live in `polyfaas/model-import`, so apps that do not use them never bundle them. */
+export type { ImportModelOptions, ImportPreprocessing } from './import-options.js';
+export type { ReadModelFile } from './import-tfjs.js';
+export type { LocateOnnxWasmOptions } from './onnx-runtime.js';
+export type { ModelFormat } from './manifest.js';
+export type { ModelRunner, RunnerOutput } from './runner.js';
 
 // TensorFlow.js backend selection lives with the models it runs.
 export {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PolyfaasError } from '../errors.js';
-import { decodeManifest, describeFile, encodeManifest, verifyFile, type ModelVersionInfo } from './manifest.js';
+import { decodeManifest, describeFile, encodeManifest, formatOf, MODEL_FORMAT_VERSION, verifyFile, type ModelVersionInfo } from './manifest.js';
 import { isVersionId, newVersionId } from './version-id.js';
 
 const info: ModelVersionInfo = {
@@ -52,7 +52,17 @@ describe('manifest', () => {
       file: 'k',
       reason: expect.stringContaining('files'),
     });
-    expect(thrown(() => decodeManifest(encodeManifest({ ...info, formatVersion: 2 }), 'k')).code).toBe('Unimplemented');
+    expect(thrown(() => decodeManifest(encodeManifest({ ...info, formatVersion: MODEL_FORMAT_VERSION + 1 }), 'k')).code).toBe('Unimplemented');
+  });
+
+  it('reads imported formats and refuses unknown ones', () => {
+    const onnx = { ...info, formatVersion: 2, format: 'onnx' as const, channelsFirst: true };
+    expect(formatOf(decodeManifest(encodeManifest(onnx), 'k'))).toBe('onnx');
+    expect(formatOf(info)).toBe('tfjs-layers');
+    const unknown = { ...info, format: 'keras' };
+    const err = thrown(() => decodeManifest(new TextEncoder().encode(JSON.stringify(unknown)), 'k'));
+    expect(err.code).toBe('DataLoss');
+    expect(err.details).toMatchObject({ reason: expect.stringContaining('format') });
   });
 
   it('verifies size and digest', () => {

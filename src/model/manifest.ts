@@ -1,8 +1,28 @@
 import { createHash } from 'node:crypto';
 import { PolyfaasError } from '../errors.js';
 
-/** Bumped when the layout or manifest fields change incompatibly; loaders refuse newer formats. */
-export const MODEL_FORMAT_VERSION = 1;
+/**
+ * The newest manifest format this polyfaas reads; loaders refuse newer ones.
+ * Bumped when the layout or manifest fields change incompatibly. Layers models
+ * are still written as format 1 (every polyfaas reads them); imported ONNX and
+ * tfjs graph models are written as 2, so an older polyfaas refuses them with
+ * "upgrade" instead of mistaking them for Layers models.
+ */
+export const MODEL_FORMAT_VERSION = 2;
+
+/** Manifest format written for tfjs Layers models (readable by every polyfaas). */
+export const LAYERS_FORMAT_VERSION = 1;
+
+/**
+ * How a version's files are run:
+ * - `tfjs-layers`: `model.json` + `weights.bin`, a tfjs LayersModel (what training saves);
+ * - `tfjs-graph`: `model.json` + `weights.bin`, a tfjs GraphModel (converted from TensorFlow);
+ * - `onnx`: `model.onnx`, run by ONNX Runtime Web (what PyTorch exports).
+ */
+export type ModelFormat = 'tfjs-layers' | 'tfjs-graph' | 'onnx';
+
+/** Every {@link ModelFormat}. */
+export const MODEL_FORMATS: readonly ModelFormat[] = ['tfjs-layers', 'tfjs-graph', 'onnx'];
 
 /** Size and digest of one file of a saved model, as recorded in its manifest. */
 export interface ModelFileEntry {
@@ -44,6 +64,19 @@ export interface ModelVersionInfo {
   readonly backend: string;
   /** Every file of the version except the manifest itself. */
   readonly files: readonly ModelFileEntry[];
+  /** How the files are run; absent means `tfjs-layers` (manifests written before imports existed). */
+  readonly format?: ModelFormat;
+  /**
+   * ONNX models that take channels-first images (`[C, H, W]`, PyTorch's layout):
+   * requests still send `inputShape` (`[H, W, C]`, like every other image model)
+   * and the runner transposes them.
+   */
+  readonly channelsFirst?: boolean;
+}
+
+/** The format of a version; manifests without a `format` field hold Layers models. */
+export function formatOf(info: ModelVersionInfo): ModelFormat {
+  return info.format ?? 'tfjs-layers';
 }
 
 /** Lower-case hex SHA-256 of `bytes`. */
@@ -125,6 +158,8 @@ function manifestProblem(value: unknown): string | undefined {
   if (!isRecord(value.metadata)) return 'metadata is not an object';
   if (!isRecord(value.framework)) return 'framework is not an object';
   if (!Array.isArray(value.files) || !value.files.every(isFileEntry)) return 'files is not a list of { path, size, sha256 }';
+  if (value.format !== undefined && !(MODEL_FORMATS as readonly unknown[]).includes(value.format)) return `format is not one of ${MODEL_FORMATS.join(', ')}`;
+  if (value.channelsFirst !== undefined && typeof value.channelsFirst !== 'boolean') return 'channelsFirst is not a boolean';
   return undefined;
 }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { isPolyfaasError, PolyfaasError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { ModelVersionInfo } from './manifest.js';
+import { openRunner } from './open-runner.js';
 import { toBatchTensor, type PredictInput } from './predict-input.js';
 import { ServedModel } from './served-model.js';
 import type { ModelStore } from './store.js';
@@ -152,15 +153,15 @@ export class Predictor {
     if (!served || this.disposed) throw disposedError();
     served.acquire();
     try {
-      const output = tf.tidy(() => firstOutput(served.forward(toBatchTensor(input, served.info.inputShape, options.batch))));
+      // Validation is the same for every format: the runner only ever sees a well-formed batch.
+      const batch = tf.tidy(() => toBatchTensor(input, served.info.inputShape, options.batch));
       try {
-        const values = (await output.data()) as Float32Array;
-        const examples = output.shape[0] ?? 1;
+        const { values, examples } = await served.runner.run(batch);
         const width = values.length / examples;
         const probabilities = Array.from({ length: examples }, (_, i) => values.slice(i * width, (i + 1) * width));
         return { probabilities, version: served.info.version };
       } finally {
-        output.dispose();
+        if (batch !== input) batch.dispose();
       }
     } finally {
       served.release();
@@ -196,9 +197,9 @@ export class Predictor {
     let served: ServedModel;
     let signedBy: string | undefined;
     try {
-      const loaded = await this.store.load(this.name, { alias: this.alias });
+      const loaded = await openRunner(this.store, this.name, { alias: this.alias });
       signedBy = loaded.signedBy;
-      served = new ServedModel(loaded.model, loaded.info, loaded.alias?.etag);
+      served = new ServedModel(loaded.runner, loaded.info, loaded.alias?.etag);
       await this.warmUp(served);
     } catch (err) {
       this.alertIfTampered(err, undefined);
@@ -229,8 +230,8 @@ export class Predictor {
         current.aliasEtag = alias.etag;
         return false;
       }
-      const loaded = await this.store.load(this.name, { version: alias.version });
-      const next = new ServedModel(loaded.model, loaded.info, alias.etag);
+      const loaded = await openRunner(this.store, this.name, { version: alias.version });
+      const next = new ServedModel(loaded.runner, loaded.info, alias.etag);
       try {
         await this.warmUp(next);
       } catch (err) {
@@ -274,21 +275,13 @@ export class Predictor {
 
   private async warmUp(served: ServedModel): Promise<void> {
     if (!this.warmup) return;
-    const output = tf.tidy(() => firstOutput(served.forward(tf.zeros([1, ...served.info.inputShape]))));
+    const zeros = tf.zeros([1, ...served.info.inputShape]);
     try {
-      // Reading the result forces asynchronous backends (wasm, webgl) to actually run the kernels.
-      await output.data();
+      await served.runner.run(zeros);
     } finally {
-      output.dispose();
+      zeros.dispose();
     }
   }
-}
-
-/** Single-output models are the norm; for multi-output models the first output is served. */
-function firstOutput(output: tf.Tensor | tf.Tensor[]): tf.Tensor {
-  const first = Array.isArray(output) ? output[0] : output;
-  if (!first) throw new PolyfaasError('Internal', 'The model produced no output');
-  return first;
 }
 
 function disposedError(): PolyfaasError {

@@ -1,7 +1,5 @@
-import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Forward } from './forward.js';
-import { forwardFor } from './forward.js';
 import type { ModelVersionInfo } from './manifest.js';
+import type { ModelRunner } from './runner.js';
 
 /**
  * A loaded model plus the bookkeeping that lets a predictor swap it out
@@ -12,17 +10,14 @@ export class ServedModel {
   private inFlight = 0;
   private retired = false;
   private disposed = false;
-  /** Runs one inference pass (the layer-chain fast path where the model allows it). */
-  readonly forward: Forward;
 
   constructor(
-    readonly model: tfl.LayersModel,
+    /** Runs the model, whatever its format. */
+    readonly runner: ModelRunner,
     readonly info: ModelVersionInfo,
     /** Etag of the alias object when this version was read from it. */
     public aliasEtag: string | undefined,
-  ) {
-    this.forward = forwardFor(model);
-  }
+  ) {}
 
   /** Mark a prediction as using this model. Pair with {@link release}. */
   acquire(): void {
@@ -54,7 +49,7 @@ export class ServedModel {
   private disposeIfIdle(): void {
     if (this.retired && this.inFlight === 0 && !this.disposed) {
       this.disposed = true;
-      this.model.dispose();
+      this.runner.dispose();
     }
   }
 }

@@ -6,6 +6,7 @@
  * ```text
  * <prefix><name>/versions/<version>/model.json     topology + weightsManifest (standard tfjs format)
  * <prefix><name>/versions/<version>/weights.bin    all weights, concatenated
+ * <prefix><name>/versions/<version>/model.onnx     instead of the two above, for imported ONNX models (`format: 'onnx'`)
  * <prefix><name>/versions/<version>/model.sig      signature over manifest.json and every file (when a signing key is set)
  * <prefix><name>/versions/<version>/manifest.json  SHA-256 + size of each file, metadata; written LAST
  * <prefix><name>/aliases/<alias>.json              { version, previous, updatedAt, history, sequence?, signature? }
@@ -42,7 +43,7 @@ import type { Bucket } from '../storage/types.js';
 import { moveAlias, readAlias, type AliasInfo } from './aliases.js';
 import { bucketIOHandler } from './bucket-io.js';
 import { ModelLayout, MANIFEST_JSON } from './layout.js';
-import { decodeManifest, encodeManifest, MODEL_FORMAT_VERSION, verifyFile, type ModelVersionInfo } from './manifest.js';
+import { decodeManifest, describeFile, encodeManifest, formatOf, LAYERS_FORMAT_VERSION, MODEL_FORMAT_VERSION, verifyFile, type JsonValue, type ModelFileEntry, type ModelFormat, type ModelVersionInfo } from './manifest.js';
 import { resolveSaveOptions, type SaveModelOptions } from './save-options.js';
 import { signAlias, verifyAlias } from './signing-alias.js';
 import { MODEL_SIGNATURE_FILE } from './signing-bundle.js';
@@ -79,6 +80,38 @@ export interface LoadedModel {
   readonly alias?: AliasInfo;
   /** Key id of the signature that verified, when the store verifies and the version is signed. */
   readonly signedBy?: string;
+}
+
+/** A version ready to load, from {@link ModelStore.open}: manifest checked (and signature, when the store verifies). */
+export interface OpenedVersion {
+  readonly info: ModelVersionInfo;
+  /** The alias as it was read, when opening by alias. */
+  readonly alias?: AliasInfo;
+  /** Key id of the signature that verified, when the store verifies and the version is signed. */
+  readonly signedBy?: string;
+  /** A tfjs IOHandler over the version's files, each checked against the manifest as it is read. */
+  ioHandler(): tf.io.IOHandler;
+  /** One file's bytes, checked against the manifest (`DataLoss` otherwise). */
+  readFile(path: string): Promise<Uint8Array>;
+}
+
+/** One file for {@link ModelStore.saveFiles}. */
+export interface StoredFile {
+  /** File name inside the version folder, e.g. `model.onnx`. */
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  /** Default `application/octet-stream`. */
+  readonly contentType?: string;
+}
+
+/** Manifest fields {@link ModelStore.saveFiles} records (checked by the caller against the model). */
+export interface StoredFileFields {
+  readonly format: ModelFormat;
+  readonly inputShape: readonly number[];
+  readonly labels: readonly string[];
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly metadata: Readonly<Record<string, JsonValue>>;
+  readonly channelsFirst?: boolean;
 }
 
 /** What {@link ModelStore.verify} returns. */
@@ -142,18 +175,72 @@ export class ModelStore {
     const version = newVersionId(createdAt);
     const folder = this.layout.versionFolder(name, version);
     const io = bucketIOHandler(this.bucket, folder);
-    const extra: string[] = [];
     try {
       await model.save(io);
+    } catch (err) {
+      await this.removeFiles(folder, io.written.map((f) => f.path));
+      throw toPolyfaasError(err, `Saving model ${name} failed`);
+    }
+    return this.commit(name, version, createdAt, io.written, { formatVersion: LAYERS_FORMAT_VERSION, ...resolved });
+  }
+
+  /**
+   * Store ready-made model files as a new immutable version: what
+   * `importModel` uses for ONNX and tfjs graph models. The caller has checked
+   * that the files load and that `inputShape` and `labels` fit them; like
+   * {@link save}, the version is signed when the store has a signing key and
+   * becomes visible only once its manifest is written.
+   *
+   * @throws `InvalidArgument` for a bad name, a file name outside `[A-Za-z0-9._-]` or a repeated one.
+   */
+  async saveFiles(name: string, files: readonly StoredFile[], fields: StoredFileFields): Promise<ModelVersionInfo> {
+    assertName('model', name);
+    const paths = files.map((f) => f.path);
+    const badPath = paths.find((p, i) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(p) || p === MANIFEST_JSON || p === MODEL_SIGNATURE_FILE || paths.indexOf(p) !== i);
+    if (badPath !== undefined) throw new PolyfaasError('InvalidArgument', `Model file name ${JSON.stringify(badPath.slice(0, 80))} is not allowed (or repeated)`);
+    const createdAt = this.now();
+    const version = newVersionId(createdAt);
+    const folder = this.layout.versionFolder(name, version);
+    const written: ModelFileEntry[] = [];
+    try {
+      for (const file of files) {
+        await this.bucket.put(folder + file.path, file.bytes, { contentType: file.contentType ?? 'application/octet-stream', ifNoneMatch: '*' });
+        written.push(describeFile(file.path, file.bytes));
+      }
+    } catch (err) {
+      await this.removeFiles(folder, written.map((f) => f.path));
+      throw toPolyfaasError(err, `Saving model ${name} failed`);
+    }
+    const { format, channelsFirst, ...rest } = fields;
+    return this.commit(name, version, createdAt, written, {
+      formatVersion: format === 'tfjs-layers' ? LAYERS_FORMAT_VERSION : MODEL_FORMAT_VERSION,
+      ...rest,
+      format,
+      ...(channelsFirst ? { channelsFirst } : {}),
+    });
+  }
+
+  /** Sign (with a signing key) and write the manifest of files already written; on failure remove them. */
+  private async commit(
+    name: string,
+    version: string,
+    createdAt: Date,
+    files: readonly ModelFileEntry[],
+    fields: Omit<ModelVersionInfo, 'name' | 'version' | 'createdAt' | 'framework' | 'backend' | 'files'>,
+  ): Promise<ModelVersionInfo> {
+    const folder = this.layout.versionFolder(name, version);
+    const extra: string[] = [];
+    try {
+      const { formatVersion, ...rest } = fields;
       const info: ModelVersionInfo = {
-        formatVersion: MODEL_FORMAT_VERSION,
+        formatVersion,
         name,
         version,
         createdAt: createdAt.toISOString(),
-        ...resolved,
+        ...rest,
         framework: { tfjsCore: tf.version_core, tfjsLayers: tfl.version_layers },
         backend: tf.getBackend(),
-        files: [...io.written],
+        files: [...files],
       };
       const manifest = encodeManifest(info);
       const key = this.trust.signingKey;
@@ -168,9 +255,14 @@ export class ModelStore {
       await this.bucket.put(folder + MANIFEST_JSON, manifest, { contentType: 'application/json', ifNoneMatch: '*' });
       return info;
     } catch (err) {
-      await Promise.allSettled([...io.written.map((f) => f.path), ...extra].map((path) => this.bucket.delete(folder + path)));
+      await this.removeFiles(folder, [...files.map((f) => f.path), ...extra]);
       throw toPolyfaasError(err, `Saving model ${name} failed`);
     }
+  }
+
+  /** Best effort: leftovers without a manifest are invisible anyway. */
+  private async removeFiles(folder: string, paths: readonly string[]): Promise<void> {
+    await Promise.allSettled(paths.map((path) => this.bucket.delete(folder + path)));
   }
 
   /**
@@ -181,6 +273,7 @@ export class ModelStore {
    * @throws `DataLoss` with `details: { file, expected, actual }` if a file was corrupted or replaced.
    * @throws `Forbidden` with `details.reason` when the store verifies signatures and the version or alias
    *   is unsigned (and signatures are required), signed by an unknown key, altered since signing, or an older alias record.
+   * @throws `PreconditionFailed` with `details.format` for an imported ONNX or graph version (serve those with `Predictor`).
    *
    * @example
    * ```ts
@@ -189,19 +282,50 @@ export class ModelStore {
    * ```
    */
   async load(name: string, selector: ModelSelector): Promise<LoadedModel> {
+    const opened = await this.open(name, selector);
+    const { info } = opened;
+    if (formatOf(info) !== 'tfjs-layers') {
+      throw new PolyfaasError('PreconditionFailed', `Model ${name} version ${info.version} is an imported ${formatOf(info)} model, not a tfjs Layers model; serve it with Predictor`, {
+        details: { name, version: info.version, format: formatOf(info) },
+      });
+    }
+    let model: tfl.LayersModel;
+    try {
+      model = await tfl.loadLayersModel(opened.ioHandler());
+    } catch (err) {
+      throw toPolyfaasError(err, `Loading model ${name} version ${info.version} failed`);
+    }
+    const { alias, signedBy } = opened;
+    return { model, info, ...(alias ? { alias } : {}), ...(signedBy ? { signedBy } : {}) };
+  }
+
+  /**
+   * Resolve a version, check its signature (when the store verifies) and
+   * hand out readers that check each file against the manifest: the common
+   * first step of loading a model in any format.
+   *
+   * @throws like {@link load}, except for deserialising.
+   */
+  async open(name: string, selector: ModelSelector): Promise<OpenedVersion> {
     assertName('model', name);
     const alias = 'alias' in selector ? await this.resolveAlias(name, selector.alias) : undefined;
     const version = alias ? alias.version : (selector as { version: string }).version;
     const { info, bytes } = await this.readManifest(name, version);
     const signedBy = await this.checkSignature(name, version, info, bytes);
-    const io = bucketIOHandler(this.bucket, this.layout.versionFolder(name, version), { expectedFiles: info.files });
-    let model: tfl.LayersModel;
-    try {
-      model = await tfl.loadLayersModel(io);
-    } catch (err) {
-      throw toPolyfaasError(err, `Loading model ${name} version ${version} failed`);
-    }
-    return { model, info, ...(alias ? { alias } : {}), ...(signedBy ? { signedBy } : {}) };
+    const folder = this.layout.versionFolder(name, version);
+    return {
+      info,
+      ...(alias ? { alias } : {}),
+      ...(signedBy ? { signedBy } : {}),
+      ioHandler: () => bucketIOHandler(this.bucket, folder, { expectedFiles: info.files }),
+      readFile: async (path) => {
+        const entry = info.files.find((f) => f.path === path);
+        if (!entry) throw new PolyfaasError('DataLoss', `Model ${name} version ${version} has no file ${path} in its manifest`, { details: { file: folder + path } });
+        const { body } = await this.bucket.get(folder + path);
+        verifyFile(entry, body, folder + path);
+        return body;
+      },
+    };
   }
 
   /**
