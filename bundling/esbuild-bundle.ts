@@ -119,7 +119,7 @@ export const RUNTIME_ASSETS: readonly { package: string; locate: () => Promise<{
   {
     package: 'onnxruntime-web',
     locate: async () => {
-      const { locateOnnxWasmFiles, ONNX_WASM_FILES } = await import('../../src/model/onnx-runtime.js');
+      const { locateOnnxWasmFiles, ONNX_WASM_FILES } = await import('../src/model/onnx-runtime.js');
       return { dir: locateOnnxWasmFiles(), names: ONNX_WASM_FILES };
     },
   },
