@@ -41,7 +41,7 @@ describe('bundleFunction', () => {
   }, 120_000);
 
   it("ships ONNX Runtime's SIMD WebAssembly file alone when the app serves ONNX, and runs the model from the bundle", async () => {
-    const root = resolve(import.meta.dirname, '../..');
+    const root = resolve(import.meta.dirname, '..');
     const model = join(root, 'test/fixtures/onnx/mlp-784.onnx');
     const entry = join(dir, 'onnx-entry.ts');
     await writeFile(
@@ -73,7 +73,7 @@ describe('bundleFunction', () => {
   }, 120_000);
 
   it('leaves ONNX Runtime out of bundles that only serve tfjs models', async () => {
-    const root = resolve(import.meta.dirname, '../..');
+    const root = resolve(import.meta.dirname, '..');
     const entry = join(dir, 'plain-entry.ts');
     await writeFile(entry, `import { ModelStore, Predictor } from ${JSON.stringify(join(root, 'src/model/index.ts'))};\nconsole.log(typeof ModelStore, typeof Predictor);`);
     const out = await mkdtemp(join(tmpdir(), 'polyfaas-plain-fn-'));
