@@ -1,19 +1,17 @@
 import { afterAll, beforeAll } from 'vitest';
-import { BucketKeyValueStore } from '../../src/adapter.js';
 import { runIdempotencyConformance } from '../../src/testing/index.js';
 import { startDynalite } from '../../test/aws/dynalite.js';
 import { startOnLambda } from '../../test/aws/lambda-harness.js';
 import type { LocalS3 } from '../../test/aws/s3-server.js';
 import { startLocalS3 } from '../../test/aws/s3-server.js';
 import { memoryHarness } from '../../test/support/memory-harness.js';
-import { DynamoKeyValueStore, S3Bucket } from './index.js';
+import { DynamoKeyValueStore } from './index.js';
 
 const dynalite = await startDynalite();
 const table = await dynalite.createTable('idem');
 let s3: LocalS3;
 beforeAll(async () => {
   s3 = await startLocalS3();
-  await s3.createBucket('idem-records');
 });
 afterAll(async () => {
   await s3?.close();
@@ -34,8 +32,6 @@ runIdempotencyConformance('aws (Lambda adapter) × dynamodb (dynalite)', {
 
 runIdempotencyConformance('memory runtime × dynamodb (dynalite)', { runtime: memoryHarness, openStore: openDynamo });
 
-// The bucket-backed store over S3 (s3rver): CAS by the driver's own versions through conditional writes.
-runIdempotencyConformance('memory runtime × bucket-backed store on S3 (s3rver)', {
-  runtime: memoryHarness,
-  openStore: async () => new BucketKeyValueStore(new S3Bucket('s3://idem-records/state/', { client: s3.client })),
-});
+// No bucket-backed run over s3rver here: s3rver writes objects in place, so a read racing a write can see a torn
+// body (real S3 PUTs are atomic). The bucket-backed store runs over FileBucket (local) and Azurite's blobs (azure).
+

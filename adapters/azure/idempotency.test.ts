@@ -5,13 +5,16 @@ import { startAzurite } from '../../test/azure/azurite.js';
 import { startAzuriteTables } from '../../test/azure/azurite-table.js';
 import { azureHarness } from '../../test/azure/runtime-harness.js';
 import { memoryHarness } from '../../test/support/memory-harness.js';
-import { AzureTableKeyValueStore } from './index.js';
+import { BucketKeyValueStore } from '../../src/adapter.js';
+import { AzureBlobBucket, AzureTableKeyValueStore } from './index.js';
 
 const tables = await startAzuriteTables();
 const table = await tables.table('idem');
 let azurite: Azurite;
+let records: string;
 beforeAll(async () => {
   azurite = await startAzurite();
+  records = await azurite.container('idem');
 });
 afterAll(async () => {
   await azurite?.stop();
@@ -26,3 +29,9 @@ runIdempotencyConformance('azure (captured @azure/functions handlers) × azure t
 });
 
 runIdempotencyConformance('memory runtime × azure tables (azurite)', { runtime: memoryHarness, openStore: openTable });
+
+// The bucket-backed store over Azurite's blob service: CAS through blob ETags (If-Match / If-None-Match).
+runIdempotencyConformance('memory runtime × bucket-backed store on Azure Blob (azurite)', {
+  runtime: memoryHarness,
+  openStore: async () => new BucketKeyValueStore(new AzureBlobBucket({ container: records, connectionString: azurite.connectionString })),
+});

@@ -26,8 +26,9 @@ export function defaultPayload(event: unknown): unknown {
       return { method: r.method, path: r.path, query: r.query, body: r.body };
     }
     case 'queue': {
+      // Not the attributes: on Azure they carry per-delivery metadata (dequeue count, pop receipt), so a redelivery would not match.
       const m = event as MessageEvent;
-      return { queue: m.queue, body: m.body, attributes: m.attributes };
+      return { queue: m.queue, body: m.body };
     }
     case 'storage': {
       const s = event as StorageEvent;

@@ -16,7 +16,7 @@ export const DEFAULT_IDEMPOTENCY_EXPIRY_MS = 3_600_000;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 512;
 /** A waiting duplicate gives up (409) this long before its own deadline, so it answers rather than times out. */
 const GIVE_UP_BEFORE_DEADLINE_MS = 150;
-const MAX_POLL_MS = 100;
+const MAX_POLL_MS = 250;
 
 /** What {@link acquire} got: the record to run under, or a stored result to replay. */
 type Claim = { kind: 'held'; version: string; token: number } | { kind: 'replay'; result: unknown };
@@ -79,10 +79,16 @@ class Guard {
   }
 
   async acquire(): Promise<Claim> {
+    // Claim with a write only when the key looks free: duplicates waiting on a holder only read (writes cost more, on every backend).
+    let free = true;
     for (let attempt = 0; ; attempt++) {
-      const claimed = await this.write({ status: 'in-progress', hash: this.hash, token: 1, leaseUntil: this.ctx.deadline }, { ifAbsent: true });
-      if (claimed) return { kind: 'held', version: claimed, token: 1 };
+      if (free) {
+        const claimed = await this.write({ status: 'in-progress', hash: this.hash, token: 1, leaseUntil: this.ctx.deadline }, { ifAbsent: true });
+        if (claimed) return { kind: 'held', version: claimed, token: 1 };
+      }
+      const started = performance.now();
       const entry = await this.store.get(this.recordKey);
+      free = !entry;
       if (!entry) continue; // expired or released since: claim again
       const record = parseRecord(entry.value);
       if (record.hash !== this.hash) {
@@ -98,7 +104,7 @@ class Guard {
         }
         continue; // someone else took it over or finished: look again
       }
-      await this.wait(attempt, record.leaseUntil);
+      await this.wait(attempt, record.leaseUntil, performance.now() - started);
     }
   }
 
@@ -143,10 +149,15 @@ class Guard {
     }
   }
 
-  /** Poll with a growing, jittered delay, never past the lease's end; give up (409) before our own deadline. */
-  private async wait(attempt: number, leaseUntil: number | undefined): Promise<void> {
+  /**
+   * Poll again after a jittered delay that grows with the attempt and with the
+   * store's own round trip (many waiters on a slow store back off further, as
+   * `backoff` does for CAS loops), never past the lease's end; give up (409)
+   * before our own deadline.
+   */
+  private async wait(attempt: number, leaseUntil: number | undefined, roundTripMs: number): Promise<void> {
     const remaining = this.ctx.deadline - Date.now();
-    const delay = Math.min(MAX_POLL_MS, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2);
+    const delay = Math.min(MAX_POLL_MS, Math.max(5, roundTripMs) * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2);
     if (remaining - delay < GIVE_UP_BEFORE_DEADLINE_MS) {
       throw new PolyfaasError('AlreadyExists', 'A request with this idempotency key is still in progress; retry later');
     }

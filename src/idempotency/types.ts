@@ -27,8 +27,8 @@ export interface IdempotencyOptions<E = never> {
   readonly key?: (event: E) => string | undefined;
   /**
    * The part of the event that must match for a duplicate to replay (hashed,
-   * SHA-256). Default: method, path, query and body of a request; queue, body
-   * and attributes of a message; kind, bucket, key and etag of a storage event.
+   * SHA-256). Default: method, path, query and body of a request; queue and
+   * body of a message (attributes differ between deliveries on some platforms); kind, bucket, key and etag of a storage event.
    */
   readonly payload?: (event: E) => unknown;
   /** How long a completed result is replayed, in ms. Default 1 hour. */
