@@ -53,7 +53,10 @@ export async function runIdempotently(
   const store = typeof options.store === 'string' ? ctx.kv(options.store) : options.store;
   const guard = new Guard(store, idempotencyRecordKey(fnName, key), payloadHash((options.payload ?? defaultPayload)(event)), options.expiresAfterMs ?? DEFAULT_IDEMPOTENCY_EXPIRY_MS, ctx);
   const claim = await guard.acquire();
-  if (claim.kind === 'replay') return claim.result;
+  if (claim.kind === 'replay') {
+    ctx.log.info('idempotency: replayed a stored result', { key });
+    return claim.result;
+  }
   let result: unknown;
   try {
     result = await work({ key, fencingToken: claim.token });
