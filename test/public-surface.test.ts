@@ -41,7 +41,7 @@ const EXPECTED: Record<string, string[]> = {
     'ObservedLogLine', 'PendingDelivery', 'ProviderObjectRef', 'ResponseToResultOptions', 'RouteMatch',
     'SEGMENT_BYTES', 'STORE_ENV_PREFIX', 'SeenVersions', 'WARMUP_EVENT', 'WARMUP_HEADER', 'WARMUP_TOKEN_ENV',
     'WarmupResult', 'addCounter', 'assertSecureEndpoint', 'backoff', 'bucketBindingsFromEnv', 'bucketEnvName',
-    'canonicalContext', 'classifyRemoteError', 'codeForHttpStatus', 'codeForNetworkError', 'countField',
+    'canonicalContext', 'classifyRemoteError', 'codeForHttpStatus', 'codeForNetworkError', 'copyBytes', 'countField',
     'createBucket', 'createKeyValueStore', 'decodeCounter', 'decodeCursor', 'decodeEvent', 'decodeKvValue',
     'effectiveAuth', 'encodeCounter', 'encodeCursor', 'encodeEvent', 'encodeHttpResponse', 'encodeKvValue',
     'encodeResponseBody', 'encodedToResult', 'errorResponse', 'flagField', 'fromNodeRequest', 'generateWarmupToken',

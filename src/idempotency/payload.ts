@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import type { HttpRequest } from '../events/http.js';
 import type { MessageEvent } from '../events/message.js';
 import type { ScheduleEvent } from '../events/schedule.js';
@@ -43,20 +44,36 @@ export function defaultPayload(event: unknown): unknown {
   }
 }
 
-/** SHA-256 (hex) of a payload in a canonical form: object keys sorted, bytes as hex, dates as ISO text. */
+/**
+ * SHA-256 (hex) of a payload in a canonical form: object keys sorted, dates as
+ * ISO text, bytes fed to the hash as they are (a 2 MiB image body is hashed,
+ * never copied into text).
+ */
 export function payloadHash(payload: unknown): string {
-  return createHash('sha256').update(canonical(payload)).digest('hex');
+  const hash = createHash('sha256');
+  feed(hash, payload);
+  return hash.digest('hex');
 }
 
-function canonical(value: unknown): string {
-  if (value instanceof Uint8Array) return `b:${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
-  if (value instanceof Date) return `d:${value.toISOString()}`;
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
+function feed(hash: Hash, value: unknown): void {
+  if (value instanceof Uint8Array) {
+    hash.update(`b${value.byteLength}:`);
+    hash.update(value);
+  } else if (value instanceof Date) {
+    hash.update(`d${value.toISOString()}`);
+  } else if (Array.isArray(value)) {
+    hash.update(`[${value.length}`);
+    for (const item of value) feed(hash, item);
+  } else if (value && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    hash.update(`{${keys.length}`);
+    for (const k of keys) {
+      hash.update(JSON.stringify(k));
+      feed(hash, (value as Record<string, unknown>)[k]);
+    }
+  } else {
+    // Leaves carry their type, so 1 and "1" differ; lengths and ";" keep concatenations apart.
+    const text = typeof value === 'bigint' ? value.toString() : (JSON.stringify(value) ?? '');
+    hash.update(`${typeof value}:${text};`);
   }
-  return value === undefined ? 'u' : JSON.stringify(value);
 }

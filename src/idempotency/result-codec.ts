@@ -24,10 +24,17 @@ function toJson(value: unknown): JsonValue {
     for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJson(v);
     return out;
   }
-  try {
-    return JSON.parse(JSON.stringify(value)) as JsonValue;
-  } catch (err) {
-    throw new PolyfaasError('InvalidArgument', 'An idempotent handler must return something JSON can carry', { cause: err });
+  if (value instanceof Date) return value.toISOString();
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : null; // as JSON.stringify has it
+    case 'object':
+      return null;
+    default:
+      throw new PolyfaasError('InvalidArgument', `An idempotent handler must return something JSON can carry, not a ${typeof value}`);
   }
 }
 

@@ -69,16 +69,17 @@ export async function runIdempotently(
 
 /** One key's record in one store, as seen by one invocation. */
 class Guard {
-  private readonly log: Logger;
-
   constructor(
     private readonly store: KeyValueStore,
     private readonly recordKey: string,
     private readonly hash: string,
     private readonly expiresAfterMs: number,
     private readonly ctx: Context<unknown>,
-  ) {
-    this.log = ctx.log;
+  ) {}
+
+  /** The invocation's logger, only when there is something to say: making it costs more than a fast store's write. */
+  private get log(): Logger {
+    return this.ctx.log;
   }
 
   async acquire(): Promise<Claim> {
