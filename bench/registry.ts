@@ -18,6 +18,7 @@ export const BENCHES = [
   'azure-blob',
   'encrypted-bucket',
   'kv-stores',
+  'idempotency',
   'cnn-train',
   'training-memory',
 ] as const;

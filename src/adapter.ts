@@ -40,7 +40,7 @@ export type { KeyValueOpener } from './kv/url.js';
 export { BucketKeyValueStore } from './kv/bucket-store.js';
 export { SeenVersions } from './kv/seen-versions.js';
 export { validateKvKey, validateTtl, kvKeyDigest, MAX_KV_KEY_BYTES, MAX_KV_VALUE_BYTES, MAX_KV_TTL_MS } from './kv/limits.js';
-export { encodeKvValue, decodeKvValue, decodeCounter, encodeCounter, addCounter, newKvVersion, KV_BYTES_TAG, KV_JSON_TAG } from './kv/codec.js';
+export { encodeKvValue, decodeKvValue, decodeCounter, encodeCounter, addCounter, copyBytes, newKvVersion, KV_BYTES_TAG, KV_JSON_TAG } from './kv/codec.js';
 export type { DriverKvPutOptions, KeyValueDriver, KvRecord } from './kv/types.js';
 export { AppRuntime } from './runtime/app-runtime.js';
 export type { AppRuntimeOptions, HandleHttpOptions, HttpTarget } from './runtime/app-runtime.js';

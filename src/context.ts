@@ -1,6 +1,7 @@
 import type { AuthInfo } from './auth/types.js';
 import type { Logger } from './logger.js';
 import type { KeyValueStore } from './kv/types.js';
+import type { IdempotencyInfo } from './idempotency/types.js';
 import type { Bucket } from './storage/types.js';
 
 /** Which platform is running the function. */
@@ -54,4 +55,6 @@ export interface Context<S = unknown> extends InitContext {
   readonly attempt: number;
   /** The authenticated caller of an HTTP function with `auth`; undefined otherwise. */
   readonly auth: AuthInfo | undefined;
+  /** The invocation's idempotency key and fencing token, in a function with `idempotency`. */
+  readonly idempotency?: IdempotencyInfo;
 }

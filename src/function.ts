@@ -9,6 +9,8 @@ import type { MessageEvent } from './events/message.js';
 import type { ScheduleEvent } from './events/schedule.js';
 import type { StorageEvent, StorageEventType } from './events/storage.js';
 import type { KeyValueStore } from './kv/types.js';
+import type { IdempotencyOptions } from './idempotency/types.js';
+import { validateIdempotency } from './idempotency/validate.js';
 import type { Bucket } from './storage/types.js';
 
 /** Run on an HTTP request. `path` may hold `:params` (`/models/:name`). */
@@ -81,6 +83,11 @@ export interface FunctionSpec<T extends Trigger = Trigger, S = undefined> {
    * one, `'public'` opts out of it. Checked before the handler runs.
    */
   readonly auth?: FunctionAuth;
+  /**
+   * Run at most once per idempotency key: duplicates (redeliveries, client
+   * retries with the same `Idempotency-Key`) get the stored result. See {@link IdempotencyOptions}.
+   */
+  readonly idempotency?: IdempotencyOptions<EventFor<NoInfer<T>>>;
 }
 
 /** A function ready to be grouped into an app. */
@@ -93,8 +100,9 @@ export type FunctionDefinition<T extends Trigger = Trigger, S = unknown> = Funct
  * functions with different event types fit in one app; runtimes dispatch by
  * `trigger.type`, which guarantees the right event reaches each handler.
  */
-export type AnyFunction = Omit<FunctionSpec<Trigger, unknown>, 'handler' | 'init'> & {
+export type AnyFunction = Omit<FunctionSpec<Trigger, unknown>, 'handler' | 'init' | 'idempotency'> & {
   readonly kind: 'polyfaas.function';
+  readonly idempotency?: IdempotencyOptions;
   readonly handler: (event: never, ctx: never) => unknown;
   readonly init?: (ctx: InitContext) => unknown;
 };
@@ -153,6 +161,7 @@ export function defineFunction<const T extends Trigger, S = undefined>(spec: Fun
     if (spec.trigger.type !== 'http') throw new PolyfaasError('InvalidArgument', `${spec.name}: auth applies to HTTP functions only`);
     validateAuth(spec.auth, spec.name);
   }
+  if (spec.idempotency !== undefined) validateIdempotency(spec.name, spec.idempotency);
   return Object.freeze({ ...spec, kind: 'polyfaas.function' as const });
 }
 
@@ -253,6 +262,10 @@ export function defineApp(spec: {
       const route = `${t.method} ${t.path.replace(/:[^/]+/g, ':')}`;
       if (routes.has(route)) throw new PolyfaasError('InvalidArgument', `Two functions route ${t.method} ${t.path}`);
       routes.add(route);
+    }
+    const idem = fn.idempotency?.store;
+    if (typeof idem === 'string' && !Object.hasOwn(stores, idem)) {
+      throw new PolyfaasError('InvalidArgument', `${fn.name} keeps idempotency records in store "${idem}", which the app does not declare`);
     }
     // Own keys only: `in` would find "toString" and "constructor" on every object.
     if (t.type === 'storage' && !Object.hasOwn(buckets, t.bucket)) {

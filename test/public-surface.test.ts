@@ -13,10 +13,10 @@ const EXPECTED: Record<string, string[]> = {
   'polyfaas': [
     'API_KEYS_ENV', 'API_KEY_HEADER', 'AnyFunction', 'ApiKeyOptions', 'ApiKeyRecord', 'AppDefinition', 'AuthInfo',
     'AuthMethod', 'AuthOptions', 'Bucket', 'BucketBinding', 'BucketObject', 'BucketObjectStream', 'Context',
-    'DEFAULT_JWT_ALGORITHMS', 'DEFAULT_MAX_BODY_BYTES', 'DEFAULT_RETRIES', 'DEFAULT_TIMEOUT_MS',
+    'DEFAULT_IDEMPOTENCY_EXPIRY_MS', 'DEFAULT_JWT_ALGORITHMS', 'DEFAULT_MAX_BODY_BYTES', 'DEFAULT_RETRIES', 'DEFAULT_TIMEOUT_MS',
     'DataKeyCacheOptions', 'EncryptedBucket', 'EncryptedBucketOptions', 'ErrorCode', 'ErrorCodes', 'EventFor',
     'EventMeta', 'FunctionAuth', 'FunctionDefinition', 'FunctionSpec', 'HttpMethod', 'HttpRequest', 'HttpRequestInit',
-    'HttpResponse', 'HttpTrigger', 'InitContext', 'JsonValue', 'JwtOptions', 'KeyEncryptionKey', 'KeyValueStore',
+    'HttpResponse', 'HttpTrigger', 'IDEMPOTENCY_KEY_HEADER', 'IdempotencyInfo', 'IdempotencyOptions', 'InitContext', 'JsonValue', 'JwtOptions', 'KeyEncryptionKey', 'KeyValueStore',
     'Keyring', 'KvDeleteOptions', 'KvEntry', 'KvIncrementOptions', 'KvPutOptions', 'KvValue', 'KvWriteResult',
     'LOCAL_KEY_ENV', 'ListOptions', 'ListPage', 'ListPageOptions', 'LogLevel', 'LogRecord', 'Logger', 'LoggerOptions',
     'MessageEvent', 'MessageEventInit', 'ObjectInfo', 'PlatformPrincipal', 'PlatformTrust', 'PolyfaasError',
@@ -41,7 +41,7 @@ const EXPECTED: Record<string, string[]> = {
     'ObservedLogLine', 'PendingDelivery', 'ProviderObjectRef', 'ResponseToResultOptions', 'RouteMatch',
     'SEGMENT_BYTES', 'STORE_ENV_PREFIX', 'SeenVersions', 'WARMUP_EVENT', 'WARMUP_HEADER', 'WARMUP_TOKEN_ENV',
     'WarmupResult', 'addCounter', 'assertSecureEndpoint', 'backoff', 'bucketBindingsFromEnv', 'bucketEnvName',
-    'canonicalContext', 'classifyRemoteError', 'codeForHttpStatus', 'codeForNetworkError', 'countField',
+    'canonicalContext', 'classifyRemoteError', 'codeForHttpStatus', 'codeForNetworkError', 'copyBytes', 'countField',
     'createBucket', 'createKeyValueStore', 'decodeCounter', 'decodeCursor', 'decodeEvent', 'decodeKvValue',
     'effectiveAuth', 'encodeCounter', 'encodeCursor', 'encodeEvent', 'encodeHttpResponse', 'encodeKvValue',
     'encodeResponseBody', 'encodedToResult', 'errorResponse', 'flagField', 'fromNodeRequest', 'generateWarmupToken',
@@ -85,8 +85,8 @@ const EXPECTED: Record<string, string[]> = {
     'RedisClient', 'RedisKeyValueStore', 'RedisKeyValueStoreOptions', 'registerSchemes',
   ],
   'polyfaas/testing': [
-    'BucketConformanceOptions', 'INVALID_KEYS', 'INVALID_KV_KEYS', 'KeyValueConformanceOptions', 'KvProcessSetup',
-    'RunningApp', 'RuntimeHarness', 'fetchHttp', 'runBucketConformance', 'runKeyValueConformance',
+    'BucketConformanceOptions', 'INVALID_KEYS', 'INVALID_KV_KEYS', 'IdempotencyConformanceOptions', 'KeyValueConformanceOptions', 'KvProcessSetup',
+    'RunningApp', 'RuntimeHarness', 'fetchHttp', 'runBucketConformance', 'runIdempotencyConformance', 'runKeyValueConformance',
     'runRuntimeConformance',
   ],
   'polyfaas/model': [

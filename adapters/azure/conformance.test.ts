@@ -1,11 +1,8 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createLogger, defineApp } from '../../src/index.js';
 import { runRuntimeConformance } from '../../src/testing/index.js';
 import type { Azurite } from '../../test/azure/azurite.js';
 import { startAzurite } from '../../test/azure/azurite.js';
-import { captureRegistrations } from '../../test/azure/functions-core-stub.js';
-import { EmulatedHost } from '../../test/azure/host.js';
-import { AzureBlobBucket, maxDequeueCount, registerAzure } from './index.js';
+import { azureHarness } from '../../test/azure/runtime-harness.js';
 
 let azurite: Azurite;
 beforeAll(async () => {
@@ -17,38 +14,6 @@ afterAll(async () => {
 
 runRuntimeConformance(
   'azure (captured @azure/functions handlers, blob triggers over Azurite)',
-  {
-    async start(app, opts) {
-      const containers: Record<string, string> = {};
-      for (const name of Object.keys(app.buckets)) containers[name] = await azurite.container(name);
-      const buckets = Object.fromEntries(Object.entries(containers).map(([name, c]) => [name, `azblob://${c}/`]));
-      const { functions } = captureRegistrations(() =>
-        registerAzure(app, { env: {}, buckets, storage: { connectionString: azurite.connectionString }, log: createLogger({ level: 'silent' }) }),
-      );
-      // The host-wide poison threshold the bundle writes to host.json; the suite's `retries` overrides every function's.
-      const retried = opts.retries === undefined ? app : defineApp({ name: app.name, functions: app.functions.map((fn) => ({ ...fn, retries: opts.retries })), buckets: app.buckets, ...(app.auth ? { auth: app.auth } : {}) });
-      const host = new EmulatedHost(functions, {
-        service: azurite.service,
-        containers: Object.values(containers),
-        maxDequeueCount: maxDequeueCount(retried),
-        ...(opts.retries === undefined ? {} : { timerRetries: opts.retries }),
-        ...(opts.deliverTwice ? { deliverTwice: true } : {}),
-      });
-      return {
-        http: (init) => host.http(init),
-        bucket: (name) => new AzureBlobBucket({ container: containers[name] as string, connectionString: azurite.connectionString }),
-        async send(queue, body) {
-          if (host.enqueue(queue, typeof body === 'string' ? [body] : body) === 0) throw new Error(`No queue trigger on ${queue}`);
-        },
-        tick: async (name) => host.fireTimer(name),
-        idle: () => host.idle(),
-        deadLetters: () => host.poison,
-        close: async () => {
-          await host.idle();
-          await Promise.all(Object.values(containers).map((c) => azurite.service.getContainerClient(c).deleteIfExists()));
-        },
-      };
-    },
-  },
+  { start: (app, opts) => azureHarness(azurite).start(app, opts) },
   { timeoutMs: 60_000 },
 );

@@ -102,7 +102,7 @@ const MAX_EVENT_TIMEOUT_MS = 540_000;
 function lazyRuntime(app: AppDefinition, fn: AnyFunction, bindings: Record<string, BucketBinding>, log: Logger): RuntimeFor {
   return lazy(async () => {
     checkBindings(bindings);
-    const single = defineApp({ name: app.name, functions: [fn], buckets: app.buckets, ...(app.auth ? { auth: app.auth } : {}) });
+    const single = defineApp({ name: app.name, functions: [fn], buckets: app.buckets, stores: app.stores, ...(app.auth ? { auth: app.auth } : {}) });
     return AppRuntime.create(single, { provider: 'gcp', log, buckets: bindings });
   });
 }

@@ -1,5 +1,5 @@
 import { PolyfaasError } from '../../src/index.js';
-import { addCounter, decodeCounter, DriverKeyValueStore, encodeCounter, isExpired, registerKeyValueScheme } from '../../src/adapter.js';
+import { addCounter, copyBytes, decodeCounter, DriverKeyValueStore, encodeCounter, isExpired, registerKeyValueScheme } from '../../src/adapter.js';
 import type { DriverKvPutOptions, KeyValueDriver, KvRecord } from '../../src/adapter.js';
 
 /**
@@ -37,7 +37,7 @@ class MemoryKvDriver implements KeyValueDriver {
     if (options.ifVersion !== undefined && current?.version !== options.ifVersion) {
       return Promise.reject(new PolyfaasError('PreconditionFailed', 'The entry is missing or has another version'));
     }
-    return Promise.resolve({ version: this.store(key, Uint8Array.from(data), options.expiresAt) });
+    return Promise.resolve({ version: this.store(key, copyBytes(data), options.expiresAt) });
   }
 
   delete(key: string, options: { ifVersion?: string }): Promise<void> {

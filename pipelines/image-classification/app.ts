@@ -1,4 +1,4 @@
-import type { AnyFunction, AppDefinition, AuthOptions, BucketBinding, KeyEncryptionKey, Keyring } from '../../src/index.js';
+import type { AnyFunction, AppDefinition, AuthOptions, BucketBinding, KeyEncryptionKey, Keyring, StoreBinding } from '../../src/index.js';
 import { defineApp } from '../../src/index.js';
 import type { EvaluateFunctionOptions } from './evaluate-function.js';
 import { createEvaluateFunction } from './evaluate-function.js';
@@ -48,7 +48,20 @@ export interface ImageClassificationConfig {
   auth?: AuthOptions;
   /** Scopes each HTTP function requires under `auth`, e.g. `{ predict: ['predict'], model: ['model:read'] }`. Default none. */
   scopes?: { predict?: readonly string[]; model?: readonly string[]; status?: readonly string[] };
+  /**
+   * A key-value store (URL or store) for state between invocations: `GET /model`
+   * caches its answer there, and plan-training, evaluate and `POST /predict`
+   * (with an `Idempotency-Key` header) keep idempotency records there, so a
+   * duplicate delivery — even one running at the same time as the first — is
+   * answered from the first one's result instead of running again. Default
+   * none: every request reads the bucket, and duplicates rely on the steps'
+   * content-hashed keys.
+   */
+  state?: StoreBinding;
 }
+
+/** The logical store name of {@link ImageClassificationConfig.state}. */
+export const PIPELINE_STATE = 'state';
 
 /** The logical bucket name every function of the pipeline uses. */
 export const PIPELINE_BUCKET = 'data';
@@ -89,18 +102,24 @@ export function createImageClassificationApp(config: ImageClassificationConfig):
         }),
         bucket,
       ),
-      recordingFailures(createPlanTrainingFunction({ bucket, dataset: config.dataset, modelName, ...splits, ...(config.training ? { training: config.training } : {}) }), bucket),
+      idempotent(recordingFailures(createPlanTrainingFunction({ bucket, dataset: config.dataset, modelName, ...splits, ...(config.training ? { training: config.training } : {}) }), bucket), config.state),
       recordingFailures(
         createTrainFunction({ bucket, ...(config.trainTimeoutMs ? { timeoutMs: config.trainTimeoutMs } : {}), ...(config.hooks ? { hooks: config.hooks } : {}) }),
         bucket,
       ),
-      recordingFailures(createEvaluateFunction({ bucket, modelName, ...(config.evaluation ?? {}), ...(config.hooks ? { hooks: config.hooks } : {}) }), bucket),
-      scoped(createPredictFunction({ bucket, modelName, ...(config.serving ?? {}) }), config.scopes?.predict),
-      scoped(createModelInfoFunction({ bucket, modelName }), config.scopes?.model),
+      idempotent(recordingFailures(createEvaluateFunction({ bucket, modelName, ...(config.evaluation ?? {}), ...(config.hooks ? { hooks: config.hooks } : {}) }), bucket), config.state),
+      idempotent(scoped(createPredictFunction({ bucket, modelName, ...(config.serving ?? {}) }), config.scopes?.predict), config.state),
+      scoped(createModelInfoFunction({ bucket, modelName, ...(config.state ? { cacheStore: PIPELINE_STATE } : {}) }), config.scopes?.model),
       scoped(createStatusFunction({ bucket, dataset: config.dataset, modelName, ...splits }), config.scopes?.status),
     ],
     ...(config.auth ? { auth: config.auth } : {}),
+    ...(config.state ? { stores: { [PIPELINE_STATE]: config.state } } : {}),
   });
+}
+
+/** `fn` with its idempotency records in the pipeline's state store, when there is one. */
+function idempotent<F extends AnyFunction>(fn: F, state: StoreBinding | undefined): F {
+  return state === undefined ? fn : { ...fn, idempotency: { store: PIPELINE_STATE } };
 }
 
 /** A function that requires `scopes` on top of the app's auth (defineApp checks there is auth to give them). */

@@ -49,7 +49,8 @@ export function encodeKvValue(value: KvValue): Uint8Array {
 /** The value an encoded record holds. `DataLoss` if it was not written by {@link encodeKvValue}. */
 export function decodeKvValue(data: Uint8Array): KvValue {
   const body = data.subarray(1);
-  if (data[0] === KV_BYTES_TAG) return Uint8Array.from(body);
+  // A copy, so callers never alias a driver's reply buffer.
+  if (data[0] === KV_BYTES_TAG) return copyBytes(body);
   if (data[0] === KV_JSON_TAG) {
     try {
       return JSON.parse(decoder.decode(body)) as KvValue;
@@ -58,6 +59,17 @@ export function decodeKvValue(data: Uint8Array): KvValue {
     }
   }
   throw new PolyfaasError('DataLoss', 'Stored value has an unknown encoding');
+}
+
+/**
+ * A private copy of `bytes` as a plain `Uint8Array`. Alloc + set is a memcpy,
+ * where `Uint8Array.from` walks an iterator (about 1.5 µs per KiB: most of a
+ * Redis get's overhead over the raw client), and `Buffer#slice` would not copy.
+ */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy;
 }
 
 /** The integer a counter record holds; `InvalidArgument` if the value is not a safe integer. */

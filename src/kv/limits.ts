@@ -35,7 +35,8 @@ export function validateKvKey(key: unknown): asserts key is string {
 function keyProblem(key: unknown): string | undefined {
   if (typeof key !== 'string') return 'key must be a string';
   if (key.length === 0) return 'key is empty';
-  if (Buffer.byteLength(key, 'utf8') > MAX_KV_KEY_BYTES) return `key is longer than ${MAX_KV_KEY_BYTES} bytes`;
+  // A UTF-16 unit is at most 3 bytes of UTF-8: short keys need no byte count.
+  if (key.length * 3 > MAX_KV_KEY_BYTES && Buffer.byteLength(key, 'utf8') > MAX_KV_KEY_BYTES) return `key is longer than ${MAX_KV_KEY_BYTES} bytes`;
   // One scan: control characters, and lone surrogates (no UTF-8 form: backends would store U+FFFD instead).
   // eslint-disable-next-line no-control-regex
   const bad = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u.exec(key);

@@ -46,10 +46,15 @@ export class DriverKeyValueStore implements KeyValueStore {
     return record.expiresAt === undefined ? { key, value, version: record.version } : { key, value, version: record.version, expiresAt: record.expiresAt };
   }
 
-  async put(key: string, value: KvValue, options: KvPutOptions = {}): Promise<KvWriteResult> {
+  async put(key: string, value: KvValue, options?: KvPutOptions): Promise<KvWriteResult> {
     validateKvKey(key);
-    const conditions = checkConditions(options);
     const data = encodeKvValue(value);
+    // A plain put (the common case) skips the option checks and the copies they make.
+    if (options === undefined || (options.ttlMs === undefined && options.ifAbsent === undefined && options.ifVersion === undefined)) {
+      const { version } = await this.call('put', () => this.driver.put(key, data, NO_PUT_OPTIONS));
+      return { version };
+    }
+    const conditions = checkConditions(options);
     const expiresAt = options.ttlMs === undefined ? undefined : (validateTtl(options.ttlMs), Date.now() + options.ttlMs);
     const driverOptions: DriverKvPutOptions = { ...conditions, ...(expiresAt === undefined ? {} : { expiresAt }) };
     const { version } = await this.call('put', () => this.driver.put(key, data, driverOptions));
@@ -110,6 +115,8 @@ export class DriverKeyValueStore implements KeyValueStore {
     }
   }
 }
+
+const NO_PUT_OPTIONS: DriverKvPutOptions = Object.freeze({});
 
 /** True once `expiresAt` (epoch ms) has passed. Drivers use it too, so "expired" means one thing. */
 export function isExpired(expiresAt: number | undefined, now = Date.now()): boolean {

@@ -5,6 +5,8 @@ import type { AnyFunction } from '../function.js';
 import { DEFAULT_TIMEOUT_MS } from '../function.js';
 import type { Logger } from '../logger.js';
 import type { KeyValueStore } from '../kv/types.js';
+import type { IdempotencyInfo } from '../idempotency/types.js';
+import { runIdempotently } from '../idempotency/run.js';
 import type { Bucket } from '../storage/types.js';
 import type { InvocationObserver } from './invocation-observer.js';
 
@@ -169,10 +171,17 @@ export class FunctionInstance {
     }
   }
 
-  private async run(event: unknown, ctx: Context<unknown>): Promise<unknown> {
-    return this.fn.handler(event as never, ctx as never);
+  private async run(event: unknown, ctx: InvocationContext): Promise<unknown> {
+    const idempotency = this.fn.idempotency;
+    if (!idempotency) return this.fn.handler(event as never, ctx as never);
+    return runIdempotently(this.fn.name, idempotency as IdempotencyOptionsAny, event, ctx, (info) => {
+      if (info.key) ctx.idempotency = info;
+      return this.fn.handler(event as never, ctx as never);
+    });
   }
 }
+
+type IdempotencyOptionsAny = Parameters<typeof runIdempotently>[1];
 
 function noStores(name: string): KeyValueStore {
   throw new PolyfaasError('Internal', `Unknown key-value store "${String(name).slice(0, 100)}" (declared: none)`);
@@ -197,6 +206,8 @@ class InvocationContext implements Context<unknown> {
   private logger: Logger | undefined;
   private controller: AbortController | undefined;
   private abortReason: unknown;
+  /** Set by the idempotency guard before the handler runs. */
+  idempotency?: IdempotencyInfo;
 
   constructor(
     parent: InitContext,

@@ -12,3 +12,5 @@ export { fetchHttp } from './fetch-http.js';
 export { runKeyValueConformance, INVALID_KV_KEYS } from './kv-conformance.js';
 export type { KeyValueConformanceOptions } from './kv-conformance.js';
 export type { KvProcessSetup } from './kv-processes.js';
+export { runIdempotencyConformance } from './idempotency-conformance.js';
+export type { IdempotencyConformanceOptions } from './idempotency-conformance.js';

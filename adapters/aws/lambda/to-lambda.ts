@@ -84,7 +84,7 @@ export function toLambda(app: AppDefinition, options: ToLambdaOptions = {}): Lam
   const bindings: Record<string, BucketBinding> = { ...app.buckets, ...bucketBindingsFromEnv(app, env), ...(options.buckets ?? {}) };
   const functions: Record<string, LambdaHandler> = {};
   for (const fn of app.functions) {
-    const scope = new Scope(defineApp({ name: app.name, functions: [fn], buckets: app.buckets, ...(app.auth ? { auth: app.auth } : {}) }), bindings, options.log, fn);
+    const scope = new Scope(defineApp({ name: app.name, functions: [fn], buckets: app.buckets, stores: app.stores, ...(app.auth ? { auth: app.auth } : {}) }), bindings, options.log, fn);
     functions[fn.name] = (event, context) => scope.handle(event, context);
   }
   const whole = new Scope(app, bindings, options.log);

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { expect } from 'vitest';
 import { createMemoryRuntime } from '../../../adapters/memory/index.js';
 import type { MemoryRuntime } from '../../../adapters/memory/index.js';
-import type { Bucket } from '../../../src/index.js';
+import type { Bucket, StoreBinding } from '../../../src/index.js';
 import { createImageClassificationApp } from '../app.js';
 import { encodeDatasetManifest } from '../dataset-manifest.js';
 import type { PipelineStatus } from '../status-function.js';
@@ -20,15 +20,17 @@ export async function upload(bucket: Bucket, split: string, images: [string, num
 
 export const trainImages = Array.from({ length: 16 }, (_, i): [string, number] => (i % 2 ? ['1-light', 200 + i] : ['0-dark', 10 + i]));
 
-export async function start(minTestExamples?: number): Promise<MemoryRuntime> {
+/** Start the toy pipeline; `extra` adds a state store (see `ImageClassificationConfig.state`) or deliver-twice. */
+export async function start(minTestExamples?: number, extra: { state?: StoreBinding; deliverTwice?: boolean } = {}): Promise<MemoryRuntime> {
   const app = createImageClassificationApp({
     dataset: 'toy',
     bucket: 'memory://toy',
     preprocess: { input: { width: 28, height: 28, channels: 1 }, classes: CLASSES },
     training: { epochs: 1, batchSize: 8, filters: [2, 2], denseUnits: 4, checkpointEverySteps: 1 },
     ...(minTestExamples !== undefined ? { evaluation: { minTestExamples } } : {}),
+    ...(extra.state ? { state: extra.state } : {}),
   });
-  return createMemoryRuntime(app, { retryDelayMs: 1 });
+  return createMemoryRuntime(app, { retryDelayMs: 1, ...(extra.deliverTwice ? { deliverTwice: true } : {}) });
 }
 
 export const status = async (rt: MemoryRuntime) => {
