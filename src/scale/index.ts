@@ -10,4 +10,4 @@ export type { MapFunctionSpec, MapItemContext } from './map-function.js';
 export type { Invoker, InvokeOptions } from './invoker.js';
 export { inProcessInvoker } from './in-process-invoker.js';
 export type { DirectInvokeTarget } from './in-process-invoker.js';
-export type { MapTask, MapReply } from './map-task.js';
+export type { MapTask } from './map-task.js';
