@@ -65,7 +65,7 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'polyfaas/local': [
     'ConsoleOptions', 'FileBucket', 'FileBucketOptions', 'FileKeyValueStore', 'FileKeyValueStoreOptions',
-    'LocalServer', 'ServeOptions', 'registerSchemes', 'serve',
+    'LocalPool', 'LocalPoolOptions', 'LocalServer', 'ServeOptions', 'localPoolInvoker', 'registerSchemes', 'serve',
   ],
   'polyfaas/aws': [
     'AwsKmsKeyOptions', 'DynamoKeyValueStore', 'DynamoKeyValueStoreOptions', 'FUNCTION_ENV', 'InvokeEnvelope',
