@@ -42,7 +42,9 @@ export interface MapFunctionSpec<I, O> {
  * first launch of an item to finish wins, and a later one (a straggler
  * overtaken by its backup) returns the winner's result instead of its own.
  * Effects beyond the result that must happen once per item should be keyed
- * on `ctx.mapId` and `ctx.index` the same way.
+ * on `ctx.mapId` and `ctx.index` the same way. A failed item is answered,
+ * not thrown: the map decides about retries, and the code reaches it over
+ * every transport.
  *
  * @example
  * ```ts
@@ -66,8 +68,10 @@ export function defineMapFunction<I, O>(spec: MapFunctionSpec<I, O>): FunctionDe
         const value = await spec.handler(item as I, Object.assign(Object.create(ctx) as Context, { index: task.index, launch: task.launch, mapId: task.id }) as MapItemContext);
         return await commit(bucket, task, value);
       } catch (err) {
-        if (task.report) await reportFailure(bucket, task, err);
-        throw err;
+        const failure = failureOf(err);
+        if (task.report) await reportFailure(bucket, task, failure);
+        ctx.log.warn('map item failed', { index: task.index, launch: task.launch, code: failure.code });
+        return { 'polyfaas.map': 1, index: task.index, launch: task.launch, error: failure } satisfies MapReply;
       }
     },
   });
@@ -94,9 +98,13 @@ async function commit(bucket: Bucket, task: MapTask, value: unknown): Promise<Ma
   return { 'polyfaas.map': 1, index: task.index, launch: record.launch, ...(small ? { value: record.value } : { stored: true }) };
 }
 
-/** For transports that return nothing: the map learns of the failure from the bucket. */
-async function reportFailure(bucket: Bucket, task: MapTask, err: unknown): Promise<void> {
+/** A failure as the map's client may see it: coded messages, never an internal one. */
+function failureOf(err: unknown): MapFailureRecord {
   const coded = err instanceof PolyfaasError && err.code !== 'Internal';
-  const record: MapFailureRecord = coded ? { code: err.code, message: err.message.slice(0, 500) } : { code: 'Internal', message: 'The map function failed' };
+  return coded ? { code: err.code, message: err.message.slice(0, 500) } : { code: 'Internal', message: 'The map function failed' };
+}
+
+/** For transports that return nothing: the map learns of the failure from the bucket. */
+async function reportFailure(bucket: Bucket, task: MapTask, record: MapFailureRecord): Promise<void> {
   await bucket.put(failureKey(task.prefix, task.id, task.index, task.launch), JSON.stringify(record), { contentType: 'application/json' }).catch(() => undefined);
 }

@@ -32,6 +32,12 @@ export interface MapReply {
   readonly value?: unknown;
   /** True when the value is only in the bucket ({@link resultKey}). */
   readonly stored?: boolean;
+  /**
+   * Set when this launch failed: its code and (for coded failures) message.
+   * In the reply rather than a transport error, so the code survives every
+   * transport (a Lambda error payload, for one, keeps only a message).
+   */
+  readonly error?: MapFailureRecord;
 }
 
 /** A committed result, as stored at {@link resultKey}. */

@@ -168,8 +168,9 @@ class MapRun {
   /** One launch, to its reply: the function's answer, or for `enqueue` invokers the record it left in the bucket. */
   private async attempt(task: MapTask): Promise<MapReply> {
     const answer = await this.invoker.invoke(this.fn, task, { signal: this.stop.signal });
-    if (this.invoker.mode === 'reply') return checkedReply(answer, task.index);
-    return this.watch(task);
+    const reply = this.invoker.mode === 'reply' ? checkedReply(answer, task.index) : await this.watch(task);
+    if (reply.error) throw new PolyfaasError(asCode(reply.error.code), reply.error.message);
+    return reply;
   }
 
   private async watch(task: MapTask): Promise<MapReply> {
