@@ -69,9 +69,9 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'polyfaas/aws': [
     'AwsKmsKeyOptions', 'DynamoKeyValueStore', 'DynamoKeyValueStoreOptions', 'FUNCTION_ENV', 'InvokeEnvelope',
-    'LambdaContextLike', 'LambdaHandler', 'LambdaHandlers', 'LazyS3Client', 'S3Bucket', 'S3BucketOptions',
-    'S3Location', 'ToLambdaOptions', 'awsIdentity', 'awsKmsKey', 'classifyKmsError', 'parseS3Url', 'registerSchemes',
-    'toLambda',
+    'LambdaContextLike', 'LambdaHandler', 'LambdaHandlers', 'LambdaInvokerOptions', 'LazyS3Client', 'S3Bucket', 'S3BucketOptions',
+    'S3Location', 'ToLambdaOptions', 'awsIdentity', 'awsKmsKey', 'classifyKmsError', 'lambdaInvoker', 'parseS3Url',
+    'registerSchemes', 'toLambda',
   ],
   'polyfaas/gcp': [
     'GCS_DELETED', 'GCS_FINALIZED', 'GcpCloudEvent', 'GcpKmsClient', 'GcpKmsKeyOptions', 'GcpTarget', 'GcsBucket',
