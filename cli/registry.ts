@@ -101,6 +101,11 @@ changes nothing. Run "polyfaas deploy aws --help" for the options.`,
       return cloud.deployCommand(args.slice(1), io);
     },
   },
+  cost: {
+    summary: "Print a run's compute time and its cost on AWS, GCP and Azure",
+    usage: 'polyfaas cost <run-cost.json | invocations.json> [--prices <prices.json>] [--json]  (polyfaas cost --help for more)',
+    run: async (args, io) => (await import('./commands/cost.js')).costCommand(args, io),
+  },
   models: {
     summary: 'Sign models in a bucket and verify them: keygen, sign, verify',
     usage: MODELS_USAGE.models,

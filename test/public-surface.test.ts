@@ -110,8 +110,8 @@ const EXPECTED: Record<string, string[]> = {
     'CnnOptions', 'DEFAULT_LAYOUT', 'DEFAULT_MIN_TEST_EXAMPLES', 'DatasetManifest', 'DecodeOptions', 'DecodedImage',
     'EpochRecord', 'ErrorRecord', 'EvaluateFunctionOptions', 'EvaluateOutcome', 'EvaluationReport',
     'FeaturesManifest', 'FolderIngestSummary', 'FolderPlan', 'IMAGE_EXTENSIONS', 'ImageClassificationConfig',
-    'IngestFolderOptions', 'LastError', 'Layout', 'PIPELINE_BUCKET', 'PipelineHooks', 'PipelineStatus',
-    'PlanTrainingOptions', 'PredictFunctionOptions', 'PredictResponse', 'PreprocessFunctionOptions',
+    'IngestFolderOptions', 'LastError', 'Layout', 'PIPELINE_BUCKET', 'PipelineHooks', 'PipelineRunCost',
+    'PipelineStatus', 'PlanTrainingOptions', 'PredictFunctionOptions', 'PredictResponse', 'PreprocessFunctionOptions',
     'PreprocessPrefixOptions', 'PreprocessResult', 'PreprocessSettings', 'ProgressBar', 'ProgressOptions',
     'ProgressStream', 'REPORTS_PREFIX', 'RefusedEvaluation', 'ResolvedTrainingConfig', 'RunResult', 'RunStatus',
     'Shard', 'ShardHeader', 'SkippedFile', 'SplitStatus', 'SplitUploadSummary', 'StatusFunctionOptions',
@@ -120,9 +120,9 @@ const EXPECTED: Record<string, string[]> = {
     'buildCnn', 'createEvaluateFunction', 'createImageClassificationApp', 'createModelInfoFunction',
     'createPlanTrainingFunction', 'createPredictFunction', 'createPreprocessFunction', 'createProgressBar',
     'createStatusFunction', 'createTrainFunction', 'decodeImage', 'decodeShard', 'explainStatus', 'ingestFolder',
-    'isEvaluated', 'parseDatasetManifest', 'preprocessPrefix', 'productionReport', 'progressHooks',
-    'readFeaturesManifest', 'readManifestShards', 'reportKey', 'requestTraining', 'trainWithCheckpoints',
-    'uploadSplit',
+    'isEvaluated', 'parseDatasetManifest', 'pipelineRunCost', 'preprocessPrefix', 'productionReport', 'progressHooks',
+    'readFeaturesManifest', 'readManifestShards', 'renderReportHtml', 'renderRunCostHtml', 'renderRunCostText',
+    'reportKey', 'requestTraining', 'runCostKey', 'trainWithCheckpoints', 'uploadSplit',
   ],
 };
 

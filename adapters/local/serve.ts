@@ -56,6 +56,8 @@ export interface ServeOptions extends DeliveryOptions, HttpServerLimits {
    * invocation recording behind it) off.
    */
   console?: ConsoleOptions | false;
+  /** Record invocations here (e.g. to total a run's compute time and cost); the console, if on, shows the same records. */
+  observer?: InvocationObserver;
 }
 
 /**
@@ -117,7 +119,7 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
   const delivery = new EventDelivery(log, options, () => rt, journal);
   const emit = (event: StorageEvent) => void delivery.publish(event);
   const consoleOptions = options.console ?? {};
-  const observer = consoleOptions ? new InvocationObserver(consoleOptions.capacity ? { capacity: consoleOptions.capacity } : {}) : undefined;
+  const observer = options.observer ?? (consoleOptions ? new InvocationObserver(consoleOptions.capacity ? { capacity: consoleOptions.capacity } : {}) : undefined);
   const rt: AppRuntime = await AppRuntime.create(app, {
     provider: 'local',
     log: observer ? observer.tapLogger(log) : log,
