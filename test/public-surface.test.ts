@@ -74,9 +74,9 @@ const EXPECTED: Record<string, string[]> = {
     'registerSchemes', 'toLambda',
   ],
   'polyfaas/gcp': [
-    'GCS_DELETED', 'GCS_FINALIZED', 'GcpCloudEvent', 'GcpKmsClient', 'GcpKmsKeyOptions', 'GcpTarget', 'GcsBucket',
+    'CloudFunctionInvokerOptions', 'GCS_DELETED', 'GCS_FINALIZED', 'GcpCloudEvent', 'GcpKmsClient', 'GcpKmsKeyOptions', 'GcpTarget', 'GcsBucket',
     'GcsBucketOptions', 'LazyStorage', 'MappedCloudEvent', 'PUBSUB_PUBLISHED', 'RegisterGcpOptions',
-    'classifyGrpcError', 'gcpKmsKey', 'mapCloudEvent', 'registerGcp', 'registerSchemes',
+    'classifyGrpcError', 'cloudFunctionInvoker', 'gcpKmsKey', 'mapCloudEvent', 'registerGcp', 'registerSchemes',
   ],
   'polyfaas/azure': [
     'AUTH_LEVEL_ENV', 'AzureAuthLevel', 'AzureBlobBucket', 'AzureBlobBucketOptions', 'AzureKeyVaultKeyOptions',
