@@ -82,8 +82,8 @@ const EXPECTED: Record<string, string[]> = {
     'AUTH_LEVEL_ENV', 'AzureAuthLevel', 'AzureBlobBucket', 'AzureBlobBucketOptions', 'AzureKeyVaultKeyOptions',
     'AzureRegistration', 'AzureTableKeyValueStore', 'AzureTableKeyValueStoreOptions', 'CONNECTION_STRING_ENV',
     'FALLBACK_FUNCTION', 'KeyVaultCryptoClient', 'KeyVaultWrapAlgorithm', 'RegisterAzureOptions',
-    'RegisteredAzureFunction', 'azureIdentity', 'azureKeyVaultKey', 'hostJson', 'maxDequeueCount', 'parseAzblobUrl',
-    'registerAzure', 'registerSchemes',
+    'RegisteredAzureFunction', 'StorageQueueInvokerOptions', 'azureIdentity', 'azureKeyVaultKey', 'hostJson',
+    'maxDequeueCount', 'parseAzblobUrl', 'registerAzure', 'registerSchemes', 'storageQueueInvoker',
   ],
   'polyfaas/redis': [
     'RedisClient', 'RedisKeyValueStore', 'RedisKeyValueStoreOptions', 'registerSchemes',
