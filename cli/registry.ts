@@ -82,6 +82,11 @@ changes nothing. Run "polyfaas deploy aws --help" for the options.`,
       return (await import('../bundling/command.js')).runDeployCommand(args[0] as string, deploy, args.slice(1), io);
     },
   },
+  cost: {
+    summary: "Print a run's compute time and its cost on AWS, GCP and Azure",
+    usage: 'polyfaas cost <run-cost.json | invocations.json> [--prices <prices.json>] [--json]  (polyfaas cost --help for more)',
+    run: async (args, io) => (await import('./commands/cost.js')).costCommand(args, io),
+  },
   models: {
     summary: 'Sign, verify and import models in a bucket: keygen, sign, verify, import',
     usage: MODELS_USAGE.models,

@@ -61,3 +61,7 @@ export { hashApiKey, generateApiKey, parseApiKeys, API_KEYS_ENV } from './auth/a
 export { googleIapJwt, googleIdTokenJwt, DEFAULT_JWT_ALGORITHMS } from './auth/jwt.js';
 export { API_KEY_HEADER } from './auth/credentials.js';
 export type { AuthInfo, AuthMethod, AuthOptions, ApiKeyOptions, ApiKeyRecord, FunctionAuth, JwtOptions, PlatformPrincipal, PlatformTrust, RateLimitOptions } from './auth/types.js';
+export { map, defineMapFunction, inProcessInvoker } from './scale/index.js';
+export type { DirectInvokeTarget, Invoker, InvokeOptions, MapFunctionSpec, MapItem, MapItemContext, MapOptions, MapResult, MapStats, MapTask, StragglerOptions } from './scale/index.js';
+export { DEFAULT_PRICES, withPrices, billedUsage, invocationCost, monthlyBill, runCost, costPerMillion } from './cost/index.js';
+export type { BilledUsage, InvocationFacts, InvocationUsage, MonthlyBill, MonthlyUsage, PlatformPrice, PricedPlatform, PriceTable, RunCostOptions, StageCost } from './cost/index.js';

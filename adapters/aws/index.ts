@@ -15,6 +15,8 @@ export { awsIdentity } from './lambda/identity.js';
 export type { LambdaHandler, LambdaHandlers, ToLambdaOptions } from './lambda/to-lambda.js';
 export type { LambdaContextLike } from './lambda/lambda-context.js';
 export type { InvokeEnvelope } from './lambda/direct-invoke.js';
+export { lambdaInvoker } from './lambda/lambda-invoker.js';
+export type { LambdaInvokerOptions } from './lambda/lambda-invoker.js';
 export { S3Bucket, parseS3Url } from './s3/s3-bucket.js';
 export { registerSchemes } from './schemes.js';
 export { DynamoKeyValueStore } from './dynamodb/dynamo-kv.js';

@@ -16,3 +16,5 @@ export { hostJson, maxDequeueCount } from './host-json.js';
 export type { AzureRegistration, RegisterAzureOptions, RegisteredAzureFunction } from './register.js';
 export { azureKeyVaultKey } from './key-vault-key.js';
 export type { AzureKeyVaultKeyOptions, KeyVaultCryptoClient, KeyVaultWrapAlgorithm } from './key-vault-key.js';
+export { storageQueueInvoker } from './queue-invoker.js';
+export type { StorageQueueInvokerOptions } from './queue-invoker.js';

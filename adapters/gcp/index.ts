@@ -11,3 +11,5 @@ export { mapCloudEvent, GCS_FINALIZED, GCS_DELETED, PUBSUB_PUBLISHED } from './c
 export type { GcpCloudEvent, MappedCloudEvent } from './cloud-event.js';
 export { gcpKmsKey, classifyGrpcError } from './kms-key.js';
 export type { GcpKmsClient, GcpKmsKeyOptions } from './kms-key.js';
+export { cloudFunctionInvoker } from './http-invoker.js';
+export type { CloudFunctionInvokerOptions } from './http-invoker.js';

@@ -18,3 +18,5 @@ export type { FileBucketOptions } from './file-bucket.js';
 export { serve } from './serve.js';
 export type { LocalServer, ServeOptions } from './serve.js';
 export type { ConsoleOptions } from './console/console.js';
+export { localPoolInvoker } from './worker-pool.js';
+export type { LocalPool, LocalPoolOptions } from './worker-pool.js';

@@ -12,6 +12,8 @@ import type { HttpServerLimits } from './http-server.js';
 import { createHttpServer } from './http-server.js';
 import { openDeliveryJournal } from './journal-location.js';
 import { MinuteScheduler } from './scheduler.js';
+import type { LocalPool } from './worker-pool.js';
+import { localPoolInvoker } from './worker-pool.js';
 
 /**
  * Options for {@link serve}. Delivery options (`deliverTwice`, `retries`,
@@ -56,6 +58,17 @@ export interface ServeOptions extends DeliveryOptions, HttpServerLimits {
    * invocation recording behind it) off.
    */
   console?: ConsoleOptions | false;
+  /** Record invocations here (e.g. to total a run's compute time and cost); the console, if on, shows the same records. */
+  observer?: InvocationObserver;
+  /**
+   * Run storage, queue and schedule invocations in a pool of worker processes
+   * (real parallelism) instead of this process, with the same delivery:
+   * attempts, retries, dead letters, and the storage events their bucket
+   * writes raise. Each worker loads the app from `module`; buckets must be
+   * `file://` (or other URL) bindings every process can open. HTTP requests
+   * stay in this process.
+   */
+  workers?: { module: string; export?: string; count?: number };
 }
 
 /**
@@ -113,8 +126,9 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
   registerSchemes();
   const log = options.log ?? createLogger({ fields: { app: app.name, provider: 'local' } });
   const journal = openDeliveryJournal(app, options.buckets, options.stateDir, log);
-  // `rt` is only read when an event is delivered, which cannot happen before create() returns.
-  const delivery = new EventDelivery(log, options, () => rt, journal);
+  // `rt` (and the pool) are only read when an event is delivered, which cannot happen before create() returns.
+  let pool: LocalPool | undefined;
+  const delivery = new EventDelivery(log, options, () => (pool ? pooled(rt, pool) : rt), journal);
   // The console (created below, once the runtime exists) watches writes too: that is how it streams training progress.
   const watch: { console?: (event: StorageEvent) => void } = {};
   const emit = (event: StorageEvent) => {
@@ -122,7 +136,7 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
     watch.console?.(event);
   };
   const consoleOptions = options.console ?? {};
-  const observer = consoleOptions ? new InvocationObserver(consoleOptions.capacity ? { capacity: consoleOptions.capacity } : {}) : undefined;
+  const observer = options.observer ?? (consoleOptions ? new InvocationObserver(consoleOptions.capacity ? { capacity: consoleOptions.capacity } : {}) : undefined);
   const rt: AppRuntime = await AppRuntime.create(app, {
     provider: 'local',
     log: observer ? observer.tapLogger(log) : log,
@@ -131,6 +145,16 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
     ...(options.warmupToken !== undefined ? { warmupToken: options.warmupToken } : {}),
     wrapBucket: (name, bucket) => observeBucket(name, bucket, emit),
   });
+  if (options.workers) {
+    pool = await localPoolInvoker({
+      module: options.workers.module,
+      ...(options.workers.export ? { export: options.workers.export } : {}),
+      ...(options.workers.count ? { workers: options.workers.count } : {}),
+      buckets: urlBindings({ ...app.buckets, ...options.buckets }),
+      emitStorageEvents: true,
+      onStorageEvent: emit,
+    });
+  }
   const scheduler = new MinuteScheduler(scheduleJobs(rt, delivery));
   // A failed init does not stop the server: as on every cloud, it is retried on the next event.
   if (options.initOnStart ?? true) await Promise.allSettled([...rt.instances.values()].map((i) => i.ensureInit()));
@@ -199,6 +223,7 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
         // Keep-alive connections that went idle after close() was called.
         server.closeAllConnections();
         await stopped;
+        await pool?.close();
         log.info('closed');
       })();
       return closing;
@@ -238,4 +263,19 @@ function listen(server: Server, port: number, host: string, log: Logger): Promis
 function baseUrl(host: string, port: number): string {
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/** The runtime the delivery loop sees when a pool runs the events: routing here, invocations there. */
+function pooled(rt: AppRuntime, pool: LocalPool): Pick<AppRuntime, 'handleEvent' | 'eventTargets' | 'instance'> {
+  return { handleEvent: (input, facts = {}) => pool.handleEvent(input, facts), eventTargets: (input, facts) => rt.eventTargets(input, facts), instance: (name) => rt.instance(name) };
+}
+
+/** Bucket bindings a worker process can open: URLs only. */
+function urlBindings(bindings: Record<string, BucketBinding>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, binding] of Object.entries(bindings)) {
+    if (typeof binding !== 'string') throw new PolyfaasError('InvalidArgument', `serve({ workers }) needs bucket "${name}" bound by URL (file://…), not an object`);
+    out[name] = binding;
+  }
+  return out;
 }

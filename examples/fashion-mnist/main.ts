@@ -3,7 +3,8 @@
  * then serving predictions until interrupted (or `--exit`).
  */
 import { resolve } from 'node:path';
-import { PIPELINE_BUCKET, reportKey } from 'polyfaas/pipelines';
+import { PIPELINE_BUCKET, renderRunCostText, reportKey, runCostKey } from 'polyfaas/pipelines';
+import { recordRunCost } from './run-cost.js';
 import { API_KEYS_ENV, generateApiKey, hashApiKey, isPolyfaasError } from 'polyfaas';
 import { DEFAULT_DATA_DIR } from './app.js';
 import { runFashionMnist } from './run.js';
@@ -19,7 +20,7 @@ try {
     // The local server is not open either: a key made for this run (only its hash is kept), plus any in POLYFAAS_API_KEYS.
     const apiKey = generateApiKey();
     const auth = { apiKeys: { keys: [{ id: 'npm-start', sha256: hashApiKey(apiKey), scopes: ['predict', 'model:read'] }] } };
-    const { server, report, data } = await runFashionMnist({ ...options, auth }, { out: process.stdout, err: process.stderr });
+    const { server, report, data, invocations } = await runFashionMnist({ ...options, auth }, { out: process.stdout, err: process.stderr });
     const minutes = ((Date.now() - started) / 60_000).toFixed(1);
     if (!report) {
       process.stderr.write(`no model was produced (${minutes} min); see the errors above\n`);
@@ -27,6 +28,8 @@ try {
       await server.close();
     } else {
       const html = resolve(options.dataDir ?? DEFAULT_DATA_DIR, reportKey(report.model, report.version, 'html'));
+      const cost = await recordRunCost(server, report, data, invocations, apiKey);
+      process.stderr.write(`\ncompute and cost of this run (polyfaas cost ${resolve(options.dataDir ?? DEFAULT_DATA_DIR, runCostKey(report.model, report.version))}):\n${renderRunCostText(cost)}`);
       process.stderr.write(
         `\nproduction model ${report.version}: accuracy ${(report.metrics.accuracy * 100).toFixed(2)}%, macro F1 ${report.metrics.macro.f1.toFixed(3)} ` +
           `on ${report.metrics.count} test images (${minutes} min)\nreport: ${html}\n`,

@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AuthOptions, Logger } from 'polyfaas';
+import type { AuthOptions, InvocationFacts, Logger } from 'polyfaas';
+import { InvocationObserver } from 'polyfaas/adapter';
 import { createLogger } from 'polyfaas';
 import type { LocalServer } from 'polyfaas/local';
 import { registerSchemes, serve } from 'polyfaas/local';
@@ -25,6 +26,8 @@ export interface DemoRun {
   server: LocalServer;
   report: EvaluationReport | undefined;
   data: FashionMnist;
+  /** Every invocation so far (and those still to come while the server serves), for the run's cost. */
+  invocations: InvocationFacts[];
 }
 
 /**
@@ -58,7 +61,11 @@ export async function runFashionMnist(options: RunOptions & { training?: Trainin
     training,
     hooks: progressHooks(io.err),
   });
-  const server = await serve(app, { port: options.port, log });
+  // Every invocation's duration and memory, kept whole (the observer's ring only keeps the last ones) to cost the run.
+  const observer = new InvocationObserver();
+  const invocations: InvocationFacts[] = [];
+  observer.subscribe((records) => invocations.push(...records.map((r) => ({ function: r.function, durationMs: r.durationMs, ...(r.memoryMb ? { memoryMb: r.memoryMb } : {}) }))));
+  const server = await serve(app, { port: options.port, log, observer });
   try {
     const bucket = server.bucket(PIPELINE_BUCKET);
     const total = Math.min(data.train.count, options.limit ?? Infinity) + Math.min(data.test.count, options.limit ?? Infinity);
@@ -73,7 +80,7 @@ export async function runFashionMnist(options: RunOptions & { training?: Trainin
     const { report, refused } = await productionReport(bucket, FASHION_MNIST_DATASET);
     for (const r of refused) io.err.write(`candidate ${r.version}: ${r.reason}\n`);
     if (!report) await explainNoModel(server, io);
-    return { server, report, data };
+    return { server, report, data, invocations };
   } catch (err) {
     await server.close();
     throw err;

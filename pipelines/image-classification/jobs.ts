@@ -49,6 +49,11 @@ export function reportKey(model: string, version: string, ext: 'json' | 'html'):
   return `${REPORTS_PREFIX}${model}/${version}.${ext}`;
 }
 
+/** Key of a model version's run cost (compute time and cost per cloud of the run that produced it). */
+export function runCostKey(model: string, version: string): string {
+  return `${REPORTS_PREFIX}${model}/${version}.cost.json`;
+}
+
 /** Read and check a train job. @throws `InvalidArgument` for anything that is not one. */
 export async function readTrainJob(bucket: Bucket, key: string): Promise<TrainJob> {
   const obj = await bucket.get(key);

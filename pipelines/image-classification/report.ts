@@ -1,6 +1,8 @@
 import type { EpochRecord } from './checkpoint.js';
 import type { ClassificationMetrics } from './metrics.js';
 import { confusionHeatmapSvg, escapeXml, lineChartSvg } from './report-svg.js';
+import type { PipelineRunCost } from './run-cost.js';
+import { renderRunCostHtml } from './run-cost.js';
 
 /** The evaluation report, as stored in JSON next to its HTML rendering. */
 export interface EvaluationReport {
@@ -48,9 +50,9 @@ const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 /**
  * Render a report as one self-contained HTML page (inline SVG, no scripts, no
  * network): headline numbers, loss/accuracy curves, the confusion heatmap and
- * the per-class table.
+ * the per-class table, and the run's compute time and cost when known.
  */
-export function renderReportHtml(report: EvaluationReport): string {
+export function renderReportHtml(report: EvaluationReport, cost?: PipelineRunCost): string {
   const { metrics } = report;
   const epochs = report.history.map((h) => h.epoch + 1);
   const curves = report.history.length
@@ -85,6 +87,7 @@ td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}td:first-ch
 <div class="charts">${confusionHeatmapSvg(metrics.confusion, metrics.labels)}</div>
 <h2>Per class</h2><table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>${rows}</table>
 ${report.training ? `<h2>Training</h2><pre>${escapeXml(JSON.stringify(report.training, null, 2))}</pre>` : ''}
+${cost ? renderRunCostHtml(cost) : ''}
 <p><small>evaluated ${escapeXml(report.evaluatedAt)}</small></p></body></html>
 `;
 }

@@ -42,7 +42,20 @@ const app = defineApp({
       trigger: { type: 'storage', bucket: 'data', prefix: 'raw/' },
       handler: (event, { log }) => log.warn(`saw ${event.key}`),
     }),
-    defineFunction({ name: 'jobs', trigger: { type: 'queue', queue: 'jobs' }, handler: () => undefined }),
+    defineFunction({
+      name: 'jobs',
+      trigger: { type: 'queue', queue: 'jobs' },
+      memoryMb: 512,
+      handler: (msg) => {
+        // Burn CPU when asked, so the record's CPU time has something to measure.
+        const start = process.cpuUsage();
+        const burnUs = msg.attributes.burnMs === undefined ? 0 : Number(msg.attributes.burnMs) * 1000;
+        for (;;) {
+          const used = process.cpuUsage(start);
+          if (used.user + used.system >= burnUs) break;
+        }
+      },
+    }),
     defineFunction({
       name: 'flaky-init',
       trigger: { type: 'http', method: 'GET', path: '/flaky' },
@@ -78,6 +91,18 @@ describe('InvocationObserver', () => {
     expect(first?.durationMs).toBeGreaterThanOrEqual(0);
     // The tap keeps lines; it does not swallow them.
     expect(written.filter((r) => r.requestId === 'r-1' && String(r.msg).startsWith('line '))).toHaveLength(30);
+  });
+
+  it('records the configured memory and the CPU time of each invocation, for cost estimates', async () => {
+    const observer = new InvocationObserver();
+    const rt = await runtime(observer);
+    await rt.handleEvent({ polyfaas: 'invoke', function: 'jobs', event: createMessageEvent({ queue: 'jobs', body: '', attributes: { burnMs: '40' } }) });
+    await rt.handleHttp(createHttpRequest({ method: 'GET', path: '/missing' }));
+    const [busy, plain] = observer.records();
+    expect(busy?.memoryMb).toBe(512);
+    expect(busy?.cpuMs).toBeGreaterThanOrEqual(40);
+    expect(busy?.cpuMs).toBeLessThanOrEqual((busy?.durationMs ?? 0) + 20);
+    expect(plain?.memoryMb).toBeUndefined();
   });
 
   it('marks HTTP error answers and thrown failures, keeping coded messages and hiding uncoded ones', async () => {

@@ -21,6 +21,14 @@ export interface InvocationRecord {
   /** Epoch ms the handler started. */
   readonly start: number;
   readonly durationMs: number;
+  /** The function's configured memory (`memoryMb`), in MiB, when it sets one: what the clouds bill by. */
+  readonly memoryMb?: number;
+  /**
+   * CPU time the process spent (user + system) while the handler ran, in ms.
+   * Process-wide: exact when invocations do not overlap in the process (one
+   * at a time, as on Lambda), an upper bound when they do.
+   */
+  readonly cpuMs?: number;
   /** `error` when the handler threw or answered an HTTP status of 400 or more. */
   readonly status: 'ok' | 'error';
   /** The HTTP status answered, for HTTP functions. */
@@ -57,6 +65,7 @@ export class InvocationSlot {
   /** Epoch ms at the start. */
   readonly start = Date.now();
   readonly t0 = performance.now();
+  readonly cpu0 = process.cpuUsage();
   logs: ObservedLogLine[] | undefined;
   logsDropped = 0;
 
@@ -130,6 +139,8 @@ export class InvocationObserver {
       requestId: slot.requestId,
       start: slot.start,
       durationMs: Math.round((performance.now() - slot.t0) * 1000) / 1000,
+      memoryMb: slot.fn.memoryMb,
+      cpuMs: cpuMsSince(slot.cpu0),
       status: failed ? 'error' : 'ok',
       httpStatus,
       errorCode: coded?.errorCode,
@@ -225,6 +236,11 @@ function statusOf(result: unknown, failure: unknown): number {
   if (failure !== undefined) return failure instanceof PolyfaasError ? httpStatusFor(failure.code) : 500;
   const status = (result as { status?: unknown } | undefined)?.status;
   return typeof status === 'number' ? status : 500;
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return Math.round((used.user + used.system) / 10) / 100;
 }
 
 const NO_LINES: readonly ObservedLogLine[] = Object.freeze([]);

@@ -1,0 +1,36 @@
+/**
+ * The app `serve({ workers })` tests load in each worker process: a queue
+ * function that records which process ran it and on which attempt (failing
+ * the first attempt of "flaky" messages), a storage function chained on its
+ * output, and a queue function that always fails permanently.
+ */
+import { defineApp, defineFunction, PolyfaasError } from '../../../src/index.js';
+
+export const app = defineApp({
+  name: 'pool-serve',
+  buckets: { data: 'mem://pool-serve' },
+  functions: [
+    defineFunction({
+      name: 'echo',
+      trigger: { type: 'queue', queue: 'jobs' },
+      handler: async (msg, ctx) => {
+        if (msg.text() === 'flaky' && ctx.attempt === 1) throw new PolyfaasError('Unavailable', 'first attempt fails');
+        await ctx.bucket('data').put(`out/${msg.text()}.json`, JSON.stringify({ pid: process.pid, attempt: ctx.attempt }));
+      },
+    }),
+    defineFunction({
+      name: 'copy',
+      trigger: { type: 'storage', bucket: 'data', prefix: 'out/' },
+      handler: async (event, ctx) => {
+        await ctx.bucket('data').put(event.key.replace(/^out\//, 'copied/'), JSON.stringify({ pid: process.pid }));
+      },
+    }),
+    defineFunction({
+      name: 'bad',
+      trigger: { type: 'queue', queue: 'bad' },
+      handler: () => {
+        throw new PolyfaasError('InvalidArgument', 'never valid');
+      },
+    }),
+  ],
+});
