@@ -17,6 +17,7 @@ export const BENCHES = [
   'encrypted-bucket',
   'kv-stores',
   'cnn-train',
+  'text-train',
   'training-memory',
 ] as const;
 

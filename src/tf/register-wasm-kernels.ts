@@ -91,3 +91,35 @@ export function registerWasmGradientKernels(): WasmKernelRegistration {
   }
   return result;
 }
+
+/**
+ * Runs `fn` with the stock WASM kernels put back in place of polyfaas'
+ * overrides named in `names`, then restores the overrides (also when `fn`
+ * throws). For benchmarks that measure what an override buys.
+ *
+ * @throws PolyfaasError `InvalidArgument` if a name is not one of the
+ *   overridden kernels, or {@link registerWasmGradientKernels} has not run.
+ */
+export async function withStockKernels<T>(names: readonly string[], fn: () => Promise<T>): Promise<T> {
+  const swaps = names.map((name) => {
+    const ours = OVERRIDDEN.find((config) => config.kernelName === name);
+    const current = getKernel(name, 'wasm');
+    const stock = captureStockKernel(name);
+    if (ours === undefined || current?.kernelFunc !== ours.kernelFunc || stock === undefined) {
+      throw backendError('InvalidArgument', `${name} is not a registered polyfaas override of a stock WASM kernel`);
+    }
+    return { name, current, stock };
+  });
+  for (const { name, stock } of swaps) {
+    unregisterKernel(name, 'wasm');
+    registerKernel(stock);
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const { name, current } of swaps) {
+      unregisterKernel(name, 'wasm');
+      registerKernel(current);
+    }
+  }
+}
