@@ -20,6 +20,7 @@ export const BENCHES = [
   'kv-stores',
   'idempotency',
   'cnn-train',
+  'text-train',
   'training-memory',
 ] as const;
 

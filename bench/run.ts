@@ -23,7 +23,8 @@ Runs every benchmark (each in its own process), prints one table (metric,
 baseline, polyfaas, ratio, target, pass/fail) and writes bench/results.json.
 
 Options:
-  --quick          fewer samples and runs (about 95 s instead of about 7 min)
+  --quick          fewer samples and runs (about 95 s + 45 s for text-train,
+                   instead of about 7 min + 3 min)
   --only a,b       run only these benchmarks
   --out <file>     where to write the results (default bench/results.json)
   -h, --help       show this help

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { backendError } from './backend-error.js';
 import { registerWasmGradientKernels } from './register-wasm-kernels.js';
+import { installLayersTensorMethods } from './tensor-methods.js';
 import { locateWasmFiles } from './wasm-files.js';
 
 /** Backends polyfaas knows how to start. */
@@ -101,6 +102,8 @@ async function startWasm(options: InitBackendOptions): Promise<Pick<BackendInfo,
 }
 
 async function select(options: InitBackendOptions): Promise<BackendInfo> {
+  // Recurrent layers cannot even be built without these, whatever the backend.
+  installLayersTensorMethods();
   const env = options.env ?? process.env;
   const requested = parseBackendEnv(env['POLYFAAS_TF_BACKEND']);
   let name: BackendName = requested ?? 'wasm';

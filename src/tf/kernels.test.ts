@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { registerWasmGradientKernels } from './register-wasm-kernels.js';
+import { registerWasmGradientKernels, withStockKernels } from './register-wasm-kernels.js';
 import { compareWithCpu, randomData, worstRelativeError } from './test-helpers.js';
 
 let firstRegistration: ReturnType<typeof registerWasmGradientKernels>;
@@ -18,14 +18,31 @@ beforeAll(async () => {
 describe('registerWasmGradientKernels', () => {
   it('adds the missing gradients, overrides slow stock kernels, and is idempotent', () => {
     expect(firstRegistration.added.sort()).toEqual(
-      [tf.Conv2DBackpropFilter, tf.DepthwiseConv2dNativeBackpropFilter, tf.DepthwiseConv2dNativeBackpropInput].sort(),
+      [
+        tf.Conv2DBackpropFilter,
+        tf.DepthwiseConv2dNativeBackpropFilter,
+        tf.DepthwiseConv2dNativeBackpropInput,
+        tf.UnsortedSegmentSum,
+      ].sort(),
     );
     expect(firstRegistration.overridden.sort()).toEqual(
-      [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.Sum].sort(),
+      [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.Sum, tf.Unpack, tf.SplitV, tf.Equal, tf.GatherV2].sort(),
     );
     const kernelFunc = tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')?.kernelFunc;
     expect(registerWasmGradientKernels()).toEqual({ added: [], overridden: [] });
     expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')?.kernelFunc).toBe(kernelFunc);
+  });
+});
+
+describe('withStockKernels', () => {
+  it('swaps the stock kernels in for the call and restores the overrides, also after a throw', async () => {
+    const ours = tf.getKernel(tf.Unpack, 'wasm')?.kernelFunc;
+    const seen = await withStockKernels([tf.Unpack], () => Promise.resolve(tf.getKernel(tf.Unpack, 'wasm')?.kernelFunc));
+    expect(seen).toBeDefined();
+    expect(seen).not.toBe(ours);
+    await expect(withStockKernels([tf.Unpack], () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(tf.getKernel(tf.Unpack, 'wasm')?.kernelFunc).toBe(ours);
+    await expect(withStockKernels([tf.Conv2DBackpropFilter], () => Promise.resolve(1))).rejects.toThrow(/not a registered/);
   });
 });
 

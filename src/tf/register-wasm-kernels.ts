@@ -1,16 +1,20 @@
 /**
  * Installs the gradient kernels the stock tfjs WASM backend lacks, plus
- * faster replacements for stock kernels that dominate CNN training time.
+ * faster replacements for stock kernels that dominate CNN and RNN training time.
  */
 import {
   BatchMatMul,
   Conv2D,
   DepthwiseConv2dNative,
+  Equal,
+  GatherV2,
   getKernel,
   registerKernel,
+  SplitV,
   Sum,
   Transpose,
   unregisterKernel,
+  Unpack,
   type KernelConfig,
 } from '@tensorflow/tfjs-core';
 
@@ -20,15 +24,21 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { equalConfig } from './kernels/equal-broadcast.js';
+import { gatherV2Config } from './kernels/gather-rows.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { splitVConfig, unpackConfig } from './kernels/split-along-axis.js';
 import { sumConfig } from './kernels/sum-leading-axes.js';
 import { captureStockKernel } from './kernels/stock-kernels.js';
+import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 
 /** Kernels the stock backend does not have at all. */
 const ADDED: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
+  // Gradient of gather, so Embedding layers train (tfjs #8082).
+  unsortedSegmentSumConfig,
 ];
 
 /** Stock kernels we replace because they are scalar loops on hot training paths. */
@@ -37,10 +47,17 @@ const OVERRIDDEN: readonly KernelConfig[] = [
   batchMatMulConfig,
   maxPoolGradConfig,
   sumConfig,
+  // Per-time-step cuts of recurrent layers; the stock ones copy the whole input per piece.
+  unpackConfig,
+  splitVConfig,
+  // Broadcast compare in the gradient of max reductions (global max pooling).
+  equalConfig,
+  // Embedding lookups and fit()'s batch selection.
+  gatherV2Config,
 ];
 
 /** Stock kernels our implementations call into; captured before any override. */
-const DELEGATES = [Conv2D, DepthwiseConv2dNative, Transpose, BatchMatMul, Sum];
+const DELEGATES = [Conv2D, DepthwiseConv2dNative, Transpose, BatchMatMul, Sum, Unpack, SplitV, Equal, GatherV2];
 
 /** What {@link registerWasmGradientKernels} did. */
 export interface WasmKernelRegistration {
@@ -81,4 +98,36 @@ export function registerWasmGradientKernels(): WasmKernelRegistration {
     (existing === undefined ? result.added : result.overridden).push(config.kernelName);
   }
   return result;
+}
+
+/**
+ * Runs `fn` with the stock WASM kernels put back in place of polyfaas'
+ * overrides named in `names`, then restores the overrides (also when `fn`
+ * throws). For benchmarks that measure what an override buys.
+ *
+ * @throws PolyfaasError `InvalidArgument` if a name is not one of the
+ *   overridden kernels, or {@link registerWasmGradientKernels} has not run.
+ */
+export async function withStockKernels<T>(names: readonly string[], fn: () => Promise<T>): Promise<T> {
+  const swaps = names.map((name) => {
+    const ours = OVERRIDDEN.find((config) => config.kernelName === name);
+    const current = getKernel(name, 'wasm');
+    const stock = captureStockKernel(name);
+    if (ours === undefined || current?.kernelFunc !== ours.kernelFunc || stock === undefined) {
+      throw backendError('InvalidArgument', `${name} is not a registered polyfaas override of a stock WASM kernel`);
+    }
+    return { name, current, stock };
+  });
+  for (const { name, stock } of swaps) {
+    unregisterKernel(name, 'wasm');
+    registerKernel(stock);
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const { name, current } of swaps) {
+      unregisterKernel(name, 'wasm');
+      registerKernel(current);
+    }
+  }
 }
