@@ -49,9 +49,9 @@ export { createProgressBar } from './progress.js';
 export type { ProgressBar, ProgressOptions, ProgressStream } from './progress.js';
 export { progressHooks } from './progress-hooks.js';
 export { explainStatus, productionReport, requestTraining } from './run-outcome.js';
-export { isEvaluated } from './report.js';
-export type { EvaluationReport, RefusedEvaluation, StoredReport } from './report.js';
-export type { ClassificationMetrics, ClassMetrics } from './metrics.js';
+export { isEvaluated } from '../shared/report.js';
+export type { EvaluationReport, RefusedEvaluation, StoredReport } from '../shared/report.js';
+export type { ClassificationMetrics, ClassMetrics } from '../shared/metrics.js';
 export type { LastError } from './last-error.js';
 export { TRAIN_JOBS_PREFIX, REPORTS_PREFIX, reportKey } from './jobs.js';
 export type { TrainJob, RunResult } from './jobs.js';
@@ -63,9 +63,9 @@ export { decodeShard } from './shards.js';
 export type { Shard, ShardHeader } from './shards.js';
 
 // The resumable training loop, for training a model of one's own on the shards.
-export { trainWithCheckpoints } from './trainer.js';
-export type { BatchProgress, TrainingData, TrainOptions, TrainResult } from './trainer.js';
-export { Checkpointer } from './checkpoint.js';
-export type { CheckpointState, EpochRecord, TrainingPosition } from './checkpoint.js';
+export { trainWithCheckpoints } from '../shared/trainer.js';
+export type { BatchProgress, TrainingData, TrainOptions, TrainResult } from '../shared/trainer.js';
+export { Checkpointer } from '../shared/checkpoint.js';
+export type { CheckpointState, EpochRecord, TrainingPosition } from '../shared/checkpoint.js';
 export { buildCnn } from './cnn.js';
 export type { CnnOptions } from './cnn.js';

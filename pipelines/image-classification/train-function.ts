@@ -3,7 +3,7 @@ import { defineFunction, isPolyfaasError } from '../../src/index.js';
 import { ModelStore } from '../../src/model/index.js';
 import type { BackendName } from '../../src/tf/index.js';
 import { initBackend } from '../../src/tf/index.js';
-import { Checkpointer } from './checkpoint.js';
+import { Checkpointer } from '../shared/checkpoint.js';
 import { buildCnn } from './cnn.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import type { PipelineHooks } from './hooks.js';
@@ -11,7 +11,7 @@ import type { RunResult, TrainJob } from './jobs.js';
 import { checkpointPrefix, readTrainJob, runResultKey, TRAIN_JOBS_PREFIX, trainJobKey } from './jobs.js';
 import { putIfAbsent } from './shards.js';
 import { loadShardDataset } from './shard-dataset.js';
-import { trainWithCheckpoints } from './trainer.js';
+import { trainWithCheckpoints } from '../shared/trainer.js';
 
 /** Options for {@link createTrainFunction}. */
 export interface TrainFunctionOptions {
