@@ -18,7 +18,12 @@ beforeAll(async () => {
 describe('registerWasmGradientKernels', () => {
   it('adds the missing gradients, overrides slow stock kernels, and is idempotent', () => {
     expect(firstRegistration.added.sort()).toEqual(
-      [tf.Conv2DBackpropFilter, tf.DepthwiseConv2dNativeBackpropFilter, tf.DepthwiseConv2dNativeBackpropInput].sort(),
+      [
+        tf.Conv2DBackpropFilter,
+        tf.DepthwiseConv2dNativeBackpropFilter,
+        tf.DepthwiseConv2dNativeBackpropInput,
+        tf.UnsortedSegmentSum,
+      ].sort(),
     );
     expect(firstRegistration.overridden.sort()).toEqual(
       [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.Sum].sort(),

@@ -23,12 +23,15 @@ import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { sumConfig } from './kernels/sum-leading-axes.js';
 import { captureStockKernel } from './kernels/stock-kernels.js';
+import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 
 /** Kernels the stock backend does not have at all. */
 const ADDED: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
+  // Gradient of gather, so Embedding layers train (tfjs #8082).
+  unsortedSegmentSumConfig,
 ];
 
 /** Stock kernels we replace because they are scalar loops on hot training paths. */
