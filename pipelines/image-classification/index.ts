@@ -29,7 +29,7 @@ export { createEvaluateFunction, DEFAULT_MIN_TEST_EXAMPLES } from './evaluate-fu
 export type { EvaluateFunctionOptions, EvaluateOutcome } from './evaluate-function.js';
 export { createPredictFunction } from './predict-function.js';
 export type { PredictFunctionOptions, PredictResponse } from './predict-function.js';
-export { createModelInfoFunction } from './model-info-function.js';
+export { createModelInfoFunction } from '../shared/model-info-function.js';
 export { createStatusFunction } from './status-function.js';
 export type { PipelineStatus, RunStatus, SplitStatus, StatusFunctionOptions } from './status-function.js';
 
