@@ -71,4 +71,24 @@ describe('spam detection on the memory runtime (every event delivered twice)', (
       [400, 'InvalidArgument'],
     ]);
   }, 300_000);
+
+  it('continues training across invocations from checkpoints when an invocation runs out of time', async () => {
+    const messages = await loadFixture();
+    const training = { ...QUICK_TRAINING, epochs: 2, invocationBudgetMs: 1500, checkpointEverySteps: 2, baselines: false };
+    const rt = await createMemoryRuntime(spamApp({ bucket: new MemoryBucket('spam-resume'), training }), { retryDelayMs: 1 });
+    const bucket = rt.bucket('data');
+    await uploadTexts(bucket, messages, { dataset: SPAM_DATASET, testRatio: 0.25, seed: 17 });
+    await rt.idle();
+    expect(rt.deadLetters).toEqual([]);
+    const jobs = await keys(bucket, 'jobs/train-text/');
+    expect(jobs.length).toBeGreaterThan(1);
+    const manifests = (await keys(bucket, `models/${SPAM_DATASET}/versions/`)).filter((k) => k.endsWith('/manifest.json'));
+    expect(manifests).toHaveLength(1);
+    const version = manifests[0]!.split('/')[3]!;
+    const report = JSON.parse(new TextDecoder().decode((await bucket.get(textReportKey(SPAM_DATASET, version, 'json'))).body)) as TextEvaluationReport;
+    expect(report.history.map((h) => h.epoch)).toEqual([0, 1]);
+    expect(report.comparisons).toEqual([]);
+    // The finished run cleared its checkpoint.
+    expect((await keys(bucket, 'runs/')).filter((k) => k.includes('/checkpoint/'))).toEqual([]);
+  }, 300_000);
 });

@@ -17,10 +17,10 @@ describe('text tokenizer', () => {
     expect(fitTokenizer(texts, { minCount: 1, maxVocab: 2 }).vocab).toEqual(['win', 'cash']);
   });
 
-  it('encodes to fixed-length ids with padding and out-of-vocabulary', () => {
+  it('encodes to fixed-length ids: first tokens kept, padding in front, out-of-vocabulary id', () => {
     const t = fitTokenizer(['win cash', 'win cash', 'win'], { minCount: 1, minLength: 4, maxLength: 4 });
     const encode = createEncoder(t);
-    expect([...encode('WIN unknown cash')]).toEqual([2, OOV_ID, 3, PAD_ID]);
+    expect([...encode('WIN unknown cash')]).toEqual([PAD_ID, 2, OOV_ID, 3]);
     expect([...encode('win win win win win')]).toEqual([2, 2, 2, 2]);
   });
 

@@ -14,7 +14,7 @@ export interface Tokenizer {
   readonly level: 'word' | 'char';
   /** Tokens by id; ids 0 (padding) and 1 (out of vocabulary) are reserved, so `vocab[0]` is the token with id 2. */
   readonly vocab: readonly string[];
-  /** Every text becomes exactly this many ids: longer ones are cut, shorter ones padded at the end. */
+  /** Every text becomes exactly this many ids: longer ones keep their first tokens, shorter ones are padded in front. */
   readonly maxLength: number;
 }
 
@@ -95,7 +95,9 @@ export function createEncoder(tokenizer: Tokenizer): (text: string, out?: Int32A
     out.fill(PAD_ID);
     const tokens = tokenize(text, tokenizer.level);
     const n = Math.min(tokens.length, tokenizer.maxLength);
-    for (let i = 0; i < n; i++) out[i] = ids.get(tokens[i] as string) ?? OOV_ID;
+    // Keep the first tokens, padded in front: a recurrent layer then ends on the text, not on a run of padding it would have to carry its state through.
+    const offset = tokenizer.maxLength - n;
+    for (let i = 0; i < n; i++) out[offset + i] = ids.get(tokens[i] as string) ?? OOV_ID;
     return out;
   };
 }
