@@ -10,11 +10,11 @@ export interface TextModelShape {
 }
 
 /**
- * Embedding → GRU or LSTM (optionally bidirectional), or Embedding → Conv1D →
+ * Embedding → GRU or LSTM (optionally bidirectional; max-pooled over the steps, or its last state), or Embedding → Conv1D →
  * global max pooling; then dropout and a softmax. Compiled with Adam and
  * categorical cross-entropy, like the image CNN, so the shared trainer drives it.
  */
-export function buildTextModel(shape: TextModelShape, config: Pick<ResolvedTextTrainingConfig, 'architecture' | 'bidirectional' | 'embeddingDim' | 'units' | 'dropout' | 'learningRate' | 'seed'>): tfl.LayersModel {
+export function buildTextModel(shape: TextModelShape, config: Pick<ResolvedTextTrainingConfig, 'architecture' | 'bidirectional' | 'pooling' | 'embeddingDim' | 'units' | 'dropout' | 'learningRate' | 'seed'>): tfl.LayersModel {
   const seed = config.seed;
   const init = (offset: number) => tfl.initializers.glorotUniform({ seed: seed + offset });
   const model = tfl.sequential();
@@ -24,9 +24,13 @@ export function buildTextModel(shape: TextModelShape, config: Pick<ResolvedTextT
     model.add(tfl.layers.globalMaxPooling1d({}));
   } else {
     // Recurrent weights not orthogonal (the Keras default): tfjs's QR decomposition fails on the WASM backend.
-    const rnnOptions = { units: config.units, kernelInitializer: init(1), recurrentInitializer: init(2) };
+    // Max-pooled over every step rather than the last state only: the classifier sees a phrase wherever it was
+    // read, and training converges in a few epochs instead of having to carry evidence across the whole text.
+    const returnSequences = config.pooling === 'max';
+    const rnnOptions = { units: config.units, returnSequences, kernelInitializer: init(1), recurrentInitializer: init(2) };
     const layer = config.architecture === 'lstm' ? tfl.layers.lstm(rnnOptions) : tfl.layers.gru(rnnOptions);
     model.add(config.bidirectional ? tfl.layers.bidirectional({ layer: layer as unknown as Parameters<typeof tfl.layers.bidirectional>[0]['layer'], mergeMode: 'concat' }) : layer);
+    if (returnSequences) model.add(tfl.layers.globalMaxPooling1d({}));
   }
   if (config.dropout > 0) model.add(tfl.layers.dropout({ rate: config.dropout, seed: seed + 3 }));
   model.add(tfl.layers.dense({ units: shape.numClasses, activation: 'softmax', kernelInitializer: init(4) }));

@@ -6,6 +6,8 @@ export interface TextTrainingConfig {
   architecture?: 'gru' | 'lstm' | 'conv1d';
   /** Read the text both ways (recurrent architectures). Default false. */
   bidirectional?: boolean;
+  /** Recurrent output the classifier reads: `max` over every step (default) or the `last` state. */
+  pooling?: 'max' | 'last';
   /** Embedding width. Default 64. */
   embeddingDim?: number;
   /** Recurrent units, or convolution filters. Default 64. */
@@ -35,6 +37,7 @@ export function resolveTextTrainingConfig(config: TextTrainingConfig = {}): Reso
   const r: ResolvedTextTrainingConfig = {
     architecture: config.architecture ?? 'gru',
     bidirectional: config.bidirectional ?? false,
+    pooling: config.pooling ?? 'max',
     embeddingDim: config.embeddingDim ?? 64,
     units: config.units ?? 64,
     dropout: config.dropout ?? 0.2,
@@ -49,6 +52,7 @@ export function resolveTextTrainingConfig(config: TextTrainingConfig = {}): Reso
     ...(config.invocationBudgetMs !== undefined ? { invocationBudgetMs: config.invocationBudgetMs } : {}),
   };
   if (!['gru', 'lstm', 'conv1d'].includes(r.architecture)) throw invalid(`training.architecture must be gru, lstm or conv1d, got ${String(r.architecture)}`);
+  if (r.pooling !== 'max' && r.pooling !== 'last') throw invalid(`training.pooling must be max or last, got ${String(r.pooling)}`);
   for (const key of ['embeddingDim', 'units', 'epochs', 'batchSize', 'checkpointEverySteps'] as const) {
     if (!(Number.isInteger(r[key]) && r[key] > 0)) throw invalid(`training.${key} must be a positive integer`);
   }
