@@ -61,3 +61,10 @@ describe('mailText', () => {
     expect(htmlText('<script>x()</script><!-- hi --><a href="u">link</a>&lt;3&#x41;').trim()).toBe('link <3A');
   });
 });
+
+describe('mailText on HTML sent as plain text', () => {
+  it('strips the tags of an HTML body whatever its declared type', () => {
+    expect(mailText('Subject: Offer\n\n<html><body><p>Cheap <font color=red>pills</font></p></body></html>').replace(/\s+/g, ' ').trim()).toBe('Offer Cheap pills');
+    expect(mailText('Subject: Maths\n\nif a < b and c > d then e')).toBe('Maths\nif a < b and c > d then e');
+  });
+});

@@ -15,6 +15,7 @@ export function mailText(raw: string): string {
 type Headers = Map<string, string>;
 
 const MAX_DEPTH = 8;
+const LOOKS_LIKE_HTML = /<\/?(html|body|head|div|table|font|p|br|a\s+href)\b[^>]*>/i;
 
 function splitMessage(raw: string): { headers: Headers; body: string } {
   const match = /\r?\n\r?\n/.exec(raw);
@@ -59,7 +60,8 @@ function partText(headers: Headers, body: string, depth: number): string {
   if (!mime.startsWith('text/')) return '';
   const charset = /charset\s*=\s*"?([^";\s]+)"?/i.exec(type)?.[1] ?? 'utf-8';
   const text = decodeBody(body, (headers.get('content-transfer-encoding') ?? '').trim().toLowerCase(), charset);
-  return mime === 'text/html' ? htmlText(text) : text;
+  // Much spam sends HTML labelled text/plain (or with no content type at all): judge by the content too.
+  return mime === 'text/html' || LOOKS_LIKE_HTML.test(text) ? htmlText(text) : text;
 }
 
 function multipartParts(body: string, boundary: string): string[] {
