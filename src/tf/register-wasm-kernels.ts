@@ -1,6 +1,6 @@
 /**
  * Installs the gradient kernels the stock tfjs WASM backend lacks, plus
- * faster replacements for stock kernels that dominate CNN training time.
+ * faster replacements for stock kernels that dominate CNN and RNN training time.
  */
 import {
   BatchMatMul,
@@ -8,9 +8,11 @@ import {
   DepthwiseConv2dNative,
   getKernel,
   registerKernel,
+  SplitV,
   Sum,
   Transpose,
   unregisterKernel,
+  Unpack,
   type KernelConfig,
 } from '@tensorflow/tfjs-core';
 
@@ -21,6 +23,7 @@ import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { splitVConfig, unpackConfig } from './kernels/split-along-axis.js';
 import { sumConfig } from './kernels/sum-leading-axes.js';
 import { captureStockKernel } from './kernels/stock-kernels.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
@@ -40,10 +43,13 @@ const OVERRIDDEN: readonly KernelConfig[] = [
   batchMatMulConfig,
   maxPoolGradConfig,
   sumConfig,
+  // Per-time-step cuts of recurrent layers; the stock ones copy the whole input per piece.
+  unpackConfig,
+  splitVConfig,
 ];
 
 /** Stock kernels our implementations call into; captured before any override. */
-const DELEGATES = [Conv2D, DepthwiseConv2dNative, Transpose, BatchMatMul, Sum];
+const DELEGATES = [Conv2D, DepthwiseConv2dNative, Transpose, BatchMatMul, Sum, Unpack, SplitV];
 
 /** What {@link registerWasmGradientKernels} did. */
 export interface WasmKernelRegistration {

@@ -30,6 +30,22 @@ export function captureStockKernel(kernelName: string): KernelConfig | undefined
   return config;
 }
 
+function runCaptured(
+  kernelName: string,
+  backend: BackendWasm,
+  inputs: Record<string, TensorInfo>,
+  attrs: Record<string, Attribute | undefined>,
+): TensorInfo | TensorInfo[] {
+  const config = stock.get(kernelName) ?? captureStockKernel(kernelName);
+  if (config === undefined) {
+    throw backendError(
+      'Internal',
+      `WASM kernel ${kernelName} is not registered; import @tensorflow/tfjs-backend-wasm first`,
+    );
+  }
+  return config.kernelFunc({ inputs, backend, attrs: attrs as NamedAttrMap });
+}
+
 /**
  * Runs a stock WASM kernel synchronously, bypassing the engine (no tape, no
  * tensor tracking), and returns its single output.
@@ -42,16 +58,24 @@ export function runStockKernel(
   inputs: Record<string, TensorInfo>,
   attrs: Record<string, Attribute | undefined> = {},
 ): TensorInfo {
-  const config = stock.get(kernelName) ?? captureStockKernel(kernelName);
-  if (config === undefined) {
-    throw backendError(
-      'Internal',
-      `WASM kernel ${kernelName} is not registered; import @tensorflow/tfjs-backend-wasm first`,
-    );
-  }
-  const out = config.kernelFunc({ inputs, backend, attrs: attrs as NamedAttrMap });
+  const out = runCaptured(kernelName, backend, inputs, attrs);
   if (Array.isArray(out)) {
     throw backendError('Internal', `WASM kernel ${kernelName} returned several outputs`);
   }
-  return out as TensorInfo;
+  return out;
+}
+
+/**
+ * Like {@link runStockKernel}, for kernels with several outputs (Unpack, SplitV).
+ *
+ * @throws PolyfaasError `Internal` if the kernel was never captured.
+ */
+export function runStockKernelOutputs(
+  kernelName: string,
+  backend: BackendWasm,
+  inputs: Record<string, TensorInfo>,
+  attrs: Record<string, Attribute | undefined> = {},
+): TensorInfo[] {
+  const out = runCaptured(kernelName, backend, inputs, attrs);
+  return Array.isArray(out) ? out : [out];
 }
