@@ -6,6 +6,7 @@ import {
   BatchMatMul,
   Conv2D,
   DepthwiseConv2dNative,
+  Equal,
   getKernel,
   registerKernel,
   SplitV,
@@ -22,6 +23,7 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { equalConfig } from './kernels/equal-broadcast.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { splitVConfig, unpackConfig } from './kernels/split-along-axis.js';
 import { sumConfig } from './kernels/sum-leading-axes.js';
@@ -46,10 +48,12 @@ const OVERRIDDEN: readonly KernelConfig[] = [
   // Per-time-step cuts of recurrent layers; the stock ones copy the whole input per piece.
   unpackConfig,
   splitVConfig,
+  // Broadcast compare in the gradient of max reductions (global max pooling).
+  equalConfig,
 ];
 
 /** Stock kernels our implementations call into; captured before any override. */
-const DELEGATES = [Conv2D, DepthwiseConv2dNative, Transpose, BatchMatMul, Sum, Unpack, SplitV];
+const DELEGATES = [Conv2D, DepthwiseConv2dNative, Transpose, BatchMatMul, Sum, Unpack, SplitV, Equal];
 
 /** What {@link registerWasmGradientKernels} did. */
 export interface WasmKernelRegistration {
