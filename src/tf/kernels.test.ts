@@ -26,7 +26,7 @@ describe('registerWasmGradientKernels', () => {
       ].sort(),
     );
     expect(firstRegistration.overridden.sort()).toEqual(
-      [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.Sum, tf.Unpack, tf.SplitV, tf.Equal].sort(),
+      [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.Sum, tf.Unpack, tf.SplitV, tf.Equal, tf.GatherV2].sort(),
     );
     const kernelFunc = tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')?.kernelFunc;
     expect(registerWasmGradientKernels()).toEqual({ added: [], overridden: [] });

@@ -7,6 +7,7 @@ import {
   Conv2D,
   DepthwiseConv2dNative,
   Equal,
+  GatherV2,
   getKernel,
   registerKernel,
   SplitV,
@@ -24,6 +25,7 @@ import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
 import { equalConfig } from './kernels/equal-broadcast.js';
+import { gatherV2Config } from './kernels/gather-rows.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { splitVConfig, unpackConfig } from './kernels/split-along-axis.js';
 import { sumConfig } from './kernels/sum-leading-axes.js';
@@ -50,10 +52,12 @@ const OVERRIDDEN: readonly KernelConfig[] = [
   splitVConfig,
   // Broadcast compare in the gradient of max reductions (global max pooling).
   equalConfig,
+  // Embedding lookups and fit()'s batch selection.
+  gatherV2Config,
 ];
 
 /** Stock kernels our implementations call into; captured before any override. */
-const DELEGATES = [Conv2D, DepthwiseConv2dNative, Transpose, BatchMatMul, Sum, Unpack, SplitV, Equal];
+const DELEGATES = [Conv2D, DepthwiseConv2dNative, Transpose, BatchMatMul, Sum, Unpack, SplitV, Equal, GatherV2];
 
 /** What {@link registerWasmGradientKernels} did. */
 export interface WasmKernelRegistration {
