@@ -2,6 +2,9 @@
  * `npm run spam`: the spam filter end to end on the local runtime (the whole
  * SpamAssassin corpus), a summary of the candidate and both baselines, then
  * `POST /classify` serving until interrupted (or `--exit`).
+ *
+ * Options: `--exit`, `--keep` (reuse the data directory), `--verbose`, and overrides of the
+ * defaults: `--architecture gru|lstm|conv1d`, `--bidirectional`, `--epochs N`, `--units N`, `--max-length N`.
  */
 import { isPolyfaasError } from 'polyfaas';
 import type { TextMetrics } from 'polyfaas/pipelines';
@@ -10,6 +13,19 @@ import { runSpam } from './run.js';
 const args = process.argv.slice(2);
 const exit = args.includes('--exit');
 const fresh = !args.includes('--keep');
+const value = (flag: string) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const number = (flag: string) => (value(flag) === undefined ? undefined : Number(value(flag)));
+// Overrides of the defaults in app.ts, to compare architectures on the same split.
+const training = {
+  ...(value('--architecture') ? { architecture: value('--architecture') as 'gru' | 'lstm' | 'conv1d' } : {}),
+  ...(args.includes('--bidirectional') ? { bidirectional: true } : {}),
+  ...(number('--epochs') ? { epochs: number('--epochs') } : {}),
+  ...(number('--units') ? { units: number('--units') } : {}),
+};
+const tokenizer = number('--max-length') ? { maxLength: number('--max-length') } : undefined;
 
 function line(name: string, m: TextMetrics): string {
   const spam = m.perClass.find((c) => c.label === 'spam');
@@ -19,7 +35,7 @@ function line(name: string, m: TextMetrics): string {
 
 try {
   const started = Date.now();
-  const run = await runSpam({ fresh, verbose: args.includes('--verbose'), port: Number(process.env['PORT'] ?? 0) }, { err: process.stderr });
+  const run = await runSpam({ fresh, training, ...(tokenizer ? { tokenizer } : {}), verbose: args.includes('--verbose'), port: Number(process.env['PORT'] ?? 0) }, { err: process.stderr });
   const minutes = ((Date.now() - started) / 60_000).toFixed(2);
   if (!run.report) {
     process.stderr.write(`no model was produced (${minutes} min); see the errors above\n`);
@@ -30,7 +46,7 @@ try {
     const training = r.training as { samplesPerSecond?: number; backend?: string; tokenizer?: unknown };
     process.stderr.write(
       `\nmodel ${r.version} on ${r.metrics.count} test messages (${r.promoted ? 'promoted' : 'not promoted'}: ${r.reason})\n` +
-        `${line('GRU (this model)', r.metrics)}\n${(r.comparisons ?? []).map((c) => `${line(c.name, c.metrics)}  (${c.seconds?.toFixed(1)} s)`).join('\n')}\n` +
+        `${line(`${(r.training as { config?: { architecture?: string } }).config?.architecture ?? 'model'} (this model)`, r.metrics)}\n${(r.comparisons ?? []).map((c) => `${line(c.name, c.metrics)}  (${c.seconds?.toFixed(1)} s)`).join('\n')}\n` +
         `training: ${training.samplesPerSecond} samples/s on ${training.backend}; tokenizer ${JSON.stringify(training.tokenizer)}\n` +
         `wall time ${minutes} min (corpus load ${run.seconds.load.toFixed(1)} s, pipeline ${run.seconds.pipeline.toFixed(1)} s)\nreport: ${run.reportHtml}\n`,
     );

@@ -5,7 +5,7 @@ import type { AuthOptions } from 'polyfaas';
 import { createLogger } from 'polyfaas';
 import type { LocalServer } from 'polyfaas/local';
 import { registerSchemes, serve } from 'polyfaas/local';
-import type { TextEvaluationReport, TextTrainingConfig } from 'polyfaas/pipelines';
+import type { TextEvaluationReport, TextTrainingConfig, TokenizerOptions } from 'polyfaas/pipelines';
 import { textReportKey, uploadTexts } from 'polyfaas/pipelines';
 import { DEFAULT_DATA_DIR, SPAM_DATASET, spamApp } from './app.js';
 import type { SpamMessage } from './corpus.js';
@@ -23,6 +23,7 @@ export interface SpamRunOptions {
   /** Messages to use instead of the whole corpus (tests pass the fixture). */
   messages?: SpamMessage[];
   training?: TextTrainingConfig;
+  tokenizer?: TokenizerOptions;
   auth?: AuthOptions;
   verbose?: boolean;
 }
@@ -57,6 +58,7 @@ export async function runSpam(options: SpamRunOptions, io: SpamRunIo): Promise<S
   const app = spamApp({
     bucket: `${pathToFileURL(dataDir).href}?durable=false`,
     ...(options.training ? { training: options.training } : {}),
+    ...(options.tokenizer ? { tokenizer: options.tokenizer } : {}),
     ...(options.auth ? { auth: options.auth } : {}),
     onEpoch: (r) => io.err.write(`epoch ${r.epoch + 1}/${r.epochs}: loss ${r.loss.toFixed(4)}, train accuracy ${(r.accuracy * 100).toFixed(2)}% (${r.seconds.toFixed(1)} s)\n`),
   });
