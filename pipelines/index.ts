@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from './image-classification/index.js';
+export * from './text-classification/index.js';

@@ -134,6 +134,15 @@ const EXPECTED: Record<string, string[]> = {
     'progressHooks', 'readFeaturesManifest', 'readManifestShards', 'renderReportHtml', 'renderRunCostHtml',
     'renderRunCostText', 'reportKey', 'requestTraining', 'runCostKey', 'trainWithCheckpoints', 'trainingProgressKey',
     'uploadSplit',
+    // The text-classification pipeline (#17).
+    'BaselineResult', 'ClassifyFunctionOptions', 'ClassifyResponse', 'NaiveBayes', 'ResolvedTextTrainingConfig',
+    'TEXT_FILE_EXTENSIONS', 'TOKENIZER_FORMAT', 'TextClassification', 'TextClassificationConfig', 'TextColumns',
+    'TextDatasetManifest', 'TextEvaluateOptions', 'TextEvaluationReport', 'TextExample', 'TextMetrics', 'TextModelShape',
+    'TextPreprocessOptions', 'TextPreprocessOutcome', 'TextTrainFunctionOptions', 'TextTrainOutcome', 'TextTrainingConfig',
+    'TextUploadSummary', 'Tokenizer', 'TokenizerOptions', 'UploadTextsOptions', 'buildTextModel', 'createClassifyFunction',
+    'createEncoder', 'createTextClassificationApp', 'createTextEvaluateFunction', 'createTextPreprocessFunction',
+    'createTextTrainFunction', 'fitNaiveBayes', 'fitTokenizer', 'fromCsv', 'fromJsonl', 'htmlText', 'mailText',
+    'normalizeText', 'predictNaiveBayes', 'readTexts', 'textReportKey', 'tokenize', 'uploadTexts',
   ],
 };
 

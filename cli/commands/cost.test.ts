@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PRICES, invocationCost } from '../../src/index.js';
-import { pipelineRunCost } from '../../pipelines/image-classification/run-cost.js';
+import { pipelineRunCost } from '../../pipelines/shared/run-cost.js';
 import { commands, printHelp, runCommand } from '../registry.js';
 
 function capture() {

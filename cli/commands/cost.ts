@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { PolyfaasError } from '../../src/errors.js';
 import type { InvocationFacts, PlatformPrice, PricedPlatform, PriceTable } from '../../src/index.js';
 import { DEFAULT_PRICES, withPrices } from '../../src/index.js';
-import { pipelineRunCost, renderRunCostText } from '../../pipelines/image-classification/run-cost.js';
+import { pipelineRunCost, renderRunCostText } from '../../pipelines/shared/run-cost.js';
 import type { Io } from '../registry.js';
 
 /** Help of `polyfaas cost`. */

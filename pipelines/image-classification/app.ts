@@ -3,7 +3,7 @@ import { defineApp } from '../../src/index.js';
 import type { EvaluateFunctionOptions } from './evaluate-function.js';
 import { createEvaluateFunction } from './evaluate-function.js';
 import type { PipelineHooks } from './hooks.js';
-import { createModelInfoFunction } from './model-info-function.js';
+import { createModelInfoFunction } from '../shared/model-info-function.js';
 import { createPlanTrainingFunction } from './plan-training.js';
 import type { PredictFunctionOptions } from './predict-function.js';
 import { createPredictFunction } from './predict-function.js';

@@ -11,7 +11,7 @@ import type { NormalizeOptions } from './image.js';
 import { sha256Hex } from './layout.js';
 import type { ShardEntry } from './shards.js';
 import { putIfAbsent, readShard, shardFeatures } from './shards.js';
-import type { TrainingData } from './trainer.js';
+import type { TrainingData } from '../shared/trainer.js';
 
 /** Format tag of {@link EmbeddingsInfo}. */
 export const EMBEDDINGS_FORMAT = 'polyfaas.embeddings/v1';

@@ -4,13 +4,13 @@ import type { ModelVersionInfo } from '../../src/model/index.js';
 import { ModelStore } from '../../src/model/index.js';
 import type { BackendName } from '../../src/tf/index.js';
 import { initBackend } from '../../src/tf/index.js';
-import type { EpochRecord } from './checkpoint.js';
+import type { EpochRecord } from '../shared/checkpoint.js';
 import { evaluateModel } from './evaluate-model.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import type { PipelineHooks } from './hooks.js';
 import { readJsonIfExists, reportKey } from './jobs.js';
-import type { EvaluationReport, RefusedEvaluation, StoredReport } from './report.js';
-import { isEvaluated, renderReportHtml } from './report.js';
+import type { EvaluationReport, RefusedEvaluation, StoredReport } from '../shared/report.js';
+import { isEvaluated, renderReportHtml } from '../shared/report.js';
 import type { ShardDataset } from './shard-dataset.js';
 import { loadShardDataset } from './shard-dataset.js';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { ClassificationMetrics } from './metrics.js';
-import { argmaxRows, classificationMetrics } from './metrics.js';
+import type { ClassificationMetrics } from '../shared/metrics.js';
+import { argmaxRows, classificationMetrics } from '../shared/metrics.js';
 import type { ShardDataset } from './shard-dataset.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reportKey } from './jobs.js';
-import type { RefusedEvaluation } from './report.js';
+import type { RefusedEvaluation } from '../shared/report.js';
 import { onlyVersion, start, status, text, trainImages, upload } from './test-support/toy-pipeline.js';
 
 describe('pipeline guardrails', () => {

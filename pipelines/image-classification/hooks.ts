@@ -1,6 +1,6 @@
-import type { EpochRecord } from './checkpoint.js';
-import type { EvaluationReport } from './report.js';
-import type { BatchProgress } from './trainer.js';
+import type { EpochRecord } from '../shared/checkpoint.js';
+import type { EvaluationReport } from '../shared/report.js';
+import type { BatchProgress } from '../shared/trainer.js';
 
 /**
  * Optional observers an app owner can attach (a CLI draws progress bars with

@@ -29,7 +29,7 @@ export { createEvaluateFunction, DEFAULT_MIN_TEST_EXAMPLES } from './evaluate-fu
 export type { EvaluateFunctionOptions, EvaluateOutcome } from './evaluate-function.js';
 export { createPredictFunction } from './predict-function.js';
 export type { PredictFunctionOptions, PredictResponse } from './predict-function.js';
-export { createModelInfoFunction } from './model-info-function.js';
+export { createModelInfoFunction } from '../shared/model-info-function.js';
 export { createStatusFunction } from './status-function.js';
 export type { PipelineStatus, RunStatus, SplitStatus, StatusFunctionOptions } from './status-function.js';
 
@@ -49,11 +49,11 @@ export { createProgressBar } from './progress.js';
 export type { ProgressBar, ProgressOptions, ProgressStream } from './progress.js';
 export { progressHooks } from './progress-hooks.js';
 export { explainStatus, productionReport, requestTraining } from './run-outcome.js';
-export { isEvaluated, renderReportHtml } from './report.js';
-export { pipelineRunCost, renderRunCostText, renderRunCostHtml } from './run-cost.js';
-export type { PipelineRunCost } from './run-cost.js';
-export type { EvaluationReport, RefusedEvaluation, StoredReport } from './report.js';
-export type { ClassificationMetrics, ClassMetrics } from './metrics.js';
+export { isEvaluated, renderReportHtml } from '../shared/report.js';
+export { pipelineRunCost, renderRunCostText, renderRunCostHtml } from '../shared/run-cost.js';
+export type { PipelineRunCost } from '../shared/run-cost.js';
+export type { EvaluationReport, RefusedEvaluation, StoredReport } from '../shared/report.js';
+export type { ClassificationMetrics, ClassMetrics } from '../shared/metrics.js';
 export type { LastError } from './last-error.js';
 export { TRAIN_JOBS_PREFIX, REPORTS_PREFIX, reportKey, runCostKey } from './jobs.js';
 export type { TrainJob, RunResult } from './jobs.js';
@@ -67,10 +67,10 @@ export { decodeShard } from './shards.js';
 export type { Shard, ShardHeader } from './shards.js';
 
 // The resumable training loop, for training a model of one's own on the shards.
-export { trainWithCheckpoints } from './trainer.js';
-export type { BatchProgress, TrainingData, TrainOptions, TrainResult } from './trainer.js';
-export { Checkpointer } from './checkpoint.js';
-export type { CheckpointState, EpochRecord, TrainingPosition } from './checkpoint.js';
+export { trainWithCheckpoints } from '../shared/trainer.js';
+export type { BatchProgress, TrainingData, TrainOptions, TrainResult } from '../shared/trainer.js';
+export { Checkpointer } from '../shared/checkpoint.js';
+export type { CheckpointState, EpochRecord, TrainingPosition } from '../shared/checkpoint.js';
 export { buildCnn } from './cnn.js';
 export type { CnnOptions } from './cnn.js';
 

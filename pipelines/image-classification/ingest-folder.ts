@@ -8,7 +8,7 @@ import type { ModelInputSpec } from './image.js';
 import { decodeImage } from './image.js';
 import type { Layout } from './layout.js';
 import { classSlug, sha256Hex } from './layout.js';
-import { seededSplit } from './seeded-split.js';
+import { seededSplit } from '../shared/seeded-split.js';
 import type { SplitUploadSummary, UploadImage } from './upload-split.js';
 import { uploadSplit } from './upload-split.js';
 

@@ -3,7 +3,7 @@ import { defineFunction, isPolyfaasError, json, PolyfaasError } from '../../src/
 import { ModelStore, Predictor } from '../../src/model/index.js';
 import { initBackend } from '../../src/tf/index.js';
 import { defaultMaxPixels } from './image.js';
-import { MicroBatcher } from './micro-batcher.js';
+import { MicroBatcher } from '../shared/micro-batcher.js';
 import type { PixelScaling } from './predict-input.js';
 import { requestToInput } from './predict-input.js';
 

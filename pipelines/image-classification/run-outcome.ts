@@ -2,8 +2,8 @@ import type { Bucket } from '../../src/index.js';
 import { isPolyfaasError } from '../../src/index.js';
 import { REPORTS_PREFIX } from './jobs.js';
 import { featuresManifestKey } from './layout.js';
-import type { EvaluationReport, RefusedEvaluation, StoredReport } from './report.js';
-import { isEvaluated } from './report.js';
+import type { EvaluationReport, RefusedEvaluation, StoredReport } from '../shared/report.js';
+import { isEvaluated } from '../shared/report.js';
 import type { PipelineStatus } from './status-function.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Bucket } from '../../src/index.js';
 import type { FeaturesManifest } from './features-manifest.js';
 import { readManifestShards } from './features-manifest.js';
-import type { TrainingData } from './trainer.js';
+import type { TrainingData } from '../shared/trainer.js';
 
 /** A split held in memory as 8-bit pixels, converted to floats one batch at a time. */
 export interface ShardDataset extends TrainingData {

@@ -1,5 +1,6 @@
-import type { Bucket, ObjectInfo } from '../../src/index.js';
-import { PolyfaasError, isPolyfaasError } from '../../src/index.js';
+import type { Bucket } from '../../src/index.js';
+import { PolyfaasError } from '../../src/index.js';
+import { putIfAbsent } from '../shared/put-if-absent.js';
 import type { NormalizeOptions } from './image.js';
 import { normalize } from './image.js';
 import { sha256Hex } from './layout.js';
@@ -168,20 +169,5 @@ export async function readShard(bucket: Bucket, key: string, expectedSha256?: st
   return decodeShard(body, key);
 }
 
-/**
- * `put` with `ifNoneMatch: '*'`, treating "already there" as success.
- * @returns the new object's info, or `undefined` if the key already existed.
- */
-export async function putIfAbsent(
-  bucket: Bucket,
-  key: string,
-  body: Uint8Array | string,
-  options: { contentType: string; metadata?: Record<string, string> },
-): Promise<ObjectInfo | undefined> {
-  try {
-    return await bucket.put(key, body, { ...options, ifNoneMatch: '*' });
-  } catch (err) {
-    if (isPolyfaasError(err, 'PreconditionFailed', 'AlreadyExists')) return undefined;
-    throw err;
-  }
-}
+// Moved to pipelines/shared (every pipeline writes idempotently); re-exported for existing importers.
+export { putIfAbsent };

@@ -1,15 +1,15 @@
 import type { Bucket, FunctionDefinition, HttpTrigger } from '../../src/index.js';
 import { defineFunction, isPolyfaasError, json } from '../../src/index.js';
 import { ModelStore } from '../../src/model/index.js';
-import type { CheckpointState } from './checkpoint.js';
+import type { CheckpointState } from '../shared/checkpoint.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import type { RunResult } from './jobs.js';
 import { checkpointPrefix, readJsonIfExists, reportKey, runResultKey, TRAIN_JOBS_PREFIX } from './jobs.js';
 import type { LastError } from './last-error.js';
 import { readLastError } from './last-error.js';
 import { datasetManifestKey, DEFAULT_LAYOUT, featuresManifestKey } from './layout.js';
-import type { StoredReport } from './report.js';
-import { isEvaluated } from './report.js';
+import type { StoredReport } from '../shared/report.js';
+import { isEvaluated } from '../shared/report.js';
 
 /** Options for {@link createStatusFunction}. */
 export interface StatusFunctionOptions {

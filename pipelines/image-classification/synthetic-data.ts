@@ -1,4 +1,4 @@
-import type { TrainingData } from './trainer.js';
+import type { TrainingData } from '../shared/trainer.js';
 import { mulberry32 } from './augment.js';
 
 /**

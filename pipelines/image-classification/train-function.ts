@@ -4,7 +4,7 @@ import type { JsonValue } from '../../src/model/index.js';
 import { ModelStore } from '../../src/model/index.js';
 import type { BackendName } from '../../src/tf/index.js';
 import { initBackend } from '../../src/tf/index.js';
-import { Checkpointer } from './checkpoint.js';
+import { Checkpointer } from '../shared/checkpoint.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import type { PipelineHooks } from './hooks.js';
 import type { RunResult, TrainJob } from './jobs.js';
@@ -12,7 +12,7 @@ import { checkpointPrefix, readJsonIfExists, readTrainJob, runResultKey, TRAIN_J
 import { putIfAbsent } from './shards.js';
 import type { ResolvedTrainingConfig } from './training-config.js';
 import { prepareTraining } from './training-setup.js';
-import { trainWithCheckpoints } from './trainer.js';
+import { trainWithCheckpoints } from '../shared/trainer.js';
 import type { TrainingProgress } from './training-progress.js';
 import { TrainingProgressPublisher, trainingProgressKey } from './training-progress.js';
 

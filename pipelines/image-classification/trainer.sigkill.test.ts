@@ -6,10 +6,10 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileBucket } from '../../adapters/local/index.js';
-import { Checkpointer } from './checkpoint.js';
+import { Checkpointer } from '../shared/checkpoint.js';
 import { buildCnn } from './cnn.js';
 import { syntheticImageData } from './synthetic-data.js';
-import { trainWithCheckpoints } from './trainer.js';
+import { trainWithCheckpoints } from '../shared/trainer.js';
 
 const EVERY = 5;
 const KILL_AT = 23;

@@ -2,11 +2,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBucket } from '../../adapters/memory/index.js';
-import { Checkpointer } from './checkpoint.js';
+import { Checkpointer } from '../shared/checkpoint.js';
 import { buildCnn } from './cnn.js';
-import { epochPermutation } from './permutation.js';
+import { epochPermutation } from '../shared/permutation.js';
 import { syntheticImageData } from './synthetic-data.js';
-import { trainWithCheckpoints } from './trainer.js';
+import { trainWithCheckpoints } from '../shared/trainer.js';
 
 const shape = [8, 8, 1] as const;
 const data = syntheticImageData({ count: 96, inputShape: shape, numClasses: 4 });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { PolyfaasError } from '../../src/index.js';
 
 /** How the train step trains. Every field has a default. */
@@ -80,13 +79,5 @@ function resolveHead(head: HeadConfig): HeadConfig {
   return { hiddenUnits, dropout, ...(head.epochs !== undefined ? { epochs: head.epochs } : {}) };
 }
 
-/** A short stable hash of a JSON-able value (key order independent). */
-export function stableHash(value: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, canonical(x)]))
-      : Array.isArray(v)
-        ? v.map(canonical)
-        : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex').slice(0, 16);
-}
+// Moved to pipelines/shared (the text pipeline hashes its runs the same way); re-exported for existing importers.
+export { stableHash } from '../shared/stable-hash.js';

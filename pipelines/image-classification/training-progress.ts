@@ -1,7 +1,7 @@
 import type { Bucket, Logger } from '../../src/index.js';
-import type { EpochRecord } from './checkpoint.js';
+import type { EpochRecord } from '../shared/checkpoint.js';
 import { RUNS_PREFIX } from './jobs.js';
-import type { BatchProgress } from './trainer.js';
+import type { BatchProgress } from '../shared/trainer.js';
 
 /** Name of the progress object inside a run's folder. */
 export const PROGRESS_FILE = 'progress.json';

@@ -9,7 +9,7 @@ import type { FeaturesManifest } from './features-manifest.js';
 import type { HeadOptions } from './head.js';
 import { buildHead, composeWithHead, disposeHeadLayers } from './head.js';
 import { loadShardDataset } from './shard-dataset.js';
-import type { TrainingData } from './trainer.js';
+import type { TrainingData } from '../shared/trainer.js';
 import type { ResolvedTrainingConfig } from './training-config.js';
 
 /** The model a finished run stores, with what its manifest should say about it. */

@@ -6,10 +6,10 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { FileBucket } from '../../../adapters/local/index.js';
-import { Checkpointer } from '../checkpoint.js';
+import { Checkpointer } from '../../shared/checkpoint.js';
 import { buildCnn } from '../cnn.js';
 import { syntheticImageData } from '../synthetic-data.js';
-import { trainWithCheckpoints } from '../trainer.js';
+import { trainWithCheckpoints } from '../../shared/trainer.js';
 
 const [dir, every, freezeAt] = [process.argv[2] as string, Number(process.argv[3]), Number(process.argv[4])];
 await tf.setBackend('cpu');

@@ -24,3 +24,23 @@ describe('renderReportHtml', () => {
     expect(html).toContain('promoted to production');
   });
 });
+
+describe('renderReportHtml comparisons', () => {
+  it('shows ROC-AUC and a row per comparison model on the same split', () => {
+    const metrics = { ...classificationMetrics([0, 1, 1, 0], [0, 1, 0, 0], ['ham', 'spam']), rocAuc: 0.875 };
+    const baseline = classificationMetrics([0, 1, 1, 0], [1, 1, 0, 0], ['ham', 'spam']);
+    const html = renderReportHtml({
+      model: 'spam',
+      version: 'v1',
+      promoted: true,
+      reason: 'first model',
+      metrics,
+      history: [],
+      evaluatedAt: '2026-01-01T00:00:00Z',
+      comparisons: [{ name: 'naive <Bayes>', metrics: baseline }],
+    });
+    expect(html).toContain('ROC-AUC<b>0.8750</b>');
+    expect(html).toContain('<td>naive &lt;Bayes&gt;</td><td>50.00%</td>');
+    expect(html).toContain('<th>F1 spam</th>');
+  });
+});

@@ -1,5 +1,5 @@
 import { PolyfaasError } from '../../src/index.js';
-import { mixSeed, mulberry32 } from './augment.js';
+import { mixSeed, mulberry32 } from './prng.js';
 
 /**
  * Split each class's items into train and test by `testRatio`, shuffled with a

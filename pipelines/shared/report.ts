@@ -17,6 +17,8 @@ export interface EvaluationReport {
   evaluatedAt: string;
   /** Training facts worth showing (backend, samples/s, epochs...). */
   training?: Record<string, unknown>;
+  /** Other models scored on the same test split (e.g. baselines), shown beside the candidate. */
+  comparisons?: { name: string; metrics: ClassificationMetrics; seconds?: number }[];
 }
 
 /**
@@ -82,12 +84,26 @@ td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}td:first-ch
 <p class="verdict"><b>${verdict}</b> — ${escapeXml(report.reason)}</p>
 <div><span class="kpi">accuracy<b>${pct(metrics.accuracy)}</b></span><span class="kpi">macro F1<b>${metrics.macro.f1.toFixed(3)}</b></span>
 <span class="kpi">macro precision<b>${pct(metrics.macro.precision)}</b></span><span class="kpi">macro recall<b>${pct(metrics.macro.recall)}</b></span>
-<span class="kpi">test examples<b>${metrics.count}</b></span>${report.baseline ? `<span class="kpi">production (${escapeXml(report.baseline.version)})<b>${pct(report.baseline.accuracy)}</b></span>` : ''}</div>
+<span class="kpi">test examples<b>${metrics.count}</b></span>${metrics.rocAuc !== undefined ? `<span class="kpi">ROC-AUC<b>${metrics.rocAuc.toFixed(4)}</b></span>` : ''}${report.baseline ? `<span class="kpi">production (${escapeXml(report.baseline.version)})<b>${pct(report.baseline.accuracy)}</b></span>` : ''}</div>
 <div class="charts">${curves}</div>
 <div class="charts">${confusionHeatmapSvg(metrics.confusion, metrics.labels)}</div>
 <h2>Per class</h2><table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>${rows}</table>
+${report.comparisons?.length ? comparisonTable(report) : ''}
 ${report.training ? `<h2>Training</h2><pre>${escapeXml(JSON.stringify(report.training, null, 2))}</pre>` : ''}
 ${cost ? renderRunCostHtml(cost) : ''}
 <p><small>evaluated ${escapeXml(report.evaluatedAt)}</small></p></body></html>
 `;
+}
+
+/** The candidate and each comparison model on the same test split, one row each. */
+function comparisonTable(report: EvaluationReport): string {
+  const rows = [{ name: `${report.model} (this version)`, metrics: report.metrics }, ...(report.comparisons ?? [])];
+  const head = report.metrics.labels.map((l) => `<th>F1 ${escapeXml(l)}</th>`).join('');
+  const body = rows
+    .map(
+      (r) =>
+        `<tr><td>${escapeXml(r.name)}</td><td>${pct(r.metrics.accuracy)}</td><td>${r.metrics.macro.f1.toFixed(3)}</td>${r.metrics.perClass.map((c) => `<td>${c.f1.toFixed(3)}</td>`).join('')}<td>${r.metrics.rocAuc !== undefined ? r.metrics.rocAuc.toFixed(4) : '—'}</td></tr>`,
+    )
+    .join('');
+  return `<h2>Compared on the same test split</h2><table><tr><th>model</th><th>accuracy</th><th>macro F1</th>${head}<th>ROC-AUC</th></tr>${body}</table>`;
 }

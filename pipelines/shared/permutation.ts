@@ -1,4 +1,4 @@
-import { mulberry32 } from './augment.js';
+import { mulberry32 } from './prng.js';
 
 /**
  * The example order for one epoch: a Fisher–Yates shuffle seeded by

@@ -17,6 +17,8 @@ export interface ClassificationMetrics {
   /** `confusion[actual][predicted]` counts. */
   confusion: number[][];
   labels: string[];
+  /** Area under the ROC curve, for two classes (class 1 positive); set by pipelines that score probabilities. */
+  rocAuc?: number;
 }
 
 /**

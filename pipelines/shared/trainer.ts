@@ -6,7 +6,7 @@ import { epochPermutation } from './permutation.js';
 /** Labelled examples the trainer can draw batches from, wherever they are stored. */
 export interface TrainingData {
   readonly count: number;
-  /** Shape of one example: `[height, width, channels]` for images, `[dim]` for feature vectors. */
+  /** Shape of one example without the batch dimension, e.g. `[height, width, channels]` or `[tokens]`. */
   readonly inputShape: readonly number[];
   readonly numClasses: number;
   /** Copy examples `indices` into `xs` (row-major, normalised floats) and their class ids into `ys`. */
@@ -105,8 +105,8 @@ export async function trainWithCheckpoints(options: TrainOptions): Promise<Train
   };
 
   const batchesPerEpoch = Math.ceil(data.count / batchSize);
-  const pixels = data.inputShape.reduce((a, b) => a * b, 1);
-  const xs = new Float32Array(batchSize * pixels);
+  const size = data.inputShape.reduce((a, b) => a * b, 1);
+  const xs = new Float32Array(batchSize * size);
   const ys = new Int32Array(batchSize);
   let stepMs = 0;
   let checkpointMs = 0;
@@ -149,7 +149,7 @@ export async function trainWithCheckpoints(options: TrainOptions): Promise<Train
     const from = position.batch * batchSize;
     const n = Math.min(batchSize, data.count - from);
     data.gather(order.subarray(from, from + n), xs, ys);
-    const x = tf.tensor(xs.subarray(0, n * pixels), [n, ...data.inputShape]);
+    const x = tf.tensor(xs.subarray(0, n * size), [n, ...data.inputShape]);
     const labels = tf.tensor1d(ys.subarray(0, n), 'int32');
     const y = tf.oneHot(labels, data.numClasses);
     let loss: number;
