@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { InvocationObserver } from '../../../src/adapter.js';
-import type { AppRuntime } from '../../../src/adapter.js';
+import type { AppRuntime, InvocationObserver } from '../../../src/adapter.js';
 import type { PricedPlatform, PriceTable, StageCost } from '../../../src/index.js';
 import { isPolyfaasError, mapLimit, runCost } from '../../../src/index.js';
 import { REPORTS_PREFIX } from '../../../pipelines/image-classification/jobs.js';
