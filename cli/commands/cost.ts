@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PolyfaasError } from '../../src/errors.js';
-import type { InvocationFacts, PlatformPrice, PricedPlatform, PriceTable } from '../../src/index.js';
+import type { PlatformPrice, PricedPlatform, PriceTable } from '../../src/index.js';
 import { DEFAULT_PRICES, withPrices } from '../../src/index.js';
-import { pipelineRunCost, renderRunCostText } from '../../pipelines/shared/run-cost.js';
+import { pipelineRunCost, renderRunCostText, runCostInvocations } from '../../pipelines/shared/run-cost.js';
 import type { Io } from '../registry.js';
 
 /** Help of `polyfaas cost`. */
@@ -33,7 +33,7 @@ export async function costCommand(args: string[], io: Io): Promise<number> {
   }
   const [file] = positionals;
   if (!file) throw new PolyfaasError('InvalidArgument', 'Name a run-cost or invocations JSON file (see polyfaas cost --help)');
-  const cost = pipelineRunCost(invocationsIn(await readJson(file)), values.prices ? priceTable(await readJson(values.prices)) : DEFAULT_PRICES);
+  const cost = pipelineRunCost(runCostInvocations(await readJson(file)), values.prices ? priceTable(await readJson(values.prices)) : DEFAULT_PRICES);
   io.out.write(values.json ? `${JSON.stringify({ ...cost, invocations: undefined })}\n` : renderRunCostText(cost));
   return 0;
 }
@@ -50,18 +50,6 @@ async function readJson(file: string): Promise<unknown> {
   } catch {
     throw new PolyfaasError('InvalidArgument', `${basename(file)} is not JSON`);
   }
-}
-
-function invocationsIn(value: unknown): InvocationFacts[] {
-  const list = Array.isArray(value) ? value : (value as { invocations?: unknown } | null)?.invocations;
-  if (!Array.isArray(list)) throw new PolyfaasError('InvalidArgument', 'Expected a run cost (with "invocations") or an array of invocation records');
-  return list.map((r: unknown, i) => {
-    const rec = r as Partial<InvocationFacts> | null;
-    if (typeof rec?.function !== 'string' || typeof rec.durationMs !== 'number' || !(rec.durationMs >= 0)) {
-      throw new PolyfaasError('InvalidArgument', `Invocation ${i} needs a function name and a durationMs >= 0`);
-    }
-    return { function: rec.function, durationMs: rec.durationMs, ...(typeof rec.memoryMb === 'number' && rec.memoryMb > 0 ? { memoryMb: rec.memoryMb } : {}) };
-  });
 }
 
 const NUMERIC: readonly (keyof PlatformPrice)[] = ['perInvocation', 'perGbSecond', 'perVcpuSecond', 'durationStepMs', 'minDurationMs', 'memoryStepMb', 'maxMemoryMb'];

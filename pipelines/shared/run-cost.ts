@@ -1,5 +1,5 @@
 import type { InvocationFacts, PricedPlatform, PriceTable, StageCost } from '../../src/index.js';
-import { costPerMillion, DEFAULT_PRICES, runCost } from '../../src/index.js';
+import { costPerMillion, DEFAULT_PRICES, PolyfaasError, runCost } from '../../src/index.js';
 import { escapeXml } from './report-svg.js';
 
 /** The pipeline's stages, and the functions each is made of. */
@@ -36,6 +36,24 @@ export function pipelineRunCost(invocations: readonly InvocationFacts[], prices:
     ...(latencyMs === undefined ? {} : { predict: { latencyMs, memoryMb, perMillion: costPerMillion({ durationMs: latencyMs, memoryMb }, prices) } }),
     invocations: staged.concat(invocations.filter((r) => r.function === 'predict')).map((r) => ({ function: r.function, durationMs: r.durationMs, ...(r.memoryMb ? { memoryMb: r.memoryMb } : {}) })),
   };
+}
+
+/**
+ * The invocations of a stored run cost (its `invocations`) or of a plain
+ * array of records, checked, so the run can be priced again.
+ *
+ * @throws `InvalidArgument` for anything else.
+ */
+export function runCostInvocations(value: unknown): InvocationFacts[] {
+  const list = Array.isArray(value) ? value : (value as { invocations?: unknown } | null)?.invocations;
+  if (!Array.isArray(list)) throw new PolyfaasError('InvalidArgument', 'Expected a run cost (with "invocations") or an array of invocation records');
+  return list.map((r: unknown, i) => {
+    const rec = r as Partial<InvocationFacts> | null;
+    if (typeof rec?.function !== 'string' || typeof rec.durationMs !== 'number' || !(rec.durationMs >= 0)) {
+      throw new PolyfaasError('InvalidArgument', `Invocation ${i} needs a function name and a durationMs >= 0`);
+    }
+    return { function: rec.function, durationMs: rec.durationMs, ...(typeof rec.memoryMb === 'number' && rec.memoryMb > 0 ? { memoryMb: rec.memoryMb } : {}) };
+  });
 }
 
 const PLATFORMS: readonly PricedPlatform[] = ['aws', 'gcp', 'azure', 'azure-flex'];

@@ -35,6 +35,7 @@ export function consolePage(appName: string, csrf: string): string {
     <li><a href="#models">Models</a></li>
     <li><a href="#training">Training</a></li>
     <li><a href="#try">Try it</a></li>
+    <li><a href="#cost">Cost</a></li>
   </ul></nav>
   <span id="session" class="session"></span>
 </header>

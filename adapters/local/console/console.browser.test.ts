@@ -6,7 +6,8 @@
  * version is saved beside the promoted one (for promote and rollback), and a
  * real training run is started from the page's point of view (for live
  * progress). A second server of an app with API keys checks the console's
- * read and write scopes. Screenshots of each page go to
+ * read and write scopes. The training run's cost is then recorded as `npm
+ * start` records it, for the Cost page. Screenshots of each page go to
  * /tmp/polyfaas-console-*.png (test artifacts, not committed).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,10 +23,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fashionMnistApp } from '../../../examples/fashion-mnist/app.js';
 import { testImagePng } from '../../../examples/fashion-mnist/demo-prediction.js';
 import { loadFixtureData } from '../../../examples/fashion-mnist/test-support.js';
+import type { FashionMnist } from '../../../examples/fashion-mnist/data/source.js';
+import { recordRunCost } from '../../../examples/fashion-mnist/run-cost.js';
 import { PIPELINE_BUCKET } from '../../../pipelines/image-classification/index.js';
-import type { TrainJob } from '../../../pipelines/image-classification/index.js';
-import { TRAIN_JOBS_PREFIX, trainingProgressKey } from '../../../pipelines/image-classification/index.js';
-import { defineApp, defineFunction, generateApiKey, hashApiKey, PolyfaasError } from '../../../src/index.js';
+import type { EvaluationReport, RunResult, TrainJob } from '../../../pipelines/image-classification/index.js';
+import { reportKey, TRAIN_JOBS_PREFIX, trainingProgressKey } from '../../../pipelines/image-classification/index.js';
+import { runResultKey } from '../../../pipelines/image-classification/jobs.js';
+import { DEFAULT_PRICES, defineApp, defineFunction, generateApiKey, hashApiKey, PolyfaasError } from '../../../src/index.js';
 import { ModelStore } from '../../../src/model/index.js';
 import { copyPrefix, MODELS_PREFIX, trainQuickModel } from '../../../test/aws/quick-model.js';
 import { FileBucket } from '../file-bucket.js';
@@ -41,6 +45,7 @@ let server: LocalServer;
 let context: BrowserContext;
 let page: Page;
 let evil: Server;
+let data: FashionMnist;
 let images: Uint8Array[];
 let functionCount: number;
 let modelName: string;
@@ -55,7 +60,7 @@ const writerKey = generateApiKey();
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'polyfaas-console-'));
   profile = await mkdtemp(join(tmpdir(), 'polyfaas-chromium-'));
-  const data = await loadFixtureData();
+  data = await loadFixtureData();
   images = await Promise.all([0, 1, 2].map((i) => testImagePng(data, i)));
   const trained = await trainQuickModel(data);
   const files = new FileBucket(dir, { durable: false });
@@ -326,6 +331,51 @@ describe('the console in chromium', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await server.idle();
   }, 150_000);
+
+  it('shows what recent invocations and the training run cost on each cloud, as the server priced them', async () => {
+    const bucket = server.bucket(PIPELINE_BUCKET);
+    const readJson = async <T>(key: string) => JSON.parse(new TextDecoder().decode((await bucket.get(key)).body)) as T;
+    const { version } = await readJson<RunResult>(runResultKey('console-live-run'));
+    const report = await readJson<EvaluationReport>(reportKey(modelName, version, 'json'));
+    expect(report.metrics.accuracy).toBeGreaterThan(0);
+    const records = ((await (await fetch(`${server.consoleUrl}api/invocations`)).json()) as { records: { function: string; durationMs: number; memoryMb?: number }[] }).records;
+    // What `npm start` does after its run: time some predictions, then store the run's cost beside its report.
+    await recordRunCost(server, report, data, records);
+    await page.getByRole('link', { name: 'Cost' }).click();
+    await expect.poll(() => page.locator('#recent-cost tbody tr[data-function="train"]').count()).toBe(1);
+    const api = (await (await fetch(`${server.consoleUrl}api/cost`)).json()) as {
+      recent: { functions: { function: string; cost: Record<string, number> }[] };
+      runs: { version: string; cost: { total: { cost: Record<string, number> } } }[];
+    };
+    const dollars = async (row: ReturnType<Page['locator']>) => Object.fromEntries(await Promise.all((await row.locator('td[data-platform]').all()).map(async (td) => [await td.getAttribute('data-platform'), Number((await td.textContent())?.replace('$', ''))])));
+    const platforms = ['aws', 'gcp', 'azure', 'azure-flex'];
+    const train = await dollars(page.locator('#recent-cost tbody tr[data-function="train"]'));
+    expect(Object.keys(train)).toEqual(platforms);
+    const trainApi = api.recent.functions.find((f) => f.function === 'train')?.cost ?? {};
+    for (const p of platforms) {
+      expect(train[p], p).toBeGreaterThan(0);
+      // The page shows the server's figure, to two significant digits or to the cent.
+      expect(Math.abs((train[p] as number) - (trainApi[p] as number)), p).toBeLessThanOrEqual(Math.max(0.005, (trainApi[p] as number) * 0.05));
+    }
+    const run = page.locator(`table.run-cost[data-version="${version}"]`);
+    expect(await run.locator('caption').textContent()).toContain(`${modelName} ${version}`);
+    expect(await run.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-stage')))).toEqual(['preprocess', 'train', 'evaluate']);
+    const total = await dollars(run.locator('tr[data-stage="total"]'));
+    const totalApi = api.runs.find((r) => r.version === version)?.cost.total.cost ?? {};
+    for (const p of platforms) {
+      expect(total[p], p).toBeGreaterThan(0);
+      expect(Math.abs((total[p] as number) - (totalApi[p] as number)), p).toBeLessThanOrEqual(Math.max(0.005, (totalApi[p] as number) * 0.05));
+    }
+    for (const stage of ['train', 'evaluate', 'predict']) for (const p of platforms) expect((await dollars(run.locator(`tr[data-stage="${stage}"]`)))[p], `${stage} ${p}`).toBeGreaterThan(0);
+    expect(await page.locator('main').textContent()).toContain(`prices as of ${DEFAULT_PRICES.asOf}`);
+    const links = await page.locator('#price-sources a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+    expect(links.length).toBeGreaterThanOrEqual(4);
+    for (const href of links) expect(href).toMatch(/^https:\/\//);
+    await shot('cost');
+    await page.setViewportSize({ width: 390, height: 800 });
+    await shot('cost-narrow');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 
   it('refuses state changes from another site', async () => {
     const letter = server.deadLetters[0];

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger, StorageEvent, Trigger } from '../../../src/index.js';
+import type { Logger, PriceTable, StorageEvent, Trigger } from '../../../src/index.js';
 import type { AppRuntime, DeadLetter, InvocationObserver } from '../../../src/adapter.js';
-import { PolyfaasError } from '../../../src/index.js';
+import { DEFAULT_PRICES, PolyfaasError } from '../../../src/index.js';
 import { nodeRequestPath, summariseEvent } from '../../../src/adapter.js';
 import { checkAccess, isStateChanging, sameSecret, TOKEN_COOKIE } from './access.js';
 import { consoleCss, consolePage, consoleScript, PAGE_CSP } from './assets.js';
 import { BucketApi } from './bucket-api.js';
 import type { ConsoleCaller } from './console-auth.js';
 import { ConsoleAuth } from './console-auth.js';
+import { CostApi } from './cost-api.js';
 import { ConsoleEvents } from './event-stream.js';
 import { ModelApi } from './model-api.js';
 import { CONSOLE_HEADERS, sendError, sendJson } from './respond.js';
@@ -38,6 +39,8 @@ export interface ConsoleOptions {
   token?: string;
   /** Invocations remembered for the console. Default 500. */
   capacity?: number;
+  /** The prices the Cost page uses, for recent invocations and stored runs alike. Default `DEFAULT_PRICES`. */
+  prices?: PriceTable;
 }
 
 /** What the console needs of the server it belongs to. */
@@ -64,7 +67,7 @@ export interface LocalConsole {
 
 /**
  * The web console of a local server: pages and a JSON API for functions,
- * invocations (live), dead letters, buckets, models and training (live).
+ * invocations (live), dead letters, buckets, models, training (live) and cost.
  * Every request passes the app's auth ({@link ConsoleAuth}) when it has one,
  * and {@link checkAccess} always.
  *
@@ -80,6 +83,7 @@ export function createConsole(host: ConsoleHost, options: ConsoleOptions): Local
   const events = new ConsoleEvents(host.observer);
   const models = new ModelApi(host.rt, host.bucketNames);
   const training = new TrainingFeed(host.rt, host.bucketNames, events);
+  const cost = new CostApi(host.rt, host.observer, host.bucketNames, options.prices ?? DEFAULT_PRICES);
 
   /** Who may do what, or the refusal. */
   const admit = async (req: IncomingMessage, method: string, path: string, query: URLSearchParams): Promise<ConsoleCaller> => {
@@ -146,6 +150,7 @@ export function createConsole(host: ConsoleHost, options: ConsoleOptions): Local
       throw notAllowed(method);
     }
     if (path === 'api/training' && get) return training.list(res);
+    if (path === 'api/cost' && get) return cost.overview(res);
     throw new PolyfaasError('NotFound', 'No such console page');
   };
 

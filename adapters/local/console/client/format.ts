@@ -61,3 +61,10 @@ export function outcome(r: InvocationView): string {
   if (r.httpStatus !== undefined) return r.errorCode ? `${r.httpStatus} ${r.errorCode}` : String(r.httpStatus);
   return r.status === 'ok' ? 'ok' : (r.errorCode ?? 'error');
 }
+
+/** US dollars with two significant digits below a cent, so a fraction of a cent still reads as a number. */
+export function usd(value: number): string {
+  if (value === 0) return '$0';
+  if (value >= 0.01) return `$${value.toFixed(2)}`;
+  return `$${value.toFixed(Math.min(12, 1 - Math.floor(Math.log10(value))))}`;
+}

@@ -1,5 +1,6 @@
 import { describeError, getJson } from './api.js';
 import { bucketsPage } from './buckets-page.js';
+import { costPage } from './cost-page.js';
 import { fill, h } from './dom.js';
 import { functionsPage } from './functions-page.js';
 import { invocationsPage } from './invocations-page.js';
@@ -10,11 +11,7 @@ import { tryPage } from './try-page.js';
 /** A page renders into `main` and may return what to undo when it is left. */
 type Page = (main: HTMLElement) => Promise<void | (() => void)>;
 
-/**
- * Every page: one entry here and one link in the nav of `assets.ts`. A Cost
- * page (each invocation's cost per cloud) joins the same way once the runtime
- * records cost per invocation.
- */
+/** Every page: one entry here and one link in the nav of `assets.ts`. */
 const PAGES: Record<string, { title: string; render: Page }> = {
   functions: { title: 'Functions', render: functionsPage },
   invocations: { title: 'Invocations', render: invocationsPage },
@@ -22,6 +19,7 @@ const PAGES: Record<string, { title: string; render: Page }> = {
   models: { title: 'Models', render: modelsPage },
   training: { title: 'Training', render: trainingPage },
   try: { title: 'Try it', render: tryPage },
+  cost: { title: 'Cost', render: costPage },
 };
 
 let leave: (() => void) | undefined;
