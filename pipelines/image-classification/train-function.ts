@@ -1,13 +1,14 @@
-import type { Bucket, FunctionDefinition, StorageTrigger } from '../../src/index.js';
+import type { FunctionDefinition, StorageTrigger } from '../../src/index.js';
 import { defineFunction, isPolyfaasError } from '../../src/index.js';
 import type { JsonValue } from '../../src/model/index.js';
 import { ModelStore } from '../../src/model/index.js';
 import type { BackendName } from '../../src/tf/index.js';
 import { initBackend } from '../../src/tf/index.js';
+import { adoptSavedVersion } from '../shared/adopt-saved-version.js';
 import { Checkpointer } from '../shared/checkpoint.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import type { PipelineHooks } from './hooks.js';
-import type { RunResult, TrainJob } from './jobs.js';
+import type { RunResult } from './jobs.js';
 import { checkpointPrefix, readJsonIfExists, readTrainJob, runResultKey, TRAIN_JOBS_PREFIX, trainJobKey } from './jobs.js';
 import { putIfAbsent } from './shards.js';
 import type { ResolvedTrainingConfig } from './training-config.js';
@@ -61,7 +62,12 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
       const manifest = await readFeaturesManifest(bucket, job.train.key);
       if (!manifest) return { status: 'skipped', runId: job.runId, reason: `${job.train.key} is gone` };
       const store = new ModelStore(bucket, { prefix: options.modelsPrefix ?? 'models/' });
-      const adopted = await adoptSavedVersion(bucket, store, job, new Checkpointer(bucket, checkpointPrefix(job.runId)));
+      const adopted = await adoptSavedVersion(bucket, store, {
+        modelName: job.modelName,
+        runId: job.runId,
+        resultKey: runResultKey(job.runId),
+        record: (version): RunResult => ({ runId: job.runId, model: job.modelName, version, finishedAt: new Date().toISOString() }),
+      }, new Checkpointer(bucket, checkpointPrefix(job.runId)));
       if (adopted) {
         log.info('run already saved its model; recorded the result', { outcome: adopted });
         return adopted;
@@ -154,29 +160,6 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
       }
     },
   });
-}
-
-/**
- * A process killed between saving the run's model and recording the run's
- * result leaves a version nothing points at. The redelivered job adopts it
- * instead of training again and saving a second candidate for the same run.
- */
-async function adoptSavedVersion(bucket: Bucket, store: ModelStore, job: TrainJob, checkpointer: Checkpointer): Promise<TrainOutcome | undefined> {
-  let versions;
-  try {
-    versions = await store.list(job.modelName);
-  } catch (err) {
-    if (isPolyfaasError(err, 'NotFound')) return undefined;
-    throw err;
-  }
-  const saved = versions.find((v) => (v.metadata as { runId?: unknown } | undefined)?.runId === job.runId);
-  if (!saved) return undefined;
-  const record: RunResult = { runId: job.runId, model: job.modelName, version: saved.version, finishedAt: new Date().toISOString() };
-  if (!(await putIfAbsent(bucket, runResultKey(job.runId), JSON.stringify(record, null, 2), { contentType: 'application/json' }))) {
-    return { status: 'skipped', runId: job.runId, reason: 'run already finished' };
-  }
-  await checkpointer.clear();
-  return { status: 'finished', runId: job.runId, version: saved.version };
 }
 
 /** The resolved config as manifest JSON (optional fields of the head dropped, not `undefined`). */

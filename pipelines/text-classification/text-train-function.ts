@@ -1,16 +1,16 @@
-import type { Bucket, FunctionDefinition, StorageTrigger } from '../../src/index.js';
+import type { FunctionDefinition, StorageTrigger } from '../../src/index.js';
 import { defineFunction, isPolyfaasError } from '../../src/index.js';
 import type { JsonValue } from '../../src/model/index.js';
 import { ModelStore } from '../../src/model/index.js';
 import type { BackendName } from '../../src/tf/index.js';
 import { initBackend } from '../../src/tf/index.js';
+import { adoptSavedVersion } from '../shared/adopt-saved-version.js';
 import { Checkpointer } from '../shared/checkpoint.js';
 import type { EpochRecord } from '../shared/checkpoint.js';
 import { putIfAbsent } from '../shared/put-if-absent.js';
 import { trainWithCheckpoints } from '../shared/trainer.js';
 import { runBaselines } from './baselines.js';
 import { readTextFeatures, loadTokenDataset } from './text-features.js';
-import type { TextTrainJob } from './text-job.js';
 import { readTextJob } from './text-job.js';
 import { runCheckpointPrefix, runResultKey, TEXT_LAYOUT, textJobKey } from './text-layout.js';
 import { buildTextModel } from './text-model.js';
@@ -55,7 +55,12 @@ export function createTextTrainFunction(options: TextTrainFunctionOptions): Func
       if (!trainManifest || !testManifest) return { status: 'skipped', runId: job.runId, reason: 'features are gone' };
       const store = new ModelStore(bucket, { prefix: options.modelsPrefix ?? 'models/' });
       const checkpointer = new Checkpointer(bucket, runCheckpointPrefix(job.runId));
-      const adopted = await adoptSavedVersion(bucket, store, job, checkpointer);
+      const adopted = await adoptSavedVersion(bucket, store, {
+        modelName: job.modelName,
+        runId: job.runId,
+        resultKey: runResultKey(job.runId),
+        record: (version) => ({ runId: job.runId, version }),
+      }, checkpointer);
       if (adopted) return adopted;
       const { config } = job;
       const data = await loadTokenDataset(bucket, trainManifest, config.limit);
@@ -128,20 +133,3 @@ export function createTextTrainFunction(options: TextTrainFunctionOptions): Func
   });
 }
 
-/** A process killed between saving the model and recording the run adopts the saved version instead of training again. */
-async function adoptSavedVersion(bucket: Bucket, store: ModelStore, job: TextTrainJob, checkpointer: Checkpointer): Promise<TextTrainOutcome | undefined> {
-  let versions;
-  try {
-    versions = await store.list(job.modelName);
-  } catch (err) {
-    if (isPolyfaasError(err, 'NotFound')) return undefined;
-    throw err;
-  }
-  const saved = versions.find((v) => (v.metadata as { runId?: unknown } | undefined)?.runId === job.runId);
-  if (!saved) return undefined;
-  if (!(await putIfAbsent(bucket, runResultKey(job.runId), JSON.stringify({ runId: job.runId, version: saved.version }), { contentType: 'application/json' }))) {
-    return { status: 'skipped', runId: job.runId, reason: 'run already finished' };
-  }
-  await checkpointer.clear();
-  return { status: 'finished', runId: job.runId, version: saved.version };
-}
