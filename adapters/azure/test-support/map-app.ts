@@ -1,22 +1,14 @@
 /**
  * The app the storage-queue map test registers with the emulated Functions
- * host: one map function; items ask for a failing first launch or a
- * permanent failure, so retries and codes come back through the bucket.
+ * host: the shared `square` map function (test/support/square-map-function.ts).
  */
-import { defineApp, defineMapFunction, PolyfaasError } from '../../../src/index.js';
+import { defineApp } from '../../../src/index.js';
+import { squareMapFunction } from '../../../test/support/square-map-function.js';
 
 export const app = defineApp({
   name: 'maps',
   buckets: { data: 'azblob://placeholder/' },
   functions: [
-    defineMapFunction({
-      name: 'square',
-      bucket: 'data',
-      handler: (item: { n: number; failFirst?: boolean; invalid?: boolean }, ctx) => {
-        if (item.invalid) throw new PolyfaasError('InvalidArgument', `item ${item.n} is invalid`);
-        if (item.failFirst && ctx.launch === 1) throw new PolyfaasError('Unavailable', 'first launch fails');
-        return { square: item.n * item.n, launch: ctx.launch };
-      },
-    }),
+    squareMapFunction,
   ],
 });
