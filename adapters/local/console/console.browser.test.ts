@@ -7,7 +7,8 @@
  * real training run is started from the page's point of view (for live
  * progress). A second server of an app with API keys checks the console's
  * read and write scopes. The training run's cost is then recorded as `npm
- * start` records it, for the Cost page. Screenshots of each page go to
+ * start` records it, for the Cost page. A third server runs the spam example
+ * (trained tiny on its fixture) for the try-it page's text box. Screenshots of each page go to
  * /tmp/polyfaas-console-*.png (test artifacts, not committed).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -25,8 +26,12 @@ import { testImagePng } from '../../../examples/fashion-mnist/demo-prediction.js
 import { loadFixtureData } from '../../../examples/fashion-mnist/test-support.js';
 import type { FashionMnist } from '../../../examples/fashion-mnist/data/source.js';
 import { recordRunCost } from '../../../examples/fashion-mnist/run-cost.js';
+import { loadFixture, QUICK_TRAINING } from '../../../examples/spam-detection/fixture.js';
+import type { SpamRun } from '../../../examples/spam-detection/run.js';
+import { runSpam } from '../../../examples/spam-detection/run.js';
 import { PIPELINE_BUCKET } from '../../../pipelines/image-classification/index.js';
 import type { EvaluationReport, RunResult, TrainJob } from '../../../pipelines/image-classification/index.js';
+import type { ClassifyResponse } from '../../../pipelines/text-classification/index.js';
 import { reportKey, TRAIN_JOBS_PREFIX, trainingProgressKey } from '../../../pipelines/image-classification/index.js';
 import { runResultKey } from '../../../pipelines/image-classification/jobs.js';
 import { DEFAULT_PRICES, defineApp, defineFunction, generateApiKey, hashApiKey, PolyfaasError } from '../../../src/index.js';
@@ -250,6 +255,8 @@ describe('the console in chromium', () => {
     await expect.poll(() => page.locator('#top-label').textContent()).toBe(expected.predictions[0]?.label);
     expect(await page.locator('.bars .bar').count()).toBe(5);
     expect(await page.locator('#try-result').textContent()).toMatch(/ms round trip · model fashion-mnist \d/);
+    // An image app: no text box.
+    expect(await page.locator('#try-text').count()).toBe(0);
     await shot('try');
   });
 
@@ -407,6 +414,56 @@ describe('the console in chromium', () => {
     expect(server.deadLetters.map((l) => l.id)).toEqual([letter?.id]);
     expect(await records()).toBe(before);
     expect(await server.bucket(PIPELINE_BUCKET).exists('samples/shirt.png')).toBe(true);
+  });
+});
+
+describe('the try-it page of a text app', () => {
+  let spamDir: string;
+  let spam: SpamRun;
+
+  beforeAll(async () => {
+    // The spam example trained tiny on its committed fixture, as its local e2e test does, left serving POST /classify.
+    spamDir = await mkdtemp(join(tmpdir(), 'polyfaas-console-spam-'));
+    spam = await runSpam({ dataDir: spamDir, messages: await loadFixture(), training: QUICK_TRAINING }, { err: { write: () => true } });
+    expect(spam.report?.promoted).toBe(true);
+  }, 300_000);
+
+  afterAll(async () => {
+    await spam?.server.close();
+    await rm(spamDir, { recursive: true, force: true });
+  });
+
+  it('classifies a typed text, showing the class probabilities POST /classify gives as bars, and its refusals', async () => {
+    const text = 'Subject: FREE offer!!! Click now to claim your cash prize, limited time only';
+    const res = await fetch(`${spam.server.url}/classify`, { method: 'POST', body: JSON.stringify({ text }), headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(200);
+    const expected = (await res.json()) as ClassifyResponse;
+    const classes = Object.entries(expected.results[0]?.probabilities ?? {}).sort((a, b) => b[1] - a[1]);
+    expect(classes.map(([label]) => label).sort()).toEqual(['ham', 'spam']);
+    const textPage = await context.newPage();
+    await textPage.goto(`${spam.server.consoleUrl}#try`);
+    await textPage.getByLabel('Text to classify').fill(text);
+    // A text app: no image drop zone.
+    expect(await textPage.locator('#try-file').count()).toBe(0);
+    await textPage.getByRole('button', { name: 'Classify' }).click();
+    await expect.poll(() => textPage.locator('#text-top-label').textContent()).toBe(expected.results[0]?.label);
+    const shown = await textPage.locator('#text-result .bars').evaluate((bars) => [...bars.querySelectorAll('.label')].map((l) => [l.textContent, l.nextElementSibling?.nextElementSibling?.textContent]));
+    expect(shown).toEqual(classes.map(([label, p]) => [label, `${(Math.round(p * 1000) / 10).toFixed(1)}%`]));
+    const widths = await textPage.locator('#text-result .bar').evaluateAll((bars) => bars.map((b) => b.getBoundingClientRect().width / (b.parentElement as unknown as typeof b).getBoundingClientRect().width));
+    classes.forEach(([, p], i) => expect(widths[i] as number).toBeCloseTo(Math.max(0.005, Math.round(p * 1000) / 1000), 2));
+    expect(await textPage.locator('#text-result p').textContent()).toMatch(new RegExp(`^${expected.results[0]?.label} · [\\d.]+ m?s round trip · model ${expected.model} ${expected.version}$`));
+    await textPage.screenshot({ path: join(SHOTS, 'polyfaas-console-try-text.png'), fullPage: true });
+
+    // Refusals read as what they are: status, code and the route's message.
+    await textPage.getByLabel('Text to classify').fill('x'.repeat(20_001));
+    await textPage.getByRole('button', { name: 'Classify' }).click();
+    await expect.poll(() => textPage.locator('#text-result [role="alert"]').textContent()).toBe('413 PayloadTooLarge: text 0 has 20001 characters; the limit is 20000');
+    expect(await textPage.locator('#text-result .bars').count()).toBe(0);
+    await textPage.getByLabel('Text to classify').fill('   ');
+    await textPage.getByRole('button', { name: 'Classify' }).click();
+    await expect.poll(() => textPage.locator('#text-result [role="alert"]').textContent()).toBe('400 InvalidArgument: text 0 must be a non-empty string');
+    await textPage.screenshot({ path: join(SHOTS, 'polyfaas-console-try-text-error.png'), fullPage: true });
+    await textPage.close();
   });
 });
 
