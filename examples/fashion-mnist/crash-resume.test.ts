@@ -92,7 +92,8 @@ async function expectDoneOnce(dir: string, rerun: Run): Promise<EvaluationReport
   const files = await list(dir, '');
   const versions = files.filter((f) => /^models\/fashion-mnist\/versions\/[^/]+\/manifest\.json$/.test(f));
   expect(versions).toEqual([`models/fashion-mnist/versions/${report.version}/manifest.json`]);
-  expect(files.filter((f) => f.startsWith('reports/') && f.endsWith('.json'))).toEqual([`reports/fashion-mnist/${report.version}.json`]);
+  // One evaluation report and, beside it, the run's cost (written by the run after its report).
+  expect(files.filter((f) => f.startsWith('reports/') && f.endsWith('.json'))).toEqual([`reports/fashion-mnist/${report.version}.cost.json`, `reports/fashion-mnist/${report.version}.json`]);
   for (const split of ['train', 'test']) {
     expect(files).toContain(`features/fashion-mnist/${split}/manifest.json`);
     const batches = new Set(files.filter((f) => f.startsWith(`features/fashion-mnist/${split}/batches/`)).map((f) => f.split('/')[4]));
