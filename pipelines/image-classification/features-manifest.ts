@@ -87,15 +87,18 @@ export async function* readManifestShards(bucket: Bucket, manifest: FeaturesMani
  * concurrent runs cannot silently clobber each other. Losing to a run with the
  * same id is success; losing to a different run is `Unavailable`, and the
  * event is retried against the new state.
+ *
+ * @returns true when this call wrote it, false when a run with the same id had.
  */
-export async function writeFeaturesManifest(bucket: Bucket, key: string, manifest: FeaturesManifest, previousEtag: string | undefined): Promise<void> {
+export async function writeFeaturesManifest(bucket: Bucket, key: string, manifest: FeaturesManifest, previousEtag: string | undefined): Promise<boolean> {
   const body = `${JSON.stringify(manifest, null, 2)}\n`;
   try {
     await bucket.put(key, body, { contentType: 'application/json', ...(previousEtag ? { ifMatch: previousEtag } : { ifNoneMatch: '*' }) });
+    return true;
   } catch (err) {
     if (!isPolyfaasError(err, 'PreconditionFailed', 'AlreadyExists')) throw err;
     const now = await readFeaturesManifest(bucket, key);
-    if (now?.manifest.runId === manifest.runId) return;
+    if (now?.manifest.runId === manifest.runId) return false;
     throw new PolyfaasError('Unavailable', `${key} changed while preprocessing; retry`, { cause: err });
   }
 }

@@ -5,7 +5,7 @@ import type { FeaturesManifest } from './features-manifest.js';
 import type { ProgressStream } from './progress.js';
 import { createProgressBar } from './progress.js';
 import { buildShards } from './shard-builder.js';
-import type { SplitPlanOptions } from './split-plan.js';
+import type { SplitPlan, SplitPlanOptions } from './split-plan.js';
 import { completeManifest, planSplit } from './split-plan.js';
 
 /** Options for {@link preprocessPrefix}. */
@@ -58,7 +58,11 @@ export interface BatchSummary {
  */
 export async function preprocessPrefix(bucket: Bucket, options: PreprocessPrefixOptions): Promise<BatchSummary> {
   const started = Date.now();
-  const plan = await planSplit(bucket, options);
+  return preprocessPlan(bucket, await planSplit(bucket, options), options, started);
+}
+
+/** {@link preprocessPrefix} of a split already planned (listed once, by a caller that decided not to chunk it). */
+export async function preprocessPlan(bucket: Bucket, plan: SplitPlan, options: PreprocessPrefixOptions, started = Date.now()): Promise<BatchSummary> {
   const { dataset, split, runId, manifestKey, items, output, settings } = plan;
   const summary = (upToDate: boolean, m: Pick<FeaturesManifest, 'count' | 'errors' | 'shards'>, shardsWritten: number): BatchSummary => ({
     mode: 'batch',
