@@ -9,7 +9,9 @@ import { createPreprocessFunction } from './preprocess.js';
 import { createPreprocessChunkFunction } from './preprocess-chunk-function.js';
 import { PREPROCESS_JOBS_PREFIX, readChunkJob } from './preprocess-chunk-job.js';
 import { runChunk } from './preprocess-chunks.js';
+import { createImageClassificationApp } from './app.js';
 import { createTestBucket } from './test-bucket.js';
+import { CLASSES as TOY_CLASSES, onlyVersion, trainImages, upload as uploadToy } from './test-support/toy-pipeline.js';
 import { encodeFixture, readFixture } from './test-support/image-folder.js';
 
 /** Real Fashion-MNIST images (the committed subset) and one corrupt file, so chunks also carry error records. */
@@ -115,6 +117,26 @@ describe('chunked preprocessing', () => {
     expect(states).toContain('superseded');
     expect(states.every((s) => s === 'waiting' || s === 'superseded')).toBe(true);
     expect(writes).not.toContain(MANIFEST);
+  }, 60_000);
+
+  it('chains into training in the whole app: one model from a chunked split, every event delivered twice', async () => {
+    const app = createImageClassificationApp({
+      dataset: 'toy',
+      bucket: 'memory://toy',
+      preprocess: { input: { width: 28, height: 28, channels: 1 }, classes: TOY_CLASSES, examplesPerShard: 4, chunkSize: 4 },
+      training: { epochs: 1, batchSize: 8, filters: [2, 2], denseUnits: 4, checkpointEverySteps: 1 },
+      evaluation: { minTestExamples: 2 },
+    });
+    const rt = await createMemoryRuntime(app, { retryDelayMs: 1, deliverTwice: true });
+    const bucket = rt.bucket('data');
+    await uploadToy(bucket, 'train', trainImages);
+    await uploadToy(bucket, 'test', [['0-dark', 12], ['1-light', 230]]);
+    await rt.idle();
+    expect(rt.deadLetters).toEqual([]);
+    expect(await keysUnder(bucket, `${PREPROCESS_JOBS_PREFIX}toy/train/`)).toHaveLength(trainImages.length / 4);
+    const { manifest } = (await readFeaturesManifest(bucket, 'features/toy/train/manifest.json'))!;
+    expect(manifest.count).toBe(trainImages.length);
+    await onlyVersion(bucket);
   }, 60_000);
 
   it('rejects a chunk size that is not a positive integer when the function is defined', () => {
