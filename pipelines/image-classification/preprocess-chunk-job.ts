@@ -58,6 +58,15 @@ export function chunkDonePrefix(job: Pick<PreprocessChunkJob, 'dataset' | 'split
   return `${featuresSplitPrefix(job.dataset, job.split, job.settings.layout)}batches/${job.runId}/chunks/`;
 }
 
+/**
+ * Key of a split's current-run pointer, `{ runId }`: written by every planning
+ * of a function with `chunkSize`, so the last chunk of a run that a newer
+ * upload overtook leaves the manifest alone.
+ */
+export function currentRunKey(dataset: string, split: string, layout: ResolvedSettings['layout']): string {
+  return `${featuresSplitPrefix(dataset, split, layout)}current-run.json`;
+}
+
 /** Key of chunk `index`'s done marker. */
 export function chunkDoneKey(job: Pick<PreprocessChunkJob, 'dataset' | 'split' | 'runId' | 'settings'>, index: number): string {
   return `${chunkDonePrefix(job)}chunk-${pad(index)}.json`;

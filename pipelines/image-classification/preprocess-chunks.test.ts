@@ -6,6 +6,7 @@ import { encodeDatasetManifest } from './dataset-manifest.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import { labelDir } from './layout.js';
 import { createPreprocessFunction } from './preprocess.js';
+import { preprocessPrefix } from './preprocess-batch.js';
 import { createPreprocessChunkFunction } from './preprocess-chunk-function.js';
 import { PREPROCESS_JOBS_PREFIX, readChunkJob } from './preprocess-chunk-job.js';
 import { runChunk } from './preprocess-chunks.js';
@@ -51,6 +52,10 @@ async function ingest(chunkSize: number | undefined, deliverTwice = false) {
   return { bucket, writes };
 }
 
+/** Only the planning function: chunk jobs are written and left for the test to run. */
+const planOnly = (bucket: Bucket) =>
+  defineApp({ name: 'plan-only', buckets: { data: bucket }, functions: [createPreprocessFunction({ ...settings, bucket: 'data', incremental: false, chunkSize: CHUNK_SIZE })] });
+
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /** The manifest's bytes and every shard's bytes it lists. */
@@ -90,8 +95,7 @@ describe('chunked preprocessing', () => {
   it('counts a chunk once however many times and however concurrently it runs', async () => {
     const { bucket: reference } = await ingest(undefined);
     const { bucket, writes } = createTestBucket('data');
-    const app = defineApp({ name: 'plan-only', buckets: { data: bucket }, functions: [createPreprocessFunction({ ...settings, bucket: 'data', incremental: false, chunkSize: CHUNK_SIZE })] });
-    const rt = await createMemoryRuntime(app);
+    const rt = await createMemoryRuntime(planOnly(bucket));
     await upload(rt.bucket('data'));
     await rt.idle();
     const jobs = await Promise.all((await keysUnder(bucket, PREPROCESS_JOBS_PREFIX)).map((key) => readChunkJob(bucket, key)));
@@ -106,17 +110,42 @@ describe('chunked preprocessing', () => {
 
   it('leaves the manifest alone when a newer upload of the split superseded the run', async () => {
     const { bucket, writes } = createTestBucket('data');
-    const app = defineApp({ name: 'plan-only', buckets: { data: bucket }, functions: [createPreprocessFunction({ ...settings, bucket: 'data', incremental: false, chunkSize: CHUNK_SIZE })] });
-    const rt = await createMemoryRuntime(app);
+    const rt = await createMemoryRuntime(planOnly(bucket));
     await upload(rt.bucket('data'));
     await rt.idle();
-    const jobs = await Promise.all((await keysUnder(bucket, PREPROCESS_JOBS_PREFIX)).map((key) => readChunkJob(bucket, key)));
-    await bucket.put('raw/fashion/train/_dataset.json', encodeDatasetManifest({ dataset: 'fashion', split: 'train', count: IMAGES + 1, classes: CLASSES }));
-    const runs = await Promise.all(jobs.map((job) => runChunk(job, { raw: bucket, output: bucket })));
+    const older = await Promise.all((await keysUnder(bucket, PREPROCESS_JOBS_PREFIX)).map((key) => readChunkJob(bucket, key)));
+    // A new image and a new `_dataset.json`: a new run, planned (its jobs wait, nobody runs them here).
+    await rt.bucket('data').put('raw/fashion/train/0-t-shirt-top/9999.png', pngs[1]!);
+    await rt.bucket('data').put('raw/fashion/train/_dataset.json', encodeDatasetManifest({ dataset: 'fashion', split: 'train', count: IMAGES + 2, classes: CLASSES }));
+    await rt.idle();
+    const runs = await Promise.all(older.map((job) => runChunk(job, { raw: bucket, output: bucket })));
     const states = runs.map((r) => r.manifest);
     expect(states).toContain('superseded');
     expect(states.every((s) => s === 'waiting' || s === 'superseded')).toBe(true);
     expect(writes).not.toContain(MANIFEST);
+  }, 60_000);
+
+  it('fires again, on the next `_dataset.json` event, only the chunks that never finished', async () => {
+    const { bucket, writes } = createTestBucket('data');
+    const planning = await createMemoryRuntime(planOnly(bucket));
+    await upload(planning.bucket('data'));
+    await planning.idle();
+    const jobs = await keysUnder(bucket, PREPROCESS_JOBS_PREFIX);
+    // Every chunk but the last ran; the last died (its retries spent, say).
+    for (const key of jobs.slice(0, -1)) await runChunk(await readChunkJob(bucket, key), { raw: bucket, output: bucket });
+    expect(await bucket.exists(MANIFEST)).toBe(false);
+    const before = writes.length;
+    const rt = await createMemoryRuntime(defineApp({ ...planOnly(bucket), functions: [...planOnly(bucket).functions, createPreprocessChunkFunction({ bucket: 'data' })] }));
+    await rt.bucket('data').put('raw/fashion/train/_dataset.json', encodeDatasetManifest({ dataset: 'fashion', split: 'train', count: IMAGES + 1, classes: CLASSES }));
+    await rt.idle();
+    expect(rt.deadLetters).toEqual([]);
+    expect(writes.slice(before).filter((k) => k.startsWith(PREPROCESS_JOBS_PREFIX))).toEqual([jobs.at(-1)]);
+    expect(writes.filter((k) => k === MANIFEST)).toHaveLength(1);
+    // The one-invocation run of the same objects (the second `_dataset.json` included) writes the same manifest.
+    const chunked = await outputs(bucket);
+    await bucket.delete(MANIFEST);
+    await preprocessPrefix(bucket, { ...settings, dataset: 'fashion', split: 'train', progress: false });
+    expect(await outputs(bucket)).toEqual(chunked);
   }, 60_000);
 
   it('chains into training in the whole app: one model from a chunked split, every event delivered twice', async () => {

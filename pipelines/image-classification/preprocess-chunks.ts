@@ -1,12 +1,12 @@
 import type { Bucket, Logger } from '../../src/index.js';
-import { isPolyfaasError, mapLimit, PolyfaasError } from '../../src/index.js';
+import { mapLimit, PolyfaasError } from '../../src/index.js';
 import type { EmbeddingsInfo } from './embeddings.js';
 import { embedSplit } from './embeddings.js';
 import { readFeaturesManifest, writeFeaturesManifest } from './features-manifest.js';
 import { readJsonIfExists } from './jobs.js';
 import { featuresManifestKey, parseRawKey } from './layout.js';
 import type { ChunkDone, PreprocessChunkJob } from './preprocess-chunk-job.js';
-import { CHUNK_DONE_FORMAT, CHUNK_JOB_FORMAT, chunkDoneKey, chunkDonePrefix, chunkJobKey } from './preprocess-chunk-job.js';
+import { CHUNK_DONE_FORMAT, CHUNK_JOB_FORMAT, chunkDoneKey, chunkDonePrefix, chunkJobKey, currentRunKey } from './preprocess-chunk-job.js';
 import type { BatchItem } from './shard-builder.js';
 import { buildShards, LISTED_ERRORS } from './shard-builder.js';
 import { putIfAbsent } from './shards.js';
@@ -24,8 +24,11 @@ export function chunkImages(chunkSize: number, examplesPerShard: number): number
 
 /**
  * Cut a planned split into chunk jobs of `chunkSize` images (rounded up to
- * whole shards) under `jobs/preprocess/`, each written with write-if-absent:
- * a redelivered event finds them written and fires nothing new.
+ * whole shards) under `jobs/preprocess/`. A job is written with write-if-absent;
+ * one that already exists is written again only if its chunk has no done
+ * marker, which fires it again: a chunk that died after its retries (or is
+ * still running) is retried by the split's next `_dataset.json` event, and one
+ * that finished is not.
  */
 export async function writeChunkJobs(plan: SplitPlan, chunkSize: number, signal?: AbortSignal): Promise<{ chunks: number; jobsWritten: number }> {
   const size = chunkImages(chunkSize, plan.settings.examplesPerShard);
@@ -49,11 +52,16 @@ export async function writeChunkJobs(plan: SplitPlan, chunkSize: number, signal?
         base: plan.base,
         items: plan.items.slice(index * size, (index + 1) * size).map(({ key, etag }) => ({ key, etag })),
       };
-      return putIfAbsent(plan.output, chunkJobKey(plan.dataset, plan.split, plan.runId, index), JSON.stringify(job), { contentType: 'application/json' });
+      const key = chunkJobKey(plan.dataset, plan.split, plan.runId, index);
+      const body = JSON.stringify(job);
+      if (await putIfAbsent(plan.output, key, body, { contentType: 'application/json' })) return true;
+      if (await plan.output.exists(chunkDoneKey(job, index))) return false;
+      await plan.output.put(key, body, { contentType: 'application/json' });
+      return true;
     },
     signal,
   );
-  return { chunks, jobsWritten: written.filter((w) => w !== undefined).length };
+  return { chunks, jobsWritten: written.filter(Boolean).length };
 }
 
 /** Where a chunk reads and writes. */
@@ -171,7 +179,7 @@ async function finishRun(job: PreprocessChunkJob, options: RunChunkOptions): Pro
   const manifestKey = featuresManifestKey(job.dataset, job.split, job.settings.layout);
   const current = await readFeaturesManifest(output, manifestKey);
   if (current?.manifest.runId === job.runId) return 'up-to-date';
-  if (await superseded(job, options.raw)) {
+  if (await superseded(job, output)) {
     log?.warn('a newer upload of the split superseded this run; its manifest is not written', { runId: job.runId });
     return 'superseded';
   }
@@ -187,16 +195,15 @@ async function finishRun(job: PreprocessChunkJob, options: RunChunkOptions): Pro
   return 'written';
 }
 
-/** True when the split's `_dataset.json` is no longer the version this run planned from: a newer run owns the manifest. */
-async function superseded(job: PreprocessChunkJob, raw: Bucket): Promise<boolean> {
-  const planned = job.base.datasetManifest;
-  if (!planned) return false;
-  try {
-    return (await raw.head(planned.key)).etag !== planned.etag;
-  } catch (err) {
-    if (isPolyfaasError(err, 'NotFound')) return true;
-    throw err;
-  }
+/** Record `runId` as the split's current run (see {@link currentRunKey}). */
+export async function markCurrentRun(plan: Pick<SplitPlan, 'output' | 'dataset' | 'split' | 'runId' | 'settings'>): Promise<void> {
+  await plan.output.put(currentRunKey(plan.dataset, plan.split, plan.settings.layout), JSON.stringify({ runId: plan.runId }), { contentType: 'application/json' });
+}
+
+/** True when a later planning of the split decided on another run: that run owns the manifest. */
+async function superseded(job: PreprocessChunkJob, output: Bucket): Promise<boolean> {
+  const current = await readJsonIfExists<{ runId?: string }>(output, currentRunKey(job.dataset, job.split, job.settings.layout));
+  return current !== undefined && current.runId !== job.runId;
 }
 
 /** The chunks' parts, in chunk order, as one build of the whole split would have reported them. */

@@ -4,7 +4,7 @@ import type { ImageSummary } from './preprocess-image.js';
 import { preprocessImage } from './preprocess-image.js';
 import type { BatchSummary } from './preprocess-batch.js';
 import { preprocessPlan } from './preprocess-batch.js';
-import { chunkImages, writeChunkJobs } from './preprocess-chunks.js';
+import { chunkImages, markCurrentRun, writeChunkJobs } from './preprocess-chunks.js';
 import { planSplit } from './split-plan.js';
 import { DATASET_MANIFEST_FILE, parseRawKey } from './layout.js';
 import type { PreprocessSettings } from './settings.js';
@@ -108,6 +108,8 @@ export function createPreprocessFunction(options: PreprocessFunctionOptions): Fu
         const splitOptions = { ...options, dataset: parsed.dataset, split: parsed.split, output, signal: ctx.signal, log: ctx.log };
         const plan = await planSplit(raw, splitOptions);
         const upToDate = plan.existing?.manifest.runId === plan.runId;
+        // With chunks in play, say which run is current, so the last chunk of an overtaken run writes no manifest.
+        if (chunkSize !== undefined && !upToDate) await markCurrentRun(plan);
         if (chunkSize !== undefined && !upToDate && plan.items.length > chunkImages(chunkSize, plan.settings.examplesPerShard)) {
           const { chunks, jobsWritten } = await writeChunkJobs(plan, chunkSize, ctx.signal);
           ctx.log.info('split cut into chunk jobs', { runId: plan.runId, found: plan.items.length, chunks, jobsWritten });
