@@ -49,7 +49,7 @@ export interface ChunkedSummary {
   readonly runId: string;
   readonly found: number;
   readonly chunks: number;
-  /** Chunk jobs this call wrote (a redelivered event finds them written). */
+  /** Chunk jobs this call wrote: new ones, and existing ones whose chunk had not finished (fired again). */
   readonly jobsWritten: number;
   readonly ms: number;
 }
