@@ -13,6 +13,7 @@ export const BENCHES = [
   'onnx-serving',
   'memory',
   'preprocessing',
+  'preprocess-chunks',
   'file-bucket',
   's3-bucket',
   'azure-blob',

@@ -9,6 +9,7 @@ import type { PredictFunctionOptions } from './predict-function.js';
 import { createPredictFunction } from './predict-function.js';
 import type { PreprocessSettings } from './settings.js';
 import { createPreprocessFunction } from './preprocess.js';
+import { createPreprocessChunkFunction } from './preprocess-chunk-function.js';
 import { recordingFailures } from './last-error.js';
 import { createStatusFunction } from './status-function.js';
 import { createTrainFunction } from './train-function.js';
@@ -29,9 +30,11 @@ export interface ImageClassificationConfig {
   /**
    * How images become model input. `incremental` (default false) also
    * preprocesses single uploads; off, only whole-split uploads (a `_dataset.json`
-   * written after the images) start the pipeline.
+   * written after the images) start the pipeline. `chunkSize`: splits of more
+   * images are preprocessed in parallel chunks, one invocation each (see
+   * `createPreprocessChunkFunction`); default none, one invocation per split.
    */
-  preprocess: PreprocessSettings & { incremental?: boolean };
+  preprocess: PreprocessSettings & { incremental?: boolean; chunkSize?: number };
   training?: TrainingConfig;
   serving?: Omit<PredictFunctionOptions, 'bucket' | 'modelName'>;
   /** Split names. Default `train` and `test`. */
@@ -71,6 +74,7 @@ export const PIPELINE_BUCKET = 'data';
  *
  * ```text
  * raw/<dataset>/<split>/_dataset.json ─▶ preprocess ─▶ features/<dataset>/<split>/manifest.json
+ *   (with `chunkSize`: preprocess ─▶ jobs/preprocess/… ─▶ preprocess-chunk × N, the last writes the manifest)
  *   ─▶ plan-training ─▶ jobs/train/<run>/<seq>.json ─▶ train (─▶ next job when out of time)
  *   ─▶ models/<model>/versions/<v>/manifest.json ─▶ evaluate ─▶ reports/ + alias "production"
  * POST /predict serves production; GET /model describes it; GET /status shows where the pipeline stands.
@@ -102,6 +106,7 @@ export function createImageClassificationApp(config: ImageClassificationConfig):
         }),
         bucket,
       ),
+      ...(config.preprocess.chunkSize !== undefined ? [recordingFailures(createPreprocessChunkFunction({ bucket }), bucket)] : []),
       idempotent(recordingFailures(createPlanTrainingFunction({ bucket, dataset: config.dataset, modelName, ...splits, ...(config.training ? { training: config.training } : {}) }), bucket), config.state),
       recordingFailures(
         createTrainFunction({ bucket, ...(config.trainTimeoutMs ? { timeoutMs: config.trainTimeoutMs } : {}), ...(config.hooks ? { hooks: config.hooks } : {}) }),

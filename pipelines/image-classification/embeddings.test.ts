@@ -11,7 +11,10 @@ import { decodeEmbeddingShard, encodeEmbeddingShard } from './embedding-shards.j
 import { loadEmbeddingDataset } from './embeddings.js';
 import { readFeaturesManifest, readManifestShards } from './features-manifest.js';
 import { preprocessPrefix } from './preprocess-batch.js';
+import { PREPROCESS_JOBS_PREFIX, readChunkJob } from './preprocess-chunk-job.js';
+import { runChunk, writeChunkJobs } from './preprocess-chunks.js';
 import { shardFeatures } from './shards.js';
+import { planSplit } from './split-plan.js';
 import { createTestBucket } from './test-bucket.js';
 
 const INPUT = { width: 4, height: 4, channels: 1 } as const;
@@ -73,6 +76,24 @@ describe('preprocess with a feature extractor', () => {
     const before = writes.length;
     expect(await preprocessPrefix(bucket, { ...base, extractor: { model: 'source' } })).toMatchObject({ upToDate: true, runId: embedded.runId });
     expect(writes.length).toBe(before);
+  });
+
+  it('writes the same manifest, embeddings included, when the split runs in chunks', async () => {
+    const { bucket } = createTestBucket();
+    await seed(bucket);
+    const options = { input: INPUT, dataset: 'toy', split: 'train', examplesPerShard: 2, extractor: { model: 'source' } } as const;
+    const { chunks } = await writeChunkJobs(await planSplit(bucket, options), 2);
+    expect(chunks).toBe(3);
+    const jobs = [];
+    for await (const info of bucket.list({ prefix: PREPROCESS_JOBS_PREFIX })) jobs.push(await readChunkJob(bucket, info.key));
+    await Promise.all(jobs.map((job) => runChunk(job, { raw: bucket, output: bucket })));
+    const key = 'features/toy/train/manifest.json';
+    const chunked = new TextDecoder().decode((await bucket.get(key)).body);
+    expect(JSON.parse(chunked)).toMatchObject({ embeddings: { dim: 3 } });
+    // The one-invocation run of the same objects: same run id, so the same keys; it rebuilds and rehashes every shard.
+    await bucket.delete(key);
+    await preprocessPrefix(bucket, { ...options, progress: false });
+    expect(new TextDecoder().decode((await bucket.get(key)).body)).toBe(chunked);
   });
 
   it('fails with InvalidArgument for a layer the extractor does not have, before writing a manifest', async () => {

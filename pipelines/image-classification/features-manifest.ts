@@ -1,5 +1,5 @@
 import type { Bucket } from '../../src/index.js';
-import { PolyfaasError } from '../../src/index.js';
+import { PolyfaasError, isPolyfaasError } from '../../src/index.js';
 import type { EmbeddingsInfo } from './embeddings.js';
 import type { ModelInputSpec, NormalizeOptions } from './image.js';
 import type { Shard, ShardEntry } from './shards.js';
@@ -80,4 +80,25 @@ export async function readFeaturesManifest(bucket: Bucket, key: string): Promise
  */
 export async function* readManifestShards(bucket: Bucket, manifest: FeaturesManifest): AsyncGenerator<Shard> {
   for (const entry of manifest.shards) yield await readShard(bucket, entry.key, entry.sha256);
+}
+
+/**
+ * Write the manifest as a compare-and-swap on the one we read, so two
+ * concurrent runs cannot silently clobber each other. Losing to a run with the
+ * same id is success; losing to a different run is `Unavailable`, and the
+ * event is retried against the new state.
+ *
+ * @returns true when this call wrote it, false when a run with the same id had.
+ */
+export async function writeFeaturesManifest(bucket: Bucket, key: string, manifest: FeaturesManifest, previousEtag: string | undefined): Promise<boolean> {
+  const body = `${JSON.stringify(manifest, null, 2)}\n`;
+  try {
+    await bucket.put(key, body, { contentType: 'application/json', ...(previousEtag ? { ifMatch: previousEtag } : { ifNoneMatch: '*' }) });
+    return true;
+  } catch (err) {
+    if (!isPolyfaasError(err, 'PreconditionFailed', 'AlreadyExists')) throw err;
+    const now = await readFeaturesManifest(bucket, key);
+    if (now?.manifest.runId === manifest.runId) return false;
+    throw new PolyfaasError('Unavailable', `${key} changed while preprocessing; retry`, { cause: err });
+  }
 }

@@ -18,7 +18,10 @@ export type { TrainingConfig, ResolvedTrainingConfig } from './training-config.j
 
 // Each step on its own, to compose a different app.
 export { createPreprocessFunction } from './preprocess.js';
-export type { PreprocessFunctionOptions, PreprocessResult } from './preprocess.js';
+export type { ChunkedSummary, PreprocessFunctionOptions, PreprocessResult } from './preprocess.js';
+export { createPreprocessChunkFunction } from './preprocess-chunk-function.js';
+export type { PreprocessChunkFunctionOptions } from './preprocess-chunk-function.js';
+export type { ChunkManifestState, ChunkSummary } from './preprocess-chunks.js';
 export { preprocessPrefix } from './preprocess-batch.js';
 export type { BatchSummary, PreprocessPrefixOptions } from './preprocess-batch.js';
 export { createPlanTrainingFunction } from './plan-training.js';

@@ -1,5 +1,5 @@
 import type { Bucket, Logger } from '../../src/index.js';
-import { mapLimit } from '../../src/index.js';
+import { mapLimit, PolyfaasError } from '../../src/index.js';
 import { augmentImage, mixSeed, mulberry32 } from './augment.js';
 import { writeErrorRecord } from './error-records.js';
 import type { RawKey } from './layout.js';
@@ -26,6 +26,12 @@ export interface BatchTarget {
   readonly runId: string;
   readonly classes: readonly string[];
   readonly settings: ResolvedSettings;
+  /**
+   * Position in the split of the first item (a multiple of `examplesPerShard`):
+   * a chunk of a split numbers its shards and seeds its augmentation as the
+   * whole split would. Default 0.
+   */
+  readonly offset?: number;
   readonly onItem?: () => void;
   readonly signal?: AbortSignal;
   readonly log?: Logger;
@@ -50,9 +56,17 @@ export const LISTED_ERRORS = 100;
  * big the split) and write each shard as soon as it is full. Unusable images
  * get error records and are left out; shard contents depend only on the
  * inputs, so a rerun produces the same shards under the same keys.
+ *
+ * A shard is numbered by its position in the split (`(offset + start) /
+ * examplesPerShard`), not by how many shards came before it, so chunks of a
+ * split can build their shards independently; a group whose images all fail
+ * leaves a gap in the numbering, which readers never see (they follow the
+ * manifest).
  */
 export async function buildShards(items: readonly BatchItem[], target: BatchTarget): Promise<BuiltShards> {
   const { settings } = target;
+  const offset = target.offset ?? 0;
+  if (offset % settings.examplesPerShard !== 0) throw new PolyfaasError('InvalidArgument', `offset ${offset} is not a multiple of examplesPerShard (${settings.examplesPerShard})`);
   const { width, height, channels } = settings.decode;
   const shards: ShardEntry[] = [];
   const labelCounts: number[] = [];
@@ -75,7 +89,7 @@ export async function buildShards(items: readonly BatchItem[], target: BatchTarg
       if (errorKeys.length < LISTED_ERRORS) errorKeys.push(errorKey(item.image, item.key, r.etag, settings.layout));
     });
     if (good.length === 0) continue;
-    const examplesOut = withAugmentedCopies(good, start, target);
+    const examplesOut = withAugmentedCopies(good, offset + start, target);
     const features = new Uint8Array(examplesOut.length * width * height * channels);
     examplesOut.forEach((r, i) => features.set(r.pixels, i * r.pixels.length));
     const bytes = encodeShard({
@@ -85,7 +99,7 @@ export async function buildShards(items: readonly BatchItem[], target: BatchTarg
       sources: examplesOut.map((r) => ({ key: r.key, etag: r.etag })),
       ...(target.classes.length ? { classes: target.classes } : {}),
     });
-    const key = batchShardKey(target.dataset, target.split, target.runId, shards.length, settings.layout);
+    const key = batchShardKey(target.dataset, target.split, target.runId, (offset + start) / settings.examplesPerShard, settings.layout);
     const { written, ...entry } = await writeShard(target.output, key, bytes, examplesOut.length);
     shards.push(entry);
     if (written) shardsWritten++;
