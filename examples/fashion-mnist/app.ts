@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AppDefinition, AuthOptions, BucketBinding } from 'polyfaas';
+import type { AppDefinition, AuthOptions, BucketBinding, StoreBinding } from 'polyfaas';
 import type { PipelineHooks, TrainingConfig } from 'polyfaas/pipelines';
 import { createImageClassificationApp } from 'polyfaas/pipelines';
 import { FASHION_MNIST_CLASSES, FASHION_MNIST_DATASET } from './data/labels.js';
@@ -19,6 +19,14 @@ export interface FashionMnistAppOptions {
    * Keys need the scope `predict` for `/predict` and `model:read` for the others.
    */
   auth?: AuthOptions;
+  /**
+   * A key-value store for state between invocations: plan-training, evaluate and
+   * `POST /predict` (with an `Idempotency-Key`) become idempotent, and `GET /model`
+   * is cached there. Off by default: after a crash, a duplicate waits until the dead
+   * holder's lease (the function's timeout) runs out, which `npm start`'s kill-and-rerun
+   * flow would feel as a hang of up to the evaluate timeout.
+   */
+  state?: StoreBinding;
 }
 
 /** The scopes each HTTP function of the example requires when it has auth. */
@@ -43,6 +51,7 @@ export function fashionMnistApp(options: FashionMnistAppOptions = {}): AppDefini
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.trainTimeoutMs ? { trainTimeoutMs: options.trainTimeoutMs } : {}),
     ...(options.auth ? { auth: options.auth, scopes: FASHION_MNIST_SCOPES } : {}),
+    ...(options.state ? { state: options.state } : {}),
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryRuntime, MemoryBucket } from 'polyfaas/memory';
+import { createMemoryRuntime, MemoryBucket, MemoryKeyValueStore } from 'polyfaas/memory';
 import type { EvaluationReport, PredictResponse } from 'polyfaas/pipelines';
 import { PIPELINE_BUCKET, REPORTS_PREFIX, TRAIN_JOBS_PREFIX } from 'polyfaas/pipelines';
 import { fashionMnistApp } from './app.js';
@@ -17,7 +17,9 @@ async function keys(bucket: { list(o: { prefix: string }): AsyncIterable<{ key: 
 describe('Fashion-MNIST pipeline on the memory runtime (every event delivered twice)', () => {
   it('ingests, preprocesses, trains, evaluates, promotes and serves', async () => {
     const data = await loadFixtureData();
-    const rt = await createMemoryRuntime(fashionMnistApp({ bucket: new MemoryBucket('fashion'), training: QUICK_TRAINING }), {
+    // Duplicates of plan-training and evaluate are replayed from here rather than run again.
+    const state = new MemoryKeyValueStore('fashion-state');
+    const rt = await createMemoryRuntime(fashionMnistApp({ bucket: new MemoryBucket('fashion'), state, training: QUICK_TRAINING }), {
       deliverTwice: true,
       retryDelayMs: 1,
     });
@@ -52,6 +54,8 @@ describe('Fashion-MNIST pipeline on the memory runtime (every event delivered tw
 
     const info = await rt.http({ method: 'GET', path: '/model' });
     expect(info.json()).toMatchObject({ model: 'fashion-mnist', version: report.version, labels: [...FASHION_MNIST_CLASSES] });
+    // GET /model was answered through the state store's cache.
+    expect(await state.get('model-info/fashion-mnist/production')).toBeDefined();
 
     // A held-out sample of real test images, sent as PNG uploads, mostly classified right.
     const sample = Array.from({ length: 100 }, (_, i) => i * 10);
