@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOnLambda } from '../../test/aws/lambda-harness.js';
 import type { LocalS3 } from '../../test/aws/s3-server.js';
 import { startLocalS3 } from '../../test/aws/s3-server.js';
-import { runSpamOnRuntime } from './runtime-scenario.js';
+import { runSpamOnRuntime } from '../../examples/spam-detection/runtime-scenario.js';
 
 /*
  * The spam app on the Lambda adapter: each storage function's own Lambda

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Azurite } from '../../test/azure/azurite.js';
 import { startAzurite } from '../../test/azure/azurite.js';
 import { azureHarness } from '../../test/azure/runtime-harness.js';
-import { runSpamOnRuntime } from './runtime-scenario.js';
+import { runSpamOnRuntime } from '../../examples/spam-detection/runtime-scenario.js';
 
 /*
  * The spam app on Azure Functions: the handlers captured from the app's

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GcsStandIn } from '../../test/gcp/gcs-stand-in.js';
 import { gcpHarness } from '../../test/gcp/runtime-harness.js';
-import { runSpamOnRuntime } from './runtime-scenario.js';
+import { runSpamOnRuntime } from '../../examples/spam-detection/runtime-scenario.js';
 
 /*
  * The spam app on Google Cloud Functions: every function served by its own
