@@ -2,13 +2,12 @@ import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryRuntime, MemoryBucket } from '../../adapters/memory/index.js';
 import type { ClassifyResponse } from '../../pipelines/text-classification/index.js';
 import { uploadTexts } from '../../pipelines/text-classification/index.js';
-import { SPAM_DATASET, spamApp } from '../../examples/spam-detection/app.js';
-import { loadFixture, QUICK_TRAINING } from '../../examples/spam-detection/fixture.js';
+import { SPAM_DATASET } from '../../examples/spam-detection/app.js';
+import { loadFixture } from '../../examples/spam-detection/fixture.js';
+import { placeQuickSpamModel } from '../../examples/spam-detection/quick-model.js';
 import { httpApiEvent } from '../../test/aws/lambda-harness.js';
-import { copyPrefix, MODELS_PREFIX } from '../../test/aws/quick-model.js';
 import type { LocalS3 } from '../../test/aws/s3-server.js';
 import { S3RVER_CREDENTIALS, startLocalS3 } from '../../test/aws/s3-server.js';
 import { s3PutEvent } from '../../test/aws/s3-put-event.js';
@@ -34,23 +33,11 @@ describe('spam-detection bundle on serverless-offline (API Gateway + Lambda Invo
   let version: string;
   const outDir = join(root, `.polyfaas/test-aws-text-e2e-${process.pid}`);
 
-  /** A promoted model from the text pipeline on the memory runtime (tiny training, no baselines). */
-  async function trainQuickTextModel(): Promise<{ bucket: MemoryBucket; version: string }> {
-    const bucket = new MemoryBucket('quick-text-model');
-    const rt = await createMemoryRuntime(spamApp({ bucket, training: { ...QUICK_TRAINING, baselines: false } }), { retryDelayMs: 1 });
-    await uploadTexts(rt.bucket('data'), await loadFixture(), { dataset: SPAM_DATASET, testRatio: 0.25, seed: 17 });
-    await rt.idle();
-    expect(rt.deadLetters).toEqual([]);
-    const info = await rt.http({ method: 'GET', path: '/model' });
-    expect(info.status, info.text()).toBe(200);
-    return { bucket, version: info.json<{ version: string }>().version };
-  }
-
   beforeAll(async () => {
     s3 = await startLocalS3();
     await s3.createBucket(BUCKET);
     await mkdir(join(root, '.polyfaas'), { recursive: true });
-    const [, model] = await Promise.all([
+    const [, placed] = await Promise.all([
       bundleAws({
         entry: join(root, 'examples/spam-detection/aws.ts'),
         outDir,
@@ -59,10 +46,9 @@ describe('spam-detection bundle on serverless-offline (API Gateway + Lambda Invo
         // serverless-offline cannot emulate the IAM authorizer of the private default.
         public: true,
       }),
-      trainQuickTextModel(),
+      placeQuickSpamModel(new S3Bucket(`s3://${BUCKET}`, { client: s3.client })),
     ]);
-    version = model.version;
-    expect(await copyPrefix(model.bucket, new S3Bucket(`s3://${BUCKET}`, { client: s3.client }), MODELS_PREFIX)).toBeGreaterThan(0);
+    version = placed;
     await appendFile(join(outDir, 'serverless.yml'), 'plugins:\n  - serverless-offline\n');
     offline = await startServerlessOffline(outDir, {
       env: { AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey },
