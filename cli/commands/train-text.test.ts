@@ -17,6 +17,7 @@ import { commands, printHelp, runCommand } from '../registry.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURE = join(ROOT, 'examples/spam-detection/data/fixture.jsonl');
 let dir: string;
+let firstVersion: string | undefined;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'polyfaas-train-text-'));
@@ -42,10 +43,11 @@ describe('polyfaas train <file.jsonl> (child process, the committed mail fixture
         void exited.then((code) => fail(new Error(`polyfaas train exited ${code} before serving:\n${stdout}\n${stderr}`)));
       });
       const ms = Date.now() - started;
-      expect(stderr).toContain('2 labels (ham, spam); 256 train / 64 test texts (split here: 20% test, seed 42)');
+      expect(stderr).toContain('2 labels (ham, spam); 256 train / 64 test texts (split here: 20% test, seed 42)\nuploaded: 4 file(s) written; the pipeline is running');
       expect(stderr).toMatch(/train \[#+\] 100%/);
       expect(stderr).toMatch(/epoch 4\/4: loss/);
       expect(stdout).toMatch(/^model fixture \S+: accuracy \d+\.\d+%, macro F1 \d\.\d{3} on 64 test texts\n/);
+      firstVersion = /^model fixture (\S+):/.exec(stdout)?.[1];
       const report = /report: (\S+\.html)/.exec(stdout)?.[1];
       expect(report?.startsWith(dataDir) && existsSync(report)).toBe(true);
       expect(stdout).toMatch(/POST \/classify with a test text labelled (ham|spam) → (ham|spam) \(\d+\.\d%\)/);
@@ -69,6 +71,20 @@ describe('polyfaas train <file.jsonl> (child process, the committed mail fixture
     }
     expect(await exited).toBe(0);
   }, 180_000);
+
+  it('run again with --exit: nothing uploaded or trained twice, same model, exit 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'train', FIXTURE, '--port', '0', '--data-dir', join(dir, 'bucket'), '--exit'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    expect(await new Promise((done) => child.once('close', done)), stderr).toBe(0);
+    expect(stderr).toContain('nothing changed since the last upload');
+    expect(stderr).not.toMatch(/epoch \d/);
+    expect(firstVersion).toBeDefined();
+    expect(stdout).toMatch(new RegExp(`^model fixture ${firstVersion}: accuracy`));
+    expect(stdout).not.toContain('serving on');
+  }, 60_000);
 });
 
 describe('polyfaas train refuses unusable text data', () => {

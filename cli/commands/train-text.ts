@@ -58,7 +58,7 @@ export async function trainTextCommand(args: string[], io: Io): Promise<number> 
   const { server, summary } = await writeOutput(dataDir, async () => {
     const server = await local.serve(app, { port: options.port, host: options.host, log });
     try {
-      return { server, summary: await text.uploadTexts(server.bucket('data'), examples, { dataset, testRatio: options.testRatio, seed: options.seed }) };
+      return { server, summary: await text.uploadTexts(server.bucket('data'), examples, { dataset, testRatio: options.testRatio, seed: options.seed, skipUnchanged: true }) };
     } catch (err) {
       await server.close();
       throw err;
@@ -68,7 +68,9 @@ export async function trainTextCommand(args: string[], io: Io): Promise<number> 
   const bucket = server.bucket('data');
   try {
     const how = examples.some((e) => e.split) ? 'your split' : `split here: ${Math.round(options.testRatio * 100)}% test, seed ${options.seed}`;
-    io.err.write(`${summary.classes.length} labels (${summary.classes.join(', ')}); ${summary.splits.train ?? 0} train / ${summary.splits.test ?? 0} test texts (${how}); the pipeline is running\n`);
+    io.err.write(`${summary.classes.length} labels (${summary.classes.join(', ')}); ${summary.splits.train ?? 0} train / ${summary.splits.test ?? 0} test texts (${how})\n`);
+    // Same data, same bytes: nothing is written, so nothing retrains (other options need new data or a new --data-dir).
+    io.err.write(summary.written ? `uploaded: ${summary.written} file(s) written; the pipeline is running\n` : 'nothing changed since the last upload\n');
     await server.idle();
     bar?.finish();
     for (const letter of server.deadLetters) io.err.write(`FAILED ${letter.function}: ${letter.error.code} ${letter.error.message}\n`);
