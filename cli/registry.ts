@@ -32,7 +32,7 @@ Options:
     run: async (args, io) => (await import('./commands/serve.js')).serveCommand(args, io),
   },
   train: {
-    summary: 'Train an image classifier on a folder of your images, then serve it',
+    summary: 'Train an image or text classifier on your folder or file, then serve it',
     usage: TRAIN_USAGE,
     run: async (args, io) => (await import('./commands/train.js')).trainCommand(args, io),
   },

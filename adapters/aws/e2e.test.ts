@@ -1,4 +1,4 @@
-import { readFile, appendFile, mkdir, rm } from 'node:fs/promises';
+import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,12 +7,13 @@ import { ingest } from '../../examples/fashion-mnist/data/ingest.js';
 import type { FashionMnist } from '../../examples/fashion-mnist/data/source.js';
 import { testImagePng } from '../../examples/fashion-mnist/demo-prediction.js';
 import { loadFixtureData } from '../../examples/fashion-mnist/test-support.js';
-import { httpApiEvent, s3EncodeKey } from '../../test/aws/lambda-harness.js';
+import { httpApiEvent } from '../../test/aws/lambda-harness.js';
 import { copyPrefix, MODELS_PREFIX, trainQuickModel } from '../../test/aws/quick-model.js';
 import type { LocalS3 } from '../../test/aws/s3-server.js';
 import { S3RVER_CREDENTIALS, startLocalS3 } from '../../test/aws/s3-server.js';
 import type { ServerlessOffline } from '../../test/aws/serverless-offline.js';
 import { startServerlessOffline } from '../../test/aws/serverless-offline.js';
+import { s3PutEvent } from '../../test/aws/s3-put-event.js';
 import { bundleAws } from './bundle/bundle-app.js';
 import { S3Bucket } from './s3/s3-bucket.js';
 
@@ -131,15 +132,8 @@ describe('Fashion-MNIST bundle on serverless-offline (API Gateway + Lambda Invok
     const bucket = new S3Bucket(`s3://${BUCKET}`, { client: s3.client });
     const { test } = await ingest(bucket, data, { splits: ['test'], limit: 6 });
     const manifestKey = test?.manifestKey as string;
-    const head = await bucket.head(manifestKey);
     // S3's own notification for the dataset manifest (the published example event, pointed at this object).
-    const event = JSON.parse(await readFile(join(root, 'test/fixtures/events/aws/s3-put.json'), 'utf8')) as {
-      Records: { eventTime: string; s3: { bucket: { name: string; arn: string }; object: Record<string, unknown> } }[];
-    };
-    const record = event.Records[0] as (typeof event.Records)[number];
-    record.eventTime = new Date().toISOString();
-    record.s3.bucket = { ...record.s3.bucket, name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` };
-    record.s3.object = { key: s3EncodeKey(manifestKey), size: head.size, eTag: head.etag, sequencer: '0065A1B2C3D4E5F601' };
+    const event = await s3PutEvent(BUCKET, manifestKey, await bucket.head(manifestKey));
 
     const result = await invoke('preprocess', event);
     expect(result).toEqual({ processed: 1, skipped: 0, rejected: 0 });

@@ -7,6 +7,7 @@ import type { Io } from '../registry.js';
 import { parseTrainOptions } from '../train/train-options.js';
 import { printFolderPlan, printUploadSummary } from '../train/print-summary.js';
 import { samplePrediction } from '../train/sample-prediction.js';
+import { isTextTraining } from '../train/text-input.js';
 import { untilInterrupted } from '../until-interrupted.js';
 
 /**
@@ -14,8 +15,11 @@ import { untilInterrupted } from '../until-interrupted.js';
  * run the image pipeline on the local runtime with progress bars, print the
  * report's path, and serve the promoted model until interrupted (or `--exit`).
  * Human progress goes to stderr; the outcome (report, URL, curl) to stdout.
+ * Text data (a .csv/.jsonl file, a folder of .txt files, or `--text`) goes to
+ * the text flow, `trainTextCommand`.
  */
 export async function trainCommand(args: string[], io: Io): Promise<number> {
+  if (await isTextTraining(args)) return (await import('./train-text.js')).trainTextCommand(args, io);
   const options = parseTrainOptions(args);
   const [{ createLogger }, local, pipeline, { DEFAULT_MAX_PIXELS }, { rawSplitPrefix }, { folderDatasetName, ingestFolder }, { progressHooks }, outcome] = await Promise.all([
     import('../../src/index.js'),

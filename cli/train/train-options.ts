@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { PolyfaasError } from '../../src/errors.js';
+import { TEXT_TRAIN_USAGE } from './text-train-options.js';
 
 /** What `polyfaas train` was asked to do. */
 export interface TrainOptions {
@@ -24,6 +25,7 @@ export interface TrainOptions {
 
 /** Help text of `polyfaas train`. */
 export const TRAIN_USAGE = `polyfaas train <folder> [options]
+polyfaas train <file.csv|file.jsonl|folder-of-txt> [options]   (text, below)
 
 Trains an image classifier on a folder of your images and serves it, on this
 machine: uploads the images into a local bucket, runs the image pipeline
@@ -58,7 +60,9 @@ Options:
   --exit                stop after training and evaluation instead of serving
   --strict              fail if any image cannot be read
   --verbose             print the functions' structured logs
-  -h, --help            show this help`;
+  -h, --help            show this help
+
+${TEXT_TRAIN_USAGE}`;
 
 /** Parse argv; bad values are `InvalidArgument` naming the option. */
 export function parseTrainOptions(args: string[]): TrainOptions {

@@ -10,7 +10,8 @@ import { readFeaturesManifest } from './features-manifest.js';
 import type { PipelineHooks } from './hooks.js';
 import { readJsonIfExists, reportKey } from './jobs.js';
 import type { EvaluationReport, RefusedEvaluation, StoredReport } from '../shared/report.js';
-import { isEvaluated, renderReportHtml } from '../shared/report.js';
+import { renderReportHtml } from '../shared/report.js';
+import { finishPromotion, refusalReason, writeRefusal } from '../shared/promotion-gate.js';
 import type { ShardDataset } from './shard-dataset.js';
 import { loadShardDataset } from './shard-dataset.js';
 
@@ -67,7 +68,7 @@ export function createEvaluateFunction(options: EvaluateFunctionOptions): Functi
       const store = new ModelStore(bucket, { prefix: modelsPrefix });
       const existing = await readJsonIfExists<StoredReport>(bucket, reportKey(options.modelName, version, 'json'));
       if (existing) {
-        if (existing.promoted && (await finishPromotion(store, options.modelName, alias, existing))) {
+        if (await finishPromotion(store, options.modelName, alias, existing)) {
           ctx.log.info('promotion finished after an interrupted evaluation', { version });
           return { status: 'skipped', reason: 'already evaluated; promotion finished' };
         }
@@ -78,23 +79,10 @@ export function createEvaluateFunction(options: EvaluateFunctionOptions): Functi
         const meta = candidate.info.metadata as { testFeatures?: string; history?: EpochRecord[] } & Record<string, unknown>;
         const test = meta.testFeatures ? await readFeaturesManifest(bucket, meta.testFeatures) : undefined;
         const count = test?.manifest.count ?? 0;
-        if (!test || count < minTestExamples) {
-          const reason = !meta.testFeatures
-            ? 'not evaluated: the candidate records no test split'
-            : !test
-              ? `not evaluated: test split ${meta.testFeatures} is missing`
-              : `not evaluated: the test split has ${count} example${count === 1 ? '' : 's'}, fewer than the minimum of ${minTestExamples}`;
-          const refused: RefusedEvaluation = {
-            model: options.modelName,
-            version,
-            evaluated: false,
-            promoted: false,
-            reason,
-            testExamples: count,
-            minTestExamples,
-            evaluatedAt: new Date().toISOString(),
-          };
-          await bucket.put(reportKey(options.modelName, version, 'json'), JSON.stringify(refused, null, 2), { contentType: 'application/json' });
+        const refusal = refusalReason(meta.testFeatures, test?.manifest.count, minTestExamples);
+        if (refusal !== undefined || !test) {
+          const reason = refusal ?? `not evaluated: test split ${meta.testFeatures} is missing`;
+          const refused = await writeRefusal(bucket, reportKey(options.modelName, version, 'json'), { model: options.modelName, version, reason, testExamples: count, minTestExamples });
           ctx.log.warn('candidate not evaluated; the alias stays where it is', { version, reason, alias });
           return { status: 'refused', report: refused };
         }
@@ -133,25 +121,6 @@ export function createEvaluateFunction(options: EvaluateFunctionOptions): Functi
       }
     },
   });
-}
-
-/**
- * A process killed between writing a report that says "promoted" and moving
- * the alias leaves the alias behind. Move it now, unless something else was
- * promoted meanwhile (the alias is neither missing nor at the baseline the
- * report compared with). True if the alias was moved.
- */
-async function finishPromotion(store: ModelStore, name: string, alias: string, report: StoredReport): Promise<boolean> {
-  if (!isEvaluated(report)) return false;
-  let current: string | undefined;
-  try {
-    current = (await store.resolveAlias(name, alias)).version;
-  } catch (err) {
-    if (!isPolyfaasError(err, 'NotFound')) throw err;
-  }
-  if (current === report.version || (current !== undefined && current !== report.baseline?.version)) return false;
-  await store.promote(name, report.version, alias);
-  return true;
 }
 
 /** Accuracy of the current production model on the same test set: from its report when it was scored on it, else measured now. */

@@ -32,6 +32,8 @@ export interface TextClassificationConfig {
   /** Time limit of one train invocation; longer runs continue in new invocations. Default 15 min. */
   trainTimeoutMs?: number;
   onEpoch?: TextTrainFunctionOptions['onEpoch'];
+  /** Called after each training batch (progress bars). */
+  onBatch?: TextTrainFunctionOptions['onBatch'];
   /** Who may call `POST /classify` and `GET /model`, as in `defineApp({ auth })`. Default: open. */
   auth?: AuthOptions;
   /** Scopes each HTTP function requires under `auth`. */
@@ -58,7 +60,7 @@ export function createTextClassificationApp(config: TextClassificationConfig): A
     ...(config.encryption ? { encryption: { [bucket]: config.encryption } } : {}),
     functions: [
       createTextPreprocessFunction({ bucket, dataset: config.dataset, modelName, training, ...(config.tokenizer ? { tokenizer: config.tokenizer } : {}) }),
-      createTextTrainFunction({ bucket, ...(config.trainTimeoutMs ? { timeoutMs: config.trainTimeoutMs } : {}), ...(config.onEpoch ? { onEpoch: config.onEpoch } : {}) }),
+      createTextTrainFunction({ bucket, ...(config.trainTimeoutMs ? { timeoutMs: config.trainTimeoutMs } : {}), ...(config.onEpoch ? { onEpoch: config.onEpoch } : {}), ...(config.onBatch ? { onBatch: config.onBatch } : {}) }),
       createTextEvaluateFunction({ bucket, modelName, ...(config.evaluation ?? {}) }),
       scoped(createClassifyFunction({ bucket, modelName, ...(config.serving ?? {}) }), config.scopes?.classify),
       scoped(createModelInfoFunction({ bucket, modelName }), config.scopes?.model),

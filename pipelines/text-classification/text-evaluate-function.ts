@@ -6,6 +6,7 @@ import { initBackend } from '../../src/tf/index.js';
 import type { EpochRecord } from '../shared/checkpoint.js';
 import type { EvaluationReport } from '../shared/report.js';
 import { renderReportHtml } from '../shared/report.js';
+import { finishPromotion, readStoredReport, refusalReason, writeRefusal } from '../shared/promotion-gate.js';
 import type { BaselineResult } from './baselines.js';
 import { predictTokens } from './predict-tokens.js';
 import { scoreProbabilities } from './score.js';
@@ -61,15 +62,24 @@ export function createTextEvaluateFunction(options: TextEvaluateOptions): Functi
     handler: async (event, ctx) => {
       const version = event.key.slice(prefix.length).split('/')[0] ?? '';
       const bucket = ctx.bucket(options.bucket);
-      if (await bucket.exists(textReportKey(options.modelName, version, 'json'))) return { status: 'skipped', reason: 'already evaluated' };
       const store = new ModelStore(bucket, { prefix: modelsPrefix });
+      const existing = await readStoredReport(bucket, textReportKey(options.modelName, version, 'json'));
+      if (existing) {
+        if (await finishPromotion(store, options.modelName, alias, existing)) {
+          ctx.log.info('promotion finished after an interrupted evaluation', { version });
+          return { status: 'skipped', reason: 'already evaluated; promotion finished' };
+        }
+        return { status: 'skipped', reason: 'already evaluated' };
+      }
       const candidate = await store.load(options.modelName, { version });
       try {
         const meta = candidate.info.metadata as { testFeatures?: string; history?: EpochRecord[]; baselines?: BaselineResult[] } & Record<string, unknown>;
         const test = meta.testFeatures ? await readTextFeatures(bucket, meta.testFeatures) : undefined;
-        if (!test || test.count < minTest) {
-          const reason = `not evaluated: the test split has ${test?.count ?? 0} examples, fewer than the minimum of ${minTest}`;
-          await bucket.put(textReportKey(options.modelName, version, 'json'), JSON.stringify({ model: options.modelName, version, evaluated: false, promoted: false, reason }), { contentType: 'application/json' });
+        const refusal = refusalReason(meta.testFeatures, test?.count, minTest);
+        if (refusal !== undefined || !test) {
+          const reason = refusal ?? `not evaluated: test split ${meta.testFeatures} is missing`;
+          await writeRefusal(bucket, textReportKey(options.modelName, version, 'json'), { model: options.modelName, version, reason, testExamples: test?.count ?? 0, minTestExamples: minTest });
+          ctx.log.warn('candidate not evaluated; the alias stays where it is', { version, reason, alias });
           return { status: 'refused', reason };
         }
         const data = await loadTokenDataset(bucket, test);

@@ -9,6 +9,7 @@ import { Checkpointer } from '../shared/checkpoint.js';
 import type { EpochRecord } from '../shared/checkpoint.js';
 import { putIfAbsent } from '../shared/put-if-absent.js';
 import { trainWithCheckpoints } from '../shared/trainer.js';
+import type { BatchProgress } from '../shared/trainer.js';
 import { runBaselines } from './baselines.js';
 import { readTextFeatures, loadTokenDataset } from './text-features.js';
 import { readTextJob } from './text-job.js';
@@ -23,6 +24,8 @@ export interface TextTrainFunctionOptions {
   timeoutMs?: number;
   /** Called after each epoch (progress bars, logs). */
   onEpoch?: (record: EpochRecord & { runId: string; epochs: number }) => void;
+  /** Called after each batch (progress bars). */
+  onBatch?: (progress: BatchProgress) => void;
 }
 
 /** What one train invocation did. */
@@ -81,6 +84,7 @@ export function createTextTrainFunction(options: TextTrainFunctionOptions): Func
             ...(config.invocationBudgetMs !== undefined ? { budgetMs: config.invocationBudgetMs } : {}),
             learningRate: (epoch) => config.learningRate * config.learningRateDecay ** epoch,
             meta: { runId: job.runId },
+            ...(options.onBatch ? { onBatch: options.onBatch } : {}),
             onResume: (p) => log.info('resuming training from checkpoint', { step: p.step, epoch: p.epoch }),
             onEpoch: (r) => {
               log.info('epoch done', { epoch: r.epoch + 1, epochs: config.epochs, loss: r.loss, accuracy: r.accuracy, seconds: r.seconds });

@@ -1,5 +1,5 @@
 import type { Bucket } from '../../src/index.js';
-import { PolyfaasError } from '../../src/index.js';
+import { isPolyfaasError, PolyfaasError } from '../../src/index.js';
 import { seededSplit } from '../shared/seeded-split.js';
 import type { TextDatasetManifest, TextExample } from './text-dataset.js';
 import { TEXT_DATASET_FORMAT } from './text-dataset.js';
@@ -18,6 +18,12 @@ export interface UploadTextsOptions {
   recordsPerPart?: number;
   /** Provenance stored in each `_dataset.json`. */
   source?: Record<string, unknown>;
+  /**
+   * Leave every object whose bytes are already stored as they are, so that
+   * uploading the same data again writes nothing and starts no new run.
+   * Default false: every upload rewrites (and so retrains).
+   */
+  skipUnchanged?: boolean;
 }
 
 /** What {@link uploadTexts} wrote. */
@@ -25,6 +31,8 @@ export interface TextUploadSummary {
   dataset: string;
   classes: string[];
   splits: Record<string, number>;
+  /** Objects written (parts and manifests); 0 when `skipUnchanged` found everything in place. */
+  written: number;
 }
 
 /**
@@ -57,12 +65,20 @@ export async function uploadTexts(bucket: Bucket, examples: readonly TextExample
   }
   const perPart = options.recordsPerPart ?? 5000;
   const splits: Record<string, number> = {};
+  let written = 0;
+  const put = async (key: string, body: string, contentType: string, force = false) => {
+    if (!force && options.skipUnchanged && (await storedBytesEqual(bucket, key, body))) return false;
+    await bucket.put(key, body, { contentType });
+    written++;
+    return true;
+  };
   for (const [split, records] of bySplit) {
     const parts: { key: string; count: number }[] = [];
+    let partsChanged = false;
     for (let from = 0; from < records.length; from += perPart) {
       const chunk = records.slice(from, from + perPart);
       const key = `${rawSplitPrefix(options.dataset, split)}part-${String(parts.length).padStart(5, '0')}.jsonl`;
-      await bucket.put(key, chunk.map((r) => JSON.stringify(r)).join('\n') + '\n', { contentType: 'application/x-ndjson' });
+      if (await put(key, chunk.map((r) => JSON.stringify(r)).join('\n') + '\n', 'application/x-ndjson')) partsChanged = true;
       parts.push({ key, count: chunk.length });
     }
     const manifest: TextDatasetManifest = {
@@ -75,8 +91,18 @@ export async function uploadTexts(bucket: Bucket, examples: readonly TextExample
       ...(options.source ? { source: options.source } : {}),
     };
     splits[split] = records.length;
-    // Last: its arrival starts preprocessing of a complete split.
-    await bucket.put(datasetKey(options.dataset, split), `${JSON.stringify(manifest, null, 2)}\n`, { contentType: 'application/json' });
+    // Last: its arrival starts preprocessing of a complete split, so it is rewritten whenever a part was.
+    await put(datasetKey(options.dataset, split), `${JSON.stringify(manifest, null, 2)}\n`, 'application/json', partsChanged);
   }
-  return { dataset: options.dataset, classes, splits };
+  return { dataset: options.dataset, classes, splits, written };
+}
+
+async function storedBytesEqual(bucket: Bucket, key: string, body: string): Promise<boolean> {
+  try {
+    const stored = await bucket.get(key);
+    return new TextDecoder().decode(stored.body) === body;
+  } catch (err) {
+    if (isPolyfaasError(err, 'NotFound')) return false;
+    throw err;
+  }
 }
