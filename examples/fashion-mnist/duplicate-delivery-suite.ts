@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { KeyValueStore, KvEntry } from 'polyfaas';
+import type { RuntimeHarness } from '../../src/testing/index.js';
+import { MemoryBucket } from 'polyfaas/memory';
+import { PIPELINE_BUCKET, REPORTS_PREFIX, TRAIN_JOBS_PREFIX } from 'polyfaas/pipelines';
+import { fashionMnistApp } from './app.js';
+import { ingest } from './data/ingest.js';
+import { loadFixtureData, QUICK_TRAINING } from './test-support.js';
+
+/** What one cloud's run of the suite needs: how apps start there, and the state store that cloud would bind. */
+export interface DuplicateDeliverySetup {
+  runtime: RuntimeHarness;
+  /** A fresh store of the cloud's kind (DynamoDB, Redis, Azure Tables…), opened against its emulator. */
+  openState(): Promise<KeyValueStore>;
+}
+
+/**
+ * The Fashion-MNIST pipeline on a cloud adapter with its state store bound and every
+ * storage event delivered twice by the platform stand-in: the duplicates of plan-training
+ * and evaluate must be answered from their completed idempotency records, so there is
+ * one train job, one model version and one report. The store is watched from outside
+ * (a read returning a completed record is a replay), so the adapter under test is unchanged.
+ */
+export function runDuplicateDeliverySuite(label: string, setup: DuplicateDeliverySetup): void {
+  describe(`Fashion-MNIST on ${label}, state store bound, every storage event delivered twice`, () => {
+    it('runs once per step and replays the duplicates from the stored records', async () => {
+      const data = await loadFixtureData();
+      const { store, replays } = watchReplays(await setup.openState());
+      // The bucket binding is a placeholder: the harness binds the cloud's own bucket.
+      const app = fashionMnistApp({ bucket: new MemoryBucket('placeholder'), state: store, training: QUICK_TRAINING });
+      const rt = await setup.runtime.start(app, { deliverTwice: true });
+      try {
+        const bucket = rt.bucket(PIPELINE_BUCKET);
+        await ingest(bucket, data);
+        await rt.idle();
+        expect(rt.deadLetters()).toEqual([]);
+
+        expect(await keys(bucket, TRAIN_JOBS_PREFIX)).toHaveLength(1);
+        expect((await keys(bucket, 'models/fashion-mnist/versions/')).filter((k) => k.endsWith('/manifest.json'))).toHaveLength(1);
+        const reports = await keys(bucket, REPORTS_PREFIX);
+        expect(reports.filter((k) => k.endsWith('.json'))).toHaveLength(1);
+        // Each idempotent step ran once and its duplicate delivery was answered from the record it stored.
+        expect(replays.get('plan-training')).toBeGreaterThanOrEqual(1);
+        expect(replays.get('evaluate')).toBeGreaterThanOrEqual(1);
+
+        const info = await rt.http({ method: 'GET', path: '/model' });
+        expect(info.status).toBe(200);
+        expect(await store.get('model-info/fashion-mnist/production')).toBeDefined();
+      } finally {
+        await rt.close();
+        await store.close();
+      }
+    }, 300_000);
+  });
+}
+
+/** `store` unchanged, plus a count per function of reads that found a completed idempotency record (`idem/<fn>/<key>`). */
+function watchReplays(store: KeyValueStore): { store: KeyValueStore; replays: Map<string, number> } {
+  const replays = new Map<string, number>();
+  const get = async (key: string): Promise<KvEntry | undefined> => {
+    const entry = await store.get(key);
+    const value = entry?.value as { status?: unknown } | undefined;
+    const fn = /^idem\/([^/]+)\//.exec(key)?.[1];
+    if (fn && value?.status === 'completed') replays.set(fn, (replays.get(fn) ?? 0) + 1);
+    return entry;
+  };
+  const watched = new Proxy(store, { get: (target, prop) => (prop === 'get' ? get : (Reflect.get(target, prop) as unknown)) });
+  return { store: watched, replays };
+}
+
+async function keys(bucket: { list(o: { prefix: string }): AsyncIterable<{ key: string }> }, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const o of bucket.list({ prefix })) out.push(o.key);
+  return out;
+}

@@ -1,0 +1,22 @@
+import { afterAll, beforeAll } from 'vitest';
+import { RedisKeyValueStore } from '../../adapters/redis/index.js';
+import { GcsStandIn } from '../../test/gcp/gcs-stand-in.js';
+import { gcpHarness } from '../../test/gcp/runtime-harness.js';
+import { startRedis } from '../../test/redis/redis-server.js';
+import { runDuplicateDeliverySuite } from './duplicate-delivery-suite.js';
+
+// GCP: Functions Framework servers, Eventarc's CloudEvents delivered twice, Redis (Memorystore) for state.
+const redis = await startRedis();
+let standIn: GcsStandIn;
+beforeAll(async () => {
+  standIn = await GcsStandIn.start();
+});
+afterAll(async () => {
+  await standIn?.close();
+  await redis.stop();
+});
+
+runDuplicateDeliverySuite('gcp (Functions Framework servers, Eventarc) × redis', {
+  runtime: { start: (app, options) => gcpHarness(standIn).start(app, options) },
+  openState: async () => new RedisKeyValueStore({ url: redis.url, prefix: 'fashion-state:' }),
+});
