@@ -5,7 +5,11 @@ import { MemoryBucket } from 'polyfaas/memory';
 import { PIPELINE_BUCKET, REPORTS_PREFIX, TRAIN_JOBS_PREFIX } from 'polyfaas/pipelines';
 import { fashionMnistApp } from './app.js';
 import { ingest } from './data/ingest.js';
+import { testImagePng } from './demo-prediction.js';
 import { loadFixtureData, QUICK_TRAINING } from './test-support.js';
+
+/** Images per split: each upload is a storage event delivered twice over real HTTP/SDK calls, so keep them few. */
+const IMAGES_PER_SPLIT = 120;
 
 /** What one cloud's run of the suite needs: how apps start there, and the state store that cloud would bind. */
 export interface DuplicateDeliverySetup {
@@ -27,11 +31,11 @@ export function runDuplicateDeliverySuite(label: string, setup: DuplicateDeliver
       const data = await loadFixtureData();
       const { store, replays } = watchReplays(await setup.openState());
       // The bucket binding is a placeholder: the harness binds the cloud's own bucket.
-      const app = fashionMnistApp({ bucket: new MemoryBucket('placeholder'), state: store, training: QUICK_TRAINING });
+      const app = fashionMnistApp({ bucket: new MemoryBucket('placeholder'), state: store, training: { ...QUICK_TRAINING, epochs: 1 } });
       const rt = await setup.runtime.start(app, { deliverTwice: true });
       try {
         const bucket = rt.bucket(PIPELINE_BUCKET);
-        await ingest(bucket, data);
+        await ingest(bucket, data, { limit: IMAGES_PER_SPLIT });
         await rt.idle();
         expect(rt.deadLetters()).toEqual([]);
 
@@ -39,6 +43,7 @@ export function runDuplicateDeliverySuite(label: string, setup: DuplicateDeliver
         expect((await keys(bucket, 'models/fashion-mnist/versions/')).filter((k) => k.endsWith('/manifest.json'))).toHaveLength(1);
         const reports = await keys(bucket, REPORTS_PREFIX);
         expect(reports.filter((k) => k.endsWith('.json'))).toHaveLength(1);
+        expect(reports.filter((k) => k.endsWith('.html'))).toHaveLength(1);
         // Each idempotent step ran once and its duplicate delivery was answered from the record it stored.
         expect(replays.get('plan-training')).toBeGreaterThanOrEqual(1);
         expect(replays.get('evaluate')).toBeGreaterThanOrEqual(1);
@@ -46,6 +51,14 @@ export function runDuplicateDeliverySuite(label: string, setup: DuplicateDeliver
         const info = await rt.http({ method: 'GET', path: '/model' });
         expect(info.status).toBe(200);
         expect(await store.get('model-info/fashion-mnist/production')).toBeDefined();
+
+        // A client's retry of POST /predict (same Idempotency-Key) gets the first answer back from the record.
+        const predict = { method: 'POST', path: '/predict', headers: { 'content-type': 'image/png', 'idempotency-key': 'retry-1' }, body: await testImagePng(data, 0) };
+        const first = await rt.http(predict);
+        expect(first.status).toBe(200);
+        const again = await rt.http(predict);
+        expect(again.json()).toEqual(first.json());
+        expect(replays.get('predict')).toBe(1);
       } finally {
         await rt.close();
         await store.close();
