@@ -8,6 +8,7 @@ import { runDuplicateDeliverySuite } from './duplicate-delivery-suite.js';
 // GCP: Functions Framework servers, Eventarc's CloudEvents delivered twice, Redis (Memorystore) for state.
 const redis = await startRedis();
 let standIn: GcsStandIn;
+let runs = 0;
 beforeAll(async () => {
   standIn = await GcsStandIn.start();
 });
@@ -18,5 +19,6 @@ afterAll(async () => {
 
 runDuplicateDeliverySuite('gcp (Functions Framework servers, Eventarc) × redis', {
   runtime: { start: (app, options) => gcpHarness(standIn).start(app, options) },
-  openState: async () => new RedisKeyValueStore({ url: redis.url, prefix: 'fashion-state:' }),
+  // A prefix per run: GET /model's 10 s cache of one run's model must not answer for the next.
+  openState: async () => new RedisKeyValueStore({ url: redis.url, prefix: `fashion-state-${++runs}:` }),
 });
