@@ -123,7 +123,14 @@ function watchReplays(store: KeyValueStore): { store: KeyValueStore; replays: Ma
     if (fn && value?.status === 'completed') replays.set(fn, [...(replays.get(fn) ?? []), decodeResult(value.result as JsonValue)]);
     return entry;
   };
-  const watched = new Proxy(store, { get: (target, prop) => (prop === 'get' ? get : (Reflect.get(target, prop) as unknown)) });
+  // Other methods bound to the store itself: a driver's private fields are not reachable through a proxy `this`.
+  const watched = new Proxy(store, {
+    get: (target, prop) => {
+      if (prop === 'get') return get;
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
   return { store: watched, replays };
 }
 
