@@ -5,10 +5,10 @@ import type { RuntimeHarness } from '../../src/testing/index.js';
 import { MemoryBucket } from 'polyfaas/memory';
 import type { EvaluationReport, PipelineHooks } from 'polyfaas/pipelines';
 import { PIPELINE_BUCKET, REPORTS_PREFIX, TRAIN_JOBS_PREFIX } from 'polyfaas/pipelines';
-import { fashionMnistApp } from './app.js';
-import { ingest } from './data/ingest.js';
-import { testImagePng } from './demo-prediction.js';
-import { loadFixtureData, QUICK_TRAINING } from './test-support.js';
+import { fashionMnistApp } from '../../examples/fashion-mnist/app.js';
+import { ingest } from '../../examples/fashion-mnist/data/ingest.js';
+import { testImagePng } from '../../examples/fashion-mnist/demo-prediction.js';
+import { loadFixtureData, QUICK_TRAINING } from '../../examples/fashion-mnist/test-support.js';
 
 /** Images per split: each upload is a storage event delivered twice over real HTTP/SDK calls, so keep them few. */
 const IMAGES_PER_SPLIT = 120;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll } from 'vitest';
-import { DynamoKeyValueStore } from '../../adapters/aws/index.js';
+import { DynamoKeyValueStore } from './index.js';
 import { startDynalite } from '../../test/aws/dynalite.js';
 import { startOnLambda } from '../../test/aws/lambda-harness.js';
 import type { LocalS3 } from '../../test/aws/s3-server.js';
 import { startLocalS3 } from '../../test/aws/s3-server.js';
-import { runDuplicateDeliverySuite } from './duplicate-delivery-suite.js';
+import { runDuplicateDeliverySuite } from '../../test/support/fashion-duplicate-delivery.js';
 
 // AWS: the Lambda adapter's handlers, s3rver's notifications delivered twice as async invocations, DynamoDB (dynalite) for state.
 const dynalite = await startDynalite();

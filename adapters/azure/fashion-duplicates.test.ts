@@ -1,10 +1,10 @@
 import { afterAll, beforeAll } from 'vitest';
-import { AzureTableKeyValueStore } from '../../adapters/azure/index.js';
+import { AzureTableKeyValueStore } from './index.js';
 import type { Azurite } from '../../test/azure/azurite.js';
 import { startAzurite } from '../../test/azure/azurite.js';
 import { startAzuriteTables } from '../../test/azure/azurite-table.js';
 import { azureHarness } from '../../test/azure/runtime-harness.js';
-import { runDuplicateDeliverySuite } from './duplicate-delivery-suite.js';
+import { runDuplicateDeliverySuite } from '../../test/support/fashion-duplicate-delivery.js';
 
 // Azure: the adapter's registered handlers on the emulated host, blob triggers delivered twice, Azure Tables (Azurite) for state.
 const tables = await startAzuriteTables();

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll } from 'vitest';
-import { RedisKeyValueStore } from '../../adapters/redis/index.js';
+import { RedisKeyValueStore } from '../redis/index.js';
 import { GcsStandIn } from '../../test/gcp/gcs-stand-in.js';
 import { gcpHarness } from '../../test/gcp/runtime-harness.js';
 import { startRedis } from '../../test/redis/redis-server.js';
-import { runDuplicateDeliverySuite } from './duplicate-delivery-suite.js';
+import { runDuplicateDeliverySuite } from '../../test/support/fashion-duplicate-delivery.js';
 
 // GCP: Functions Framework servers, Eventarc's CloudEvents delivered twice, Redis (Memorystore) for state.
 const redis = await startRedis();
