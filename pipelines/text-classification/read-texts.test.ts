@@ -55,7 +55,8 @@ describe('uploadTexts', () => {
     const bucket = new MemoryBucket('t');
     const examples = Array.from({ length: 50 }, (_, i) => ({ text: `text ${i}`, label: i % 5 === 0 ? 'spam' : 'ham' }));
     const summary = await uploadTexts(bucket, examples, { dataset: 'd', testRatio: 0.2, seed: 3, recordsPerPart: 16 });
-    expect(summary).toEqual({ dataset: 'd', classes: ['ham', 'spam'], splits: { train: 40, test: 10 } });
+    // 3 train parts of 16 records, 1 test part, and one _dataset.json per split.
+    expect(summary).toEqual({ dataset: 'd', classes: ['ham', 'spam'], splits: { train: 40, test: 10 }, written: 6 });
     const test = await readTextDataset(bucket, 'd', 'test');
     const records = await readTextRecords(bucket, test!.manifest);
     expect(records.filter((r) => r.label === 1)).toHaveLength(2);
