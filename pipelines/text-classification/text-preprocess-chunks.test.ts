@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryRuntime } from '../../adapters/memory/index.js';
 import type { Bucket } from '../../src/index.js';
-import { defineApp } from '../../src/index.js';
+import { createStorageEvent, defineApp } from '../../src/index.js';
 import { loadFixture } from '../../examples/spam-detection/fixture.js';
 import { createTestBucket } from '../image-classification/test-bucket.js';
 import { createTextClassificationApp } from './app.js';
-import { TEXT_CHUNK_JOBS_PREFIX } from './text-chunk-job.js';
+import { readTextChunkJob, TEXT_CHUNK_JOBS_PREFIX } from './text-chunk-job.js';
+import { runTextChunk } from './text-preprocess-chunks.js';
 import { createTextPreprocessChunkFunction } from './text-preprocess-chunk-function.js';
 import { createTextPreprocessFunction } from './text-preprocess-function.js';
 import { resolveTextTrainingConfig } from './text-training-config.js';
@@ -76,6 +77,46 @@ describe('chunked text preprocessing', () => {
     const chunked = await preprocess(CHUNK_SIZE, true);
     expect(await keysUnder(chunked, `${TEXT_CHUNK_JOBS_PREFIX}spam/train/`)).toHaveLength(6);
     expect(await outputs(chunked)).toEqual((await whole).outputs);
+  });
+
+  it('leaves the manifests to a newer upload, and planning again re-fires only the chunks without a done marker', async () => {
+    const { bucket } = createTestBucket('data');
+    const common = { bucket: 'data', dataset: 'spam', modelName: 'spam', training };
+    const plan = { dataset: 'spam', modelName: 'spam', training, trainSplit: 'train', testSplit: 'test' };
+    // Only the planning function: the chunk jobs are left for the test to run.
+    const app = defineApp({ name: 'plan-only', buckets: { data: bucket }, functions: [createTextPreprocessFunction({ ...common, examplesPerShard: PER_SHARD, chunkSize: CHUNK_SIZE })] });
+    const rt = await createMemoryRuntime(app, { retryDelayMs: 1 });
+    const upload = async (items: typeof examples) => {
+      // skipUnchanged: the edit rewrites one split only, so one planning (one new run) follows it.
+      await uploadTexts(rt.bucket('data'), items, { dataset: 'spam', recordsPerPart: 70, seed: 1, skipUnchanged: true });
+      await rt.idle();
+    };
+    await upload(examples);
+    const oldJobs = await keysUnder(bucket, TEXT_CHUNK_JOBS_PREFIX);
+    expect(oldJobs).toHaveLength(8);
+
+    // One chunk finishes; a second planning of the same data re-fires the other seven only.
+    const first = await runTextChunk(await readTextChunkJob(bucket, oldJobs[0]!), bucket, plan);
+    expect(first).toMatchObject({ built: true, manifest: 'waiting' });
+    const again = await rt.invoke('preprocess-text', createStorageEvent({ kind: 'created', bucket: 'data', key: 'raw/spam/train/_dataset.json' }));
+    expect(again).toMatchObject({ status: 'chunked', chunks: 8, jobsWritten: 7 });
+
+    // A changed message is a new upload and a new run; the old run's last chunks must not write its manifests.
+    await upload(examples.map((e, i) => (i === 0 ? { ...e, text: `${e.text} (edited)` } : e)));
+    const newJobs = (await keysUnder(bucket, TEXT_CHUNK_JOBS_PREFIX)).filter((k) => !oldJobs.includes(k));
+    expect(newJobs).toHaveLength(8);
+    const oldStates = [];
+    for (const key of oldJobs) oldStates.push((await runTextChunk(await readTextChunkJob(bucket, key), bucket, plan)).manifest);
+    expect(oldStates).toContain('superseded');
+    expect(oldStates.every((s) => s === 'waiting' || s === 'superseded')).toBe(true);
+    expect(await keysUnder(bucket, 'features/spam/train/manifest.json')).toEqual([]);
+    expect(await keysUnder(bucket, 'jobs/train-text/')).toEqual([]);
+
+    const newStates = [];
+    for (const key of newJobs) newStates.push(await runTextChunk(await readTextChunkJob(bucket, key), bucket, plan));
+    expect(newStates.filter((s) => s.manifest === 'written')).toHaveLength(2);
+    expect(newStates.filter((s) => s.training?.created)).toHaveLength(1);
+    expect(await keysUnder(bucket, 'jobs/train-text/')).toHaveLength(1);
   });
 
   it('createTextClassificationApp({ preprocess: { chunkSize } }) adds the chunk function; without it the app is unchanged', () => {
