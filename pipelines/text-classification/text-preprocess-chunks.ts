@@ -100,7 +100,9 @@ export interface TextChunkSummary {
  */
 export async function runTextChunk(job: TextChunkJob, bucket: Bucket, plan: TextTrainingPlan, log?: Logger): Promise<TextChunkSummary> {
   const keys = textChunkKeys(job.dataset, job.split, job.runId);
-  const tokenizer = parseTokenizer(await readJsonIfExists(bucket, job.tokenizerKey));
+  const stored = await readJsonIfExists(bucket, job.tokenizerKey);
+  if (stored === undefined) throw new PolyfaasError('DataLoss', `The tokenizer of run ${job.runId} is gone; upload the dataset again`);
+  const tokenizer = parseTokenizer(stored);
   const { part, built } = await recordChunk<TextChunkDone>(bucket, keys.doneKey(job.index), async () => {
     const records = (await readTextRecords(bucket, { parts: job.parts, classes: job.classes })).slice(job.skip, job.skip + job.count);
     if (records.length !== job.count) throw new PolyfaasError('DataLoss', `Chunk ${job.index} of ${job.split} found ${records.length} of its ${job.count} records`);
