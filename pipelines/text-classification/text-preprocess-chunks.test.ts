@@ -3,7 +3,7 @@ import { createMemoryRuntime } from '../../adapters/memory/index.js';
 import type { Bucket } from '../../src/index.js';
 import { createStorageEvent, defineApp } from '../../src/index.js';
 import { loadFixture } from '../../examples/spam-detection/fixture.js';
-import { createTestBucket } from '../image-classification/test-bucket.js';
+import { createTestBucket } from '../shared/test-bucket.js';
 import { createTextClassificationApp } from './app.js';
 import { readTextChunkJob, TEXT_CHUNK_JOBS_PREFIX } from './text-chunk-job.js';
 import { runTextChunk } from './text-preprocess-chunks.js';
