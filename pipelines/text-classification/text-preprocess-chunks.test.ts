@@ -79,6 +79,13 @@ describe('chunked text preprocessing', () => {
     expect(await outputs(chunked)).toEqual((await whole).outputs);
   });
 
+  it('encodes in one invocation, with no chunk objects, when both splits fit one chunk', async () => {
+    const fits = await preprocess(256);
+    expect(await keysUnder(fits, TEXT_CHUNK_JOBS_PREFIX)).toEqual([]);
+    expect(await keysUnder(fits, 'features/spam/runs/')).toEqual([]);
+    expect(await outputs(fits)).toEqual((await whole).outputs);
+  });
+
   it('leaves the manifests to a newer upload, and planning again re-fires only the chunks without a done marker', async () => {
     const { bucket } = createTestBucket('data');
     const common = { bucket: 'data', dataset: 'spam', modelName: 'spam', training };
