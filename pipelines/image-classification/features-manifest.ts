@@ -1,5 +1,6 @@
 import type { Bucket } from '../../src/index.js';
-import { PolyfaasError, isPolyfaasError } from '../../src/index.js';
+import { putIfUnchanged } from '../shared/chunked-run.js';
+import { PolyfaasError } from '../../src/index.js';
 import type { EmbeddingsInfo } from './embeddings.js';
 import type { ModelInputSpec, NormalizeOptions } from './image.js';
 import type { Shard, ShardEntry } from './shards.js';
@@ -92,13 +93,5 @@ export async function* readManifestShards(bucket: Bucket, manifest: FeaturesMani
  */
 export async function writeFeaturesManifest(bucket: Bucket, key: string, manifest: FeaturesManifest, previousEtag: string | undefined): Promise<boolean> {
   const body = `${JSON.stringify(manifest, null, 2)}\n`;
-  try {
-    await bucket.put(key, body, { contentType: 'application/json', ...(previousEtag ? { ifMatch: previousEtag } : { ifNoneMatch: '*' }) });
-    return true;
-  } catch (err) {
-    if (!isPolyfaasError(err, 'PreconditionFailed', 'AlreadyExists')) throw err;
-    const now = await readFeaturesManifest(bucket, key);
-    if (now?.manifest.runId === manifest.runId) return false;
-    throw new PolyfaasError('Unavailable', `${key} changed while preprocessing; retry`, { cause: err });
-  }
+  return putIfUnchanged(bucket, key, body, previousEtag, async () => (await readFeaturesManifest(bucket, key))?.manifest.runId === manifest.runId);
 }

@@ -1,5 +1,5 @@
 import type { Bucket } from '../../src/index.js';
-import { isPolyfaasError, PolyfaasError } from '../../src/index.js';
+import { PolyfaasError } from '../../src/index.js';
 import type { ResolvedTrainingConfig } from './training-config.js';
 
 /** Training jobs live here; writing one triggers the train function. */
@@ -69,12 +69,5 @@ export async function readTrainJob(bucket: Bucket, key: string): Promise<TrainJo
   return job as TrainJob;
 }
 
-/** Read a JSON object, or `undefined` if it does not exist. */
-export async function readJsonIfExists<T>(bucket: Bucket, key: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(new TextDecoder().decode((await bucket.get(key)).body)) as T;
-  } catch (err) {
-    if (isPolyfaasError(err, 'NotFound')) return undefined;
-    throw err;
-  }
-}
+/** A JSON object, or `undefined` when the key does not exist (shared with the text pipeline). */
+export { readJsonIfExists } from '../shared/read-json.js';

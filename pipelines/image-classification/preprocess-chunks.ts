@@ -1,25 +1,31 @@
 import type { Bucket, Logger } from '../../src/index.js';
-import { mapLimit, PolyfaasError } from '../../src/index.js';
+import { PolyfaasError } from '../../src/index.js';
+import type { ChunkManifestState, ChunkRunKeys } from '../shared/chunked-run.js';
+import { chunkItems, finishChunkRun, markCurrentRun as markRun, recordChunk, writeChunkJobs as writeJobs } from '../shared/chunked-run.js';
 import type { EmbeddingsInfo } from './embeddings.js';
 import { embedSplit } from './embeddings.js';
 import { readFeaturesManifest, writeFeaturesManifest } from './features-manifest.js';
-import { readJsonIfExists } from './jobs.js';
 import { featuresManifestKey, parseRawKey } from './layout.js';
 import type { ChunkDone, PreprocessChunkJob } from './preprocess-chunk-job.js';
 import { CHUNK_DONE_FORMAT, CHUNK_JOB_FORMAT, chunkDoneKey, chunkDonePrefix, chunkJobKey, currentRunKey } from './preprocess-chunk-job.js';
 import type { BatchItem } from './shard-builder.js';
 import { buildShards, LISTED_ERRORS } from './shard-builder.js';
-import { putIfAbsent } from './shards.js';
 import type { ShardOutcome, SplitPlan } from './split-plan.js';
 import { completeManifest } from './split-plan.js';
 
-/** Bucket requests in flight while writing or reading a run's chunk objects. */
-const IO_CONCURRENCY = 16;
-
 /** Images per chunk: `chunkSize` rounded up to whole shards, so chunks cut the split where the one-invocation run cuts shards. */
 export function chunkImages(chunkSize: number, examplesPerShard: number): number {
-  if (!(Number.isInteger(chunkSize) && chunkSize > 0)) throw new PolyfaasError('InvalidArgument', `chunkSize must be a positive integer, got ${chunkSize}`);
-  return Math.ceil(chunkSize / examplesPerShard) * examplesPerShard;
+  return chunkItems(chunkSize, examplesPerShard);
+}
+
+/** Where a run's jobs, done markers and current-run pointer live. */
+function runKeys(run: Pick<PreprocessChunkJob, 'dataset' | 'split' | 'runId' | 'settings'>): ChunkRunKeys {
+  return {
+    jobKey: (index) => chunkJobKey(run.dataset, run.split, run.runId, index),
+    donePrefix: chunkDonePrefix(run),
+    doneKey: (index) => chunkDoneKey(run, index),
+    currentRunKey: currentRunKey(run.dataset, run.split, run.settings.layout),
+  };
 }
 
 /**
@@ -33,35 +39,25 @@ export function chunkImages(chunkSize: number, examplesPerShard: number): number
 export async function writeChunkJobs(plan: SplitPlan, chunkSize: number, signal?: AbortSignal): Promise<{ chunks: number; jobsWritten: number }> {
   const size = chunkImages(chunkSize, plan.settings.examplesPerShard);
   const chunks = Math.ceil(plan.items.length / size);
-  const indices = Array.from({ length: chunks }, (_, i) => i);
-  const written = await mapLimit(
-    indices,
-    IO_CONCURRENCY,
-    async (index) => {
-      const job: PreprocessChunkJob = {
-        format: CHUNK_JOB_FORMAT,
-        dataset: plan.dataset,
-        split: plan.split,
-        runId: plan.runId,
-        index,
-        chunks,
-        offset: index * size,
-        settings: plan.settings,
-        classes: plan.classes,
-        ...(plan.extractor ? { extractor: plan.extractor } : {}),
-        base: plan.base,
-        items: plan.items.slice(index * size, (index + 1) * size).map(({ key, etag }) => ({ key, etag })),
-      };
-      const key = chunkJobKey(plan.dataset, plan.split, plan.runId, index);
-      const body = JSON.stringify(job);
-      if (await putIfAbsent(plan.output, key, body, { contentType: 'application/json' })) return true;
-      if (await plan.output.exists(chunkDoneKey(job, index))) return false;
-      await plan.output.put(key, body, { contentType: 'application/json' });
-      return true;
-    },
-    signal,
-  );
-  return { chunks, jobsWritten: written.filter(Boolean).length };
+  const body = (index: number): string => {
+    const job: PreprocessChunkJob = {
+      format: CHUNK_JOB_FORMAT,
+      dataset: plan.dataset,
+      split: plan.split,
+      runId: plan.runId,
+      index,
+      chunks,
+      offset: index * size,
+      settings: plan.settings,
+      classes: plan.classes,
+      ...(plan.extractor ? { extractor: plan.extractor } : {}),
+      base: plan.base,
+      items: plan.items.slice(index * size, (index + 1) * size).map(({ key, etag }) => ({ key, etag })),
+    };
+    return JSON.stringify(job);
+  };
+  const jobsWritten = await writeJobs(plan.output, runKeys(plan), chunks, body, signal);
+  return { chunks, jobsWritten };
 }
 
 /** Where a chunk reads and writes. */
@@ -76,8 +72,7 @@ export interface RunChunkOptions {
   readonly log?: Logger;
 }
 
-/** What became of the split's manifest after a chunk: other chunks still running, written now, written before, or a newer upload took over. */
-export type ChunkManifestState = 'waiting' | 'written' | 'up-to-date' | 'superseded';
+export type { ChunkManifestState } from '../shared/chunked-run.js';
 
 /** What one chunk invocation did. */
 export interface ChunkSummary {
@@ -105,15 +100,12 @@ export interface ChunkSummary {
  */
 export async function runChunk(job: PreprocessChunkJob, options: RunChunkOptions): Promise<ChunkSummary> {
   const started = Date.now();
-  const doneKey = chunkDoneKey(job, job.index);
-  let done = await readJsonIfExists<ChunkDone>(options.output, doneKey);
   let shardsWritten = 0;
-  if (!done) {
+  const { part: done } = await recordChunk(options.output, chunkDoneKey(job, job.index), async () => {
     const built = await buildChunk(job, options);
     shardsWritten = built.shardsWritten;
-    done = built.done;
-    await putIfAbsent(options.output, doneKey, JSON.stringify(done), { contentType: 'application/json' });
-  }
+    return built.done;
+  });
   const manifest = await finishRun(job, options);
   return {
     mode: 'chunk',
@@ -164,46 +156,34 @@ async function buildChunk(job: PreprocessChunkJob, options: RunChunkOptions): Pr
   return { done, shardsWritten: built.shardsWritten };
 }
 
-/**
- * The last finisher's step. Listing is strongly consistent on S3, GCS, Azure
- * Blob and the local and memory buckets, and every chunk lists after writing
- * its own marker, so the chunk that completes the set always sees it; two
- * finishers seeing it at once write the same bytes and the manifest's
- * compare-and-swap lets one through.
- */
+/** The last finisher's step (see {@link finishChunkRun}): the features manifest from every chunk's part. */
 async function finishRun(job: PreprocessChunkJob, options: RunChunkOptions): Promise<ChunkManifestState> {
   const { output, log } = options;
-  const keys: string[] = [];
-  for await (const info of output.list({ prefix: chunkDonePrefix(job) })) keys.push(info.key);
-  if (keys.length < job.chunks) return 'waiting';
   const manifestKey = featuresManifestKey(job.dataset, job.split, job.settings.layout);
-  const current = await readFeaturesManifest(output, manifestKey);
-  if (current?.manifest.runId === job.runId) return 'up-to-date';
-  if (await superseded(job, output)) {
-    log?.warn('a newer upload of the split superseded this run; its manifest is not written', { runId: job.runId });
-    return 'superseded';
-  }
-  const indices = Array.from({ length: job.chunks }, (_, i) => i);
-  const parts = await mapLimit(indices, IO_CONCURRENCY, async (index) => {
-    const part = await readJsonIfExists<ChunkDone>(output, chunkDoneKey(job, index));
-    if (!part || part.format !== CHUNK_DONE_FORMAT || part.runId !== job.runId) throw new PolyfaasError('DataLoss', `Chunk ${index} of run ${job.runId} has no usable done marker`);
-    return part;
+  let current: Awaited<ReturnType<typeof readFeaturesManifest>>;
+  return finishChunkRun<ChunkDone>({
+    bucket: output,
+    keys: runKeys(job),
+    runId: job.runId,
+    chunks: job.chunks,
+    ...(log ? { log } : {}),
+    isWritten: async () => {
+      current = await readFeaturesManifest(output, manifestKey);
+      return current?.manifest.runId === job.runId;
+    },
+    isPart: (part) => part.format === CHUNK_DONE_FORMAT && part.runId === job.runId,
+    write: async (parts) => {
+      const manifest = completeManifest(job.base, mergeChunks(parts), mergeEmbeddings(parts));
+      if (!(await writeFeaturesManifest(output, manifestKey, manifest, current?.etag))) return false;
+      log?.info('features written', { manifestKey, runId: job.runId, chunks: job.chunks, examples: manifest.count, errors: manifest.errors.count, shards: manifest.shards.length });
+      return true;
+    },
   });
-  const manifest = completeManifest(job.base, mergeChunks(parts), mergeEmbeddings(parts));
-  if (!(await writeFeaturesManifest(output, manifestKey, manifest, current?.etag))) return 'up-to-date';
-  log?.info('features written', { manifestKey, runId: job.runId, chunks: job.chunks, examples: manifest.count, errors: manifest.errors.count, shards: manifest.shards.length });
-  return 'written';
 }
 
 /** Record `runId` as the split's current run (see {@link currentRunKey}). */
 export async function markCurrentRun(plan: Pick<SplitPlan, 'output' | 'dataset' | 'split' | 'runId' | 'settings'>): Promise<void> {
-  await plan.output.put(currentRunKey(plan.dataset, plan.split, plan.settings.layout), JSON.stringify({ runId: plan.runId }), { contentType: 'application/json' });
-}
-
-/** True when a later planning of the split decided on another run: that run owns the manifest. */
-async function superseded(job: PreprocessChunkJob, output: Bucket): Promise<boolean> {
-  const current = await readJsonIfExists<{ runId?: string }>(output, currentRunKey(job.dataset, job.split, job.settings.layout));
-  return current !== undefined && current.runId !== job.runId;
+  await markRun(plan.output, runKeys(plan), plan.runId);
 }
 
 /** The chunks' parts, in chunk order, as one build of the whole split would have reported them. */

@@ -5,6 +5,7 @@ import type { ClassifyFunctionOptions } from './classify-function.js';
 import { createClassifyFunction } from './classify-function.js';
 import type { TextEvaluateOptions } from './text-evaluate-function.js';
 import { createTextEvaluateFunction } from './text-evaluate-function.js';
+import { createTextPreprocessChunkFunction } from './text-preprocess-chunk-function.js';
 import { createTextPreprocessFunction } from './text-preprocess-function.js';
 import type { TextTrainFunctionOptions } from './text-train-function.js';
 import { createTextTrainFunction } from './text-train-function.js';
@@ -26,6 +27,13 @@ export interface TextClassificationConfig {
   encryption?: Keyring | KeyEncryptionKey;
   /** How texts become token ids (level, vocabulary cut, length percentile). */
   tokenizer?: TokenizerOptions;
+  /**
+   * `chunkSize`: splits of more records are encoded in chunks of that many
+   * (rounded up to whole shards), each in its own preprocess-text-chunk
+   * invocation, with the tokenizer fitted once on the train split. Default:
+   * one invocation. `examplesPerShard`: records per token shard (default 2,048).
+   */
+  preprocess?: { chunkSize?: number; examplesPerShard?: number };
   training?: TextTrainingConfig;
   serving?: Omit<ClassifyFunctionOptions, 'bucket' | 'modelName'>;
   evaluation?: Pick<TextEvaluateOptions, 'minTestExamples' | 'onEvaluated'>;
@@ -45,6 +53,7 @@ export interface TextClassificationConfig {
  *
  * ```text
  * raw/<dataset>/{train,test}/_dataset.json ─▶ preprocess-text (tokenizer fitted on train; token shards)
+ *   (with `preprocess.chunkSize`: ─▶ jobs/preprocess-text/… ─▶ preprocess-text-chunk × N, each split's last writes its manifest)
  *   ─▶ features/<dataset>/<split>/manifest.json + jobs/train-text/<run>/<seq>.json ─▶ train-text (─▶ next job when out of time)
  *   ─▶ models/<model>/versions/<v>/manifest.json (weights + tokenizer, signed) ─▶ evaluate-text ─▶ reports/ + alias "production"
  * POST /classify serves production; GET /model describes it.
@@ -59,7 +68,8 @@ export function createTextClassificationApp(config: TextClassificationConfig): A
     buckets: { [bucket]: config.bucket },
     ...(config.encryption ? { encryption: { [bucket]: config.encryption } } : {}),
     functions: [
-      createTextPreprocessFunction({ bucket, dataset: config.dataset, modelName, training, ...(config.tokenizer ? { tokenizer: config.tokenizer } : {}) }),
+      createTextPreprocessFunction({ bucket, dataset: config.dataset, modelName, training, ...(config.tokenizer ? { tokenizer: config.tokenizer } : {}), ...(config.preprocess ?? {}) }),
+      ...(config.preprocess?.chunkSize !== undefined ? [createTextPreprocessChunkFunction({ bucket, dataset: config.dataset, modelName, training })] : []),
       createTextTrainFunction({ bucket, ...(config.trainTimeoutMs ? { timeoutMs: config.trainTimeoutMs } : {}), ...(config.onEpoch ? { onEpoch: config.onEpoch } : {}), ...(config.onBatch ? { onBatch: config.onBatch } : {}) }),
       createTextEvaluateFunction({ bucket, modelName, ...(config.evaluation ?? {}) }),
       scoped(createClassifyFunction({ bucket, modelName, ...(config.serving ?? {}) }), config.scopes?.classify),

@@ -19,6 +19,8 @@ export { createTextClassificationApp } from './app.js';
 export type { TextClassificationConfig } from './app.js';
 export { createTextPreprocessFunction } from './text-preprocess-function.js';
 export type { TextPreprocessOptions, TextPreprocessOutcome } from './text-preprocess-function.js';
+export { createTextPreprocessChunkFunction } from './text-preprocess-chunk-function.js';
+export type { TextPreprocessChunkOptions } from './text-preprocess-chunk-function.js';
 export { createTextTrainFunction } from './text-train-function.js';
 export type { TextTrainFunctionOptions, TextTrainOutcome } from './text-train-function.js';
 export { createTextEvaluateFunction, textReportKey } from './text-evaluate-function.js';

@@ -57,8 +57,8 @@ export async function readTextDataset(bucket: Bucket, dataset: string, split: st
   return { manifest: m as TextDatasetManifest, etag: obj.etag };
 }
 
-/** Every record of a split, in order. @throws `InvalidArgument` for a malformed record or a label outside the classes. */
-export async function readTextRecords(bucket: Bucket, manifest: TextDatasetManifest): Promise<TextRecord[]> {
+/** Every record of the listed parts (a split's, or some of them), in order. @throws `InvalidArgument` for a malformed record or a label outside the classes. */
+export async function readTextRecords(bucket: Bucket, manifest: Pick<TextDatasetManifest, 'parts' | 'classes'>): Promise<TextRecord[]> {
   const out: TextRecord[] = [];
   for (const part of manifest.parts) {
     const lines = new TextDecoder().decode((await bucket.get(part.key)).body).split('\n');

@@ -26,16 +26,21 @@ export interface TextFeaturesManifest {
 
 /** Read a features manifest, or `undefined` if there is none yet. */
 export async function readTextFeatures(bucket: Bucket, key: string): Promise<TextFeaturesManifest | undefined> {
-  let body: Uint8Array;
+  return (await readTextFeaturesVersion(bucket, key))?.manifest;
+}
+
+/** A features manifest with the etag it was read at (for a compare-and-swap), or `undefined` if there is none yet. */
+export async function readTextFeaturesVersion(bucket: Bucket, key: string): Promise<{ manifest: TextFeaturesManifest; etag: string } | undefined> {
+  let obj: { body: Uint8Array; etag: string };
   try {
-    body = (await bucket.get(key)).body;
+    obj = await bucket.get(key);
   } catch (err) {
     if (err instanceof PolyfaasError && err.code === 'NotFound') return undefined;
     throw err;
   }
-  const m = JSON.parse(new TextDecoder().decode(body)) as Partial<TextFeaturesManifest>;
+  const m = JSON.parse(new TextDecoder().decode(obj.body)) as Partial<TextFeaturesManifest>;
   if (m.format !== TEXT_FEATURES_FORMAT || !Array.isArray(m.shards) || !m.tokenizer) throw new PolyfaasError('InvalidArgument', `${key} is not a ${TEXT_FEATURES_FORMAT} manifest`);
-  return m as TextFeaturesManifest;
+  return { manifest: m as TextFeaturesManifest, etag: obj.etag };
 }
 
 /** A split in memory as token ids, handed to the trainer a batch at a time. */

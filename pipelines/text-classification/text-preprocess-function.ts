@@ -1,18 +1,19 @@
 import type { Bucket, FunctionDefinition, StorageTrigger } from '../../src/index.js';
 import { defineFunction } from '../../src/index.js';
+import { chunkItems } from '../shared/chunked-run.js';
 import { putIfAbsent } from '../shared/put-if-absent.js';
 import { stableHash } from '../shared/stable-hash.js';
+import { runTokenizerKey } from './text-chunk-job.js';
 import type { TextDatasetManifest } from './text-dataset.js';
 import { readTextDataset, readTextRecords } from './text-dataset.js';
-import type { TextFeaturesManifest } from './text-features.js';
-import { readTextFeatures, TEXT_FEATURES_FORMAT } from './text-features.js';
-import type { TextTrainJob } from './text-job.js';
-import { featuresKey, TEXT_LAYOUT, textJobKey } from './text-layout.js';
+import { readTextFeatures } from './text-features.js';
+import { featuresKey, TEXT_LAYOUT } from './text-layout.js';
+import { planTextTraining } from './text-plan-training.js';
+import { writeTextChunkJobs } from './text-preprocess-chunks.js';
+import { countLabels, encodeTextFeaturesManifest, encodeTokenShards, textFeaturesManifest } from './text-split-features.js';
 import type { ResolvedTextTrainingConfig } from './text-training-config.js';
 import type { Tokenizer, TokenizerOptions } from './tokenizer.js';
-import { createEncoder, fitTokenizer } from './tokenizer.js';
-import type { TokenShardEntry } from './token-shards.js';
-import { encodeTokenShard, writeTokenShard } from './token-shards.js';
+import { fitTokenizer } from './tokenizer.js';
 
 /** Options for {@link createTextPreprocessFunction}. */
 export interface TextPreprocessOptions {
@@ -25,12 +26,19 @@ export interface TextPreprocessOptions {
   examplesPerShard?: number;
   trainSplit?: string;
   testSplit?: string;
+  /**
+   * Records per chunk (rounded up to whole shards). When a split has more,
+   * the tokenizer is fitted and stored here and each chunk is encoded by its
+   * own preprocess-text-chunk invocation. Default: one invocation.
+   */
+  chunkSize?: number;
 }
 
 /** What one preprocess invocation did. */
 export type TextPreprocessOutcome =
   | { status: 'waiting'; missing: string }
   | { status: 'planned'; runId: string; created: boolean; vocabulary: number; sequenceLength: number }
+  | { status: 'chunked'; runId: string; chunks: number; jobsWritten: number; vocabulary: number; sequenceLength: number }
   | { status: 'ignored'; reason: string };
 
 /**
@@ -38,12 +46,15 @@ export type TextPreprocessOutcome =
  * triggers it): fit the tokenizer on the train split only, encode both splits
  * with it into token shards, write each split's features manifest after its
  * shards, and plan the training run (job 0). Keys derive from the inputs, so
- * a redelivered event rewrites nothing and plans nothing new.
+ * a redelivered event rewrites nothing and plans nothing new. With
+ * `chunkSize` and a split larger than a chunk, the tokenizer is stored and
+ * both splits become chunk jobs instead; their last chunks plan training.
  */
 export function createTextPreprocessFunction(options: TextPreprocessOptions): FunctionDefinition<StorageTrigger, undefined> {
   const trainSplit = options.trainSplit ?? 'train';
   const testSplit = options.testSplit ?? 'test';
   const perShard = options.examplesPerShard ?? 2048;
+  if (options.chunkSize !== undefined) chunkItems(options.chunkSize, perShard);
   return defineFunction({
     name: 'preprocess-text',
     trigger: { type: 'storage', bucket: options.bucket, prefix: `${TEXT_LAYOUT.raw}${options.dataset}/`, suffix: '/_dataset.json' },
@@ -64,24 +75,26 @@ export function createTextPreprocessFunction(options: TextPreprocessOptions): Fu
         const trainRecords = await readTextRecords(bucket, train.manifest);
         tokenizer = fitTokenizer(trainRecords.map((r) => r.text), options.tokenizer);
         ctx.log.info('tokenizer fitted', { vocabulary: tokenizer.vocab.length, sequenceLength: tokenizer.maxLength, examples: trainRecords.length });
+        const { chunkSize } = options;
+        if (chunkSize !== undefined && Math.max(train.manifest.count, test.manifest.count) > chunkItems(chunkSize, perShard)) {
+          const tokenizerKey = runTokenizerKey(options.dataset, runId);
+          await putIfAbsent(bucket, tokenizerKey, JSON.stringify(tokenizer), { contentType: 'application/json' });
+          let chunks = 0;
+          let jobsWritten = 0;
+          for (const [split, source] of [[testSplit, test.manifest], [trainSplit, train.manifest]] as const) {
+            const written = await writeTextChunkJobs(bucket, { dataset: options.dataset, split, runId, source, chunkSize, perShard, tokenizerKey }, ctx.signal);
+            chunks += written.chunks;
+            jobsWritten += written.jobsWritten;
+          }
+          return { status: 'chunked', runId, chunks, jobsWritten, vocabulary: tokenizer.vocab.length, sequenceLength: tokenizer.maxLength };
+        }
         // Test first: the train manifest's arrival means both are complete.
         const testRecords = await readTextRecords(bucket, test.manifest);
         await writeSplit(bucket, options.dataset, testSplit, test.manifest, testRecords, tokenizer, runId, perShard);
         await writeSplit(bucket, options.dataset, trainSplit, train.manifest, trainRecords, tokenizer, runId, perShard);
       }
-      const jobRun = stableHash({ features: runId, config: options.training, model: options.modelName });
-      const job: TextTrainJob = {
-        format: 'polyfaas.text-train-job/v1',
-        runId: jobRun,
-        seq: 0,
-        dataset: options.dataset,
-        modelName: options.modelName,
-        train: featuresKey(options.dataset, trainSplit),
-        test: featuresKey(options.dataset, testSplit),
-        config: options.training,
-      };
-      const created = await putIfAbsent(bucket, textJobKey(jobRun, 0), JSON.stringify(job, null, 2), { contentType: 'application/json' });
-      return { status: 'planned', runId: jobRun, created: created !== undefined, vocabulary: tokenizer.vocab.length, sequenceLength: tokenizer.maxLength };
+      const planned = await planTextTraining(bucket, { dataset: options.dataset, modelName: options.modelName, training: options.training, trainSplit, testSplit }, runId);
+      return { status: 'planned', runId: planned.runId, created: planned.created, vocabulary: tokenizer.vocab.length, sequenceLength: tokenizer.maxLength };
     },
   });
 }
@@ -96,18 +109,7 @@ async function writeSplit(
   runId: string,
   perShard: number,
 ): Promise<void> {
-  const encode = createEncoder(tokenizer);
-  const length = tokenizer.maxLength;
-  const shards: TokenShardEntry[] = [];
-  for (let from = 0; from < records.length; from += perShard) {
-    const chunk = records.slice(from, from + perShard);
-    const labels = Int32Array.from(chunk, (r) => r.label);
-    const tokens = new Int32Array(chunk.length * length);
-    chunk.forEach((r, i) => encode(r.text, tokens.subarray(i * length, (i + 1) * length)));
-    const key = `${TEXT_LAYOUT.features}${dataset}/${split}/${runId}-${String(shards.length).padStart(5, '0')}.pftk`;
-    shards.push(await writeTokenShard(bucket, key, encodeTokenShard(labels, tokens, length), chunk.length));
-  }
-  const labelCounts = source.classes.map((_, c) => records.filter((r) => r.label === c).length);
-  const manifest: TextFeaturesManifest = { format: TEXT_FEATURES_FORMAT, dataset, split, runId, classes: source.classes, count: records.length, labelCounts, tokenizer, shards };
-  await bucket.put(featuresKey(dataset, split), JSON.stringify(manifest), { contentType: 'application/json' });
+  const shards = await encodeTokenShards(bucket, { dataset, split, runId, perShard, firstShard: 0 }, records, tokenizer);
+  const manifest = textFeaturesManifest({ dataset, split, runId, classes: source.classes, tokenizer }, { shards, labelCounts: countLabels(records, source.classes.length) });
+  await bucket.put(featuresKey(dataset, split), encodeTextFeaturesManifest(manifest), { contentType: 'application/json' });
 }
