@@ -4,7 +4,8 @@
  * `POST /classify` serving until interrupted (or `--exit`).
  *
  * Options: `--exit`, `--keep` (reuse the data directory), `--verbose`, and overrides of the
- * defaults: `--architecture gru|lstm|conv1d`, `--bidirectional`, `--epochs N`, `--units N`, `--max-length N`.
+ * defaults: `--architecture gru|lstm|conv1d`, `--bidirectional`, `--epochs N`, `--units N`, `--max-length N`,
+ * `--embedding-dim N`, `--batch-size N`, `--learning-rate X`, `--learning-rate-decay X`, `--dropout X`, `--pooling max|last`.
  */
 import { isPolyfaasError } from 'polyfaas';
 import type { TextMetrics } from 'polyfaas/pipelines';
@@ -24,6 +25,12 @@ const training = {
   ...(args.includes('--bidirectional') ? { bidirectional: true } : {}),
   ...(number('--epochs') ? { epochs: number('--epochs') } : {}),
   ...(number('--units') ? { units: number('--units') } : {}),
+  ...(number('--embedding-dim') ? { embeddingDim: number('--embedding-dim') } : {}),
+  ...(number('--batch-size') ? { batchSize: number('--batch-size') } : {}),
+  ...(number('--learning-rate') ? { learningRate: number('--learning-rate') } : {}),
+  ...(number('--learning-rate-decay') ? { learningRateDecay: number('--learning-rate-decay') } : {}),
+  ...(value('--dropout') !== undefined ? { dropout: number('--dropout') } : {}),
+  ...(value('--pooling') ? { pooling: value('--pooling') as 'max' | 'last' } : {}),
 };
 const tokenizer = number('--max-length') ? { maxLength: number('--max-length') } : undefined;
 
