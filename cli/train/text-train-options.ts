@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { PolyfaasError } from '../../src/errors.js';
+import { COMMON_TRAIN_ARGS, intOption, parseCommonTrainValues } from './common-train-args.js';
 
 /** What `polyfaas train` was asked to do with text data. */
 export interface TextTrainOptions {
@@ -48,17 +49,7 @@ export const TEXT_TRAIN_ARGS = {
   architecture: { type: 'string', default: 'gru' },
   level: { type: 'string', default: 'word' },
   epochs: { type: 'string', default: '4' },
-  'batch-size': { type: 'string', default: '32' },
-  'learning-rate': { type: 'string' },
-  'test-ratio': { type: 'string', default: '0.2' },
-  seed: { type: 'string', default: '42' },
-  'min-test': { type: 'string' },
-  name: { type: 'string' },
-  'data-dir': { type: 'string' },
-  port: { type: 'string', default: '3000' },
-  host: { type: 'string', default: '127.0.0.1' },
-  exit: { type: 'boolean', default: false },
-  verbose: { type: 'boolean', default: false },
+  ...COMMON_TRAIN_ARGS,
 } as const;
 
 /** Parse argv for the text flow; bad values are `InvalidArgument` naming the option. */
@@ -67,40 +58,19 @@ export function parseTextTrainOptions(args: string[]): TextTrainOptions {
   const input = positionals[0];
   if (!input) throw new PolyfaasError('InvalidArgument', 'Missing <file or folder>; see polyfaas train --help');
   if (positionals.length > 1) throw new PolyfaasError('InvalidArgument', `One file or folder only, got ${positionals.length}; see polyfaas train --help`);
-  const int = (name: string, raw: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined => {
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new PolyfaasError('InvalidArgument', `--${name} must be an integer from ${min} to ${max}, got ${raw}`);
-    return n;
-  };
   const architecture = values.architecture;
   if (architecture !== 'gru' && architecture !== 'lstm' && architecture !== 'conv1d') {
     throw new PolyfaasError('InvalidArgument', `--architecture must be gru, lstm or conv1d, got ${architecture}`);
   }
   const level = values.level;
   if (level !== 'word' && level !== 'char') throw new PolyfaasError('InvalidArgument', `--level must be word or char, got ${level}`);
-  const testRatio = Number(values['test-ratio']);
-  if (!(testRatio > 0 && testRatio < 1)) throw new PolyfaasError('InvalidArgument', `--test-ratio must be between 0 and 1, got ${values['test-ratio']}`);
-  const learningRate = values['learning-rate'] === undefined ? undefined : Number(values['learning-rate']);
-  if (learningRate !== undefined && !(learningRate > 0)) throw new PolyfaasError('InvalidArgument', `--learning-rate must be a positive number, got ${values['learning-rate']}`);
-  const minTest = int('min-test', values['min-test'], 1);
   return {
     input,
     ...(values['text-column'] ? { textColumn: values['text-column'] } : {}),
     ...(values['label-column'] ? { labelColumn: values['label-column'] } : {}),
     architecture,
     level,
-    epochs: int('epochs', values.epochs, 1, 1000)!,
-    batchSize: int('batch-size', values['batch-size'], 1, 4096)!,
-    ...(learningRate !== undefined ? { learningRate } : {}),
-    testRatio,
-    seed: int('seed', values.seed, 0, 2 ** 31 - 1)!,
-    ...(minTest !== undefined ? { minTest } : {}),
-    ...(values.name ? { name: values.name } : {}),
-    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
-    port: int('port', values.port, 0, 65535)!,
-    host: values.host,
-    exit: values.exit,
-    verbose: values.verbose,
+    epochs: intOption('epochs', values.epochs, 1, 1000)!,
+    ...parseCommonTrainValues(values),
   };
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { PolyfaasError } from '../../src/errors.js';
+import { COMMON_TRAIN_ARGS, intOption, parseCommonTrainValues } from './common-train-args.js';
 import { TEXT_TRAIN_USAGE } from './text-train-options.js';
 
 /** What `polyfaas train` was asked to do. */
@@ -75,54 +76,23 @@ export function parseTrainOptions(args: string[]): TrainOptions {
       height: { type: 'string' },
       channels: { type: 'string', default: '3' },
       epochs: { type: 'string', default: '5' },
-      'batch-size': { type: 'string', default: '32' },
-      'learning-rate': { type: 'string' },
-      'test-ratio': { type: 'string', default: '0.2' },
-      seed: { type: 'string', default: '42' },
-      'min-test': { type: 'string' },
-      name: { type: 'string' },
-      'data-dir': { type: 'string' },
-      port: { type: 'string', default: '3000' },
-      host: { type: 'string', default: '127.0.0.1' },
-      exit: { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
-      verbose: { type: 'boolean', default: false },
+      ...COMMON_TRAIN_ARGS,
     },
   });
   const folder = positionals[0];
   if (!folder) throw new PolyfaasError('InvalidArgument', 'Missing <folder>; see polyfaas train --help');
   if (positionals.length > 1) throw new PolyfaasError('InvalidArgument', `One folder only, got ${positionals.length}; see polyfaas train --help`);
-  const int = (name: string, raw: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined => {
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new PolyfaasError('InvalidArgument', `--${name} must be an integer from ${min} to ${max}, got ${raw}`);
-    return n;
-  };
-  const size = int('size', values.size, 10, 1024) ?? 32;
-  const channels = int('channels', values.channels, 1, 3);
+  const size = intOption('size', values.size, 10, 1024) ?? 32;
+  const channels = intOption('channels', values.channels, 1, 3);
   if (channels !== 1 && channels !== 3) throw new PolyfaasError('InvalidArgument', `--channels must be 1 (greyscale) or 3 (colour), got ${values.channels}`);
-  const testRatio = Number(values['test-ratio']);
-  if (!(testRatio > 0 && testRatio < 1)) throw new PolyfaasError('InvalidArgument', `--test-ratio must be between 0 and 1, got ${values['test-ratio']}`);
-  const learningRate = values['learning-rate'] === undefined ? undefined : Number(values['learning-rate']);
-  if (learningRate !== undefined && !(learningRate > 0)) throw new PolyfaasError('InvalidArgument', `--learning-rate must be a positive number, got ${values['learning-rate']}`);
-  const minTest = int('min-test', values['min-test'], 1);
   return {
     folder,
-    width: int('width', values.width, 10, 1024) ?? size,
-    height: int('height', values.height, 10, 1024) ?? size,
+    width: intOption('width', values.width, 10, 1024) ?? size,
+    height: intOption('height', values.height, 10, 1024) ?? size,
     channels,
-    epochs: int('epochs', values.epochs, 1, 1000)!,
-    batchSize: int('batch-size', values['batch-size'], 1, 4096)!,
-    ...(learningRate !== undefined ? { learningRate } : {}),
-    testRatio,
-    seed: int('seed', values.seed, 0, 2 ** 31 - 1)!,
-    ...(minTest !== undefined ? { minTest } : {}),
-    ...(values.name ? { name: values.name } : {}),
-    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
-    port: int('port', values.port, 0, 65535)!,
-    host: values.host,
-    exit: values.exit,
+    epochs: intOption('epochs', values.epochs, 1, 1000)!,
     strict: values.strict,
-    verbose: values.verbose,
+    ...parseCommonTrainValues(values),
   };
 }
