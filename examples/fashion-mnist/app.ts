@@ -27,6 +27,15 @@ export interface FashionMnistAppOptions {
    * flow would feel as a hang of up to the evaluate timeout.
    */
   state?: StoreBinding;
+  /**
+   * Cut each split into chunks of about this many images, each preprocessed by its
+   * own invocation (in parallel on the clouds and in `serve({ workers })`); the
+   * features manifest is written once, by the chunk that completes the set.
+   * Default: one invocation per split.
+   */
+  chunkSize?: number;
+  /** Examples per feature shard (chunks hold whole shards). Default: sized from the image. */
+  examplesPerShard?: number;
 }
 
 /** The scopes each HTTP function of the example requires when it has auth. */
@@ -46,7 +55,12 @@ export function fashionMnistApp(options: FashionMnistAppOptions = {}): AppDefini
     name: 'fashion-mnist',
     dataset: FASHION_MNIST_DATASET,
     bucket: options.bucket ?? pathToFileURL(DEFAULT_DATA_DIR).href,
-    preprocess: { input: { width: 28, height: 28, channels: 1 }, classes: FASHION_MNIST_CLASSES },
+    preprocess: {
+      input: { width: 28, height: 28, channels: 1 },
+      classes: FASHION_MNIST_CLASSES,
+      ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+      ...(options.examplesPerShard !== undefined ? { examplesPerShard: options.examplesPerShard } : {}),
+    },
     training: { epochs: 3, batchSize: 64, ...options.training },
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.trainTimeoutMs ? { trainTimeoutMs: options.trainTimeoutMs } : {}),

@@ -4,7 +4,7 @@ import { decodeResult } from '../../src/idempotency/result-codec.js';
 import type { RuntimeHarness } from '../../src/testing/index.js';
 import { MemoryBucket } from 'polyfaas/memory';
 import type { EvaluationReport, PipelineHooks } from 'polyfaas/pipelines';
-import { PIPELINE_BUCKET, REPORTS_PREFIX, TRAIN_JOBS_PREFIX } from 'polyfaas/pipelines';
+import { PIPELINE_BUCKET, readFeaturesManifest, REPORTS_PREFIX, TRAIN_JOBS_PREFIX } from 'polyfaas/pipelines';
 import { fashionMnistApp } from '../../examples/fashion-mnist/app.js';
 import { ingest } from '../../examples/fashion-mnist/data/ingest.js';
 import { testImagePng } from '../../examples/fashion-mnist/demo-prediction.js';
@@ -12,6 +12,12 @@ import { loadFixtureData, QUICK_TRAINING } from '../../examples/fashion-mnist/te
 
 /** Images per split: each upload is a storage event delivered twice over real HTTP/SDK calls, so keep them few. */
 const IMAGES_PER_SPLIT = 120;
+/**
+ * Each split is preprocessed in chunks (48 images: three shards of 16), each its own invocation
+ * on the cloud, so the chunk jobs, their duplicates and the once-only manifest run there too.
+ */
+const CHUNKING = { chunkSize: 40, examplesPerShard: 16 } as const;
+const CHUNKS_PER_SPLIT = Math.ceil(IMAGES_PER_SPLIT / 48);
 
 /** What one cloud's run of the suite needs: how apps start there, and the state store that cloud would bind. */
 export interface DuplicateDeliverySetup {
@@ -28,7 +34,7 @@ export interface DuplicateDeliverySetup {
  * (a read returning a completed record is a replay), so the adapter under test is unchanged.
  */
 export function runDuplicateDeliverySuite(label: string, setup: DuplicateDeliverySetup): void {
-  describe(`Fashion-MNIST on ${label}, state store bound, every storage event delivered twice`, () => {
+  describe(`Fashion-MNIST on ${label}, preprocessed in chunks, state store bound, every storage event delivered twice`, () => {
     it('runs once per step and replays the duplicates from the stored records', async () => {
       const run = await runChain(setup);
       try {
@@ -90,7 +96,7 @@ async function runChain(setup: DuplicateDeliverySetup, hooks?: PipelineHooks) {
   const data = await loadFixtureData();
   const { store, replays } = watchReplays(await setup.openState());
   // The bucket binding is a placeholder: the harness binds the cloud's own bucket.
-  const app = fashionMnistApp({ bucket: new MemoryBucket('placeholder'), state: store, training: { ...QUICK_TRAINING, epochs: 1 }, ...(hooks ? { hooks } : {}) });
+  const app = fashionMnistApp({ bucket: new MemoryBucket('placeholder'), state: store, training: { ...QUICK_TRAINING, epochs: 1 }, ...CHUNKING, ...(hooks ? { hooks } : {}) });
   const rt = await setup.runtime.start(app, { deliverTwice: true });
   const close = async () => {
     await rt.close();
@@ -102,6 +108,13 @@ async function runChain(setup: DuplicateDeliverySetup, hooks?: PipelineHooks) {
     await rt.idle();
     expect(rt.deadLetters()).toEqual([]);
     expect(await keys(bucket, TRAIN_JOBS_PREFIX)).toHaveLength(1);
+    for (const split of ['train', 'test']) {
+      // Every chunk job of the split ran (as its own invocation) and the manifest counts every image once.
+      const jobs = (await keys(bucket, 'jobs/preprocess/')).filter((k) => k.includes(`/${split}/`));
+      expect(jobs).toHaveLength(CHUNKS_PER_SPLIT);
+      const manifest = await readFeaturesManifest(bucket, `features/fashion-mnist/${split}/manifest.json`);
+      expect(manifest?.manifest).toMatchObject({ count: IMAGES_PER_SPLIT, inputs: { found: IMAGES_PER_SPLIT } });
+    }
     expect((await keys(bucket, 'models/fashion-mnist/versions/')).filter((k) => k.endsWith('/manifest.json'))).toHaveLength(1);
     const reports = await keys(bucket, REPORTS_PREFIX);
     expect(reports.filter((k) => k.endsWith('.json'))).toHaveLength(1);
