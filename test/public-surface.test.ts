@@ -134,6 +134,8 @@ const EXPECTED: Record<string, string[]> = {
     'progressHooks', 'readFeaturesManifest', 'readManifestShards', 'renderReportHtml', 'renderRunCostHtml',
     'renderRunCostText', 'reportKey', 'requestTraining', 'runCostKey', 'trainWithCheckpoints', 'trainingProgressKey',
     'uploadSplit',
+    // Chunked evaluation (#16).
+    'EvaluateChunkFunctionOptions', 'EvaluateChunkSummary', 'createEvaluateChunkFunction',
     // The text-classification pipeline (#17).
     'BaselineResult', 'ClassifyFunctionOptions', 'ClassifyResponse', 'NaiveBayes', 'ResolvedTextTrainingConfig',
     'TEXT_FILE_EXTENSIONS', 'TOKENIZER_FORMAT', 'TextClassification', 'TextClassificationConfig', 'TextColumns',

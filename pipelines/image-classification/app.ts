@@ -2,6 +2,7 @@ import type { AnyFunction, AppDefinition, AuthOptions, BucketBinding, KeyEncrypt
 import { defineApp } from '../../src/index.js';
 import type { EvaluateFunctionOptions } from './evaluate-function.js';
 import { createEvaluateFunction } from './evaluate-function.js';
+import { createEvaluateChunkFunction } from './evaluate-chunk-function.js';
 import type { PipelineHooks } from './hooks.js';
 import { createModelInfoFunction } from '../shared/model-info-function.js';
 import { createPlanTrainingFunction } from './plan-training.js';
@@ -39,8 +40,12 @@ export interface ImageClassificationConfig {
   serving?: Omit<PredictFunctionOptions, 'bucket' | 'modelName'>;
   /** Split names. Default `train` and `test`. */
   splits?: { train?: string; test?: string };
-  /** How candidates are judged. `minTestExamples`: see {@link EvaluateFunctionOptions.minTestExamples}. */
-  evaluation?: Pick<EvaluateFunctionOptions, 'minTestExamples'>;
+  /**
+   * How candidates are judged. `minTestExamples`: see {@link EvaluateFunctionOptions.minTestExamples}.
+   * `chunkSize`: test splits of more examples are scored in parallel chunks, one
+   * invocation each (see `createEvaluateChunkFunction`); default none, one invocation.
+   */
+  evaluation?: Pick<EvaluateFunctionOptions, 'minTestExamples' | 'chunkSize'>;
   /** Time limit of one train invocation; longer runs continue in new invocations. Default 15 min. */
   trainTimeoutMs?: number;
   hooks?: PipelineHooks;
@@ -77,6 +82,7 @@ export const PIPELINE_BUCKET = 'data';
  *   (with `chunkSize`: preprocess ─▶ jobs/preprocess/… ─▶ preprocess-chunk × N, the last writes the manifest)
  *   ─▶ plan-training ─▶ jobs/train/<run>/<seq>.json ─▶ train (─▶ next job when out of time)
  *   ─▶ models/<model>/versions/<v>/manifest.json ─▶ evaluate ─▶ reports/ + alias "production"
+ *   (with `evaluation.chunkSize`: evaluate ─▶ jobs/evaluate/… ─▶ evaluate-chunk × N, the last writes the report)
  * POST /predict serves production; GET /model describes it; GET /status shows where the pipeline stands.
  * ```
  *
@@ -113,6 +119,7 @@ export function createImageClassificationApp(config: ImageClassificationConfig):
         bucket,
       ),
       idempotent(recordingFailures(createEvaluateFunction({ bucket, modelName, ...(config.evaluation ?? {}), ...(config.hooks ? { hooks: config.hooks } : {}) }), bucket), config.state),
+      ...(config.evaluation?.chunkSize !== undefined ? [recordingFailures(createEvaluateChunkFunction({ bucket, ...(config.hooks ? { hooks: config.hooks } : {}) }), bucket)] : []),
       idempotent(scoped(createPredictFunction({ bucket, modelName, ...(config.serving ?? {}) }), config.scopes?.predict), config.state),
       scoped(createModelInfoFunction({ bucket, modelName, ...(config.state ? { cacheStore: PIPELINE_STATE } : {}) }), config.scopes?.model),
       scoped(createStatusFunction({ bucket, dataset: config.dataset, modelName, ...splits }), config.scopes?.status),

@@ -1,16 +1,17 @@
 import type { Bucket, FunctionDefinition, StorageTrigger } from '../../src/index.js';
-import { defineFunction, isPolyfaasError, PolyfaasError } from '../../src/index.js';
-import type { ModelVersionInfo } from '../../src/model/index.js';
+import { defineFunction, PolyfaasError } from '../../src/index.js';
 import { ModelStore } from '../../src/model/index.js';
 import type { BackendName } from '../../src/tf/index.js';
 import { initBackend } from '../../src/tf/index.js';
 import type { EpochRecord } from '../shared/checkpoint.js';
+import { groupShards, planEvaluationChunks } from './evaluate-chunks.js';
 import { evaluateModel } from './evaluate-model.js';
+import { resolveBaseline } from './evaluation-baseline.js';
 import { readFeaturesManifest } from './features-manifest.js';
+import { finishEvaluation } from './finish-evaluation.js';
 import type { PipelineHooks } from './hooks.js';
 import { readJsonIfExists, reportKey } from './jobs.js';
 import type { EvaluationReport, RefusedEvaluation, StoredReport } from '../shared/report.js';
-import { renderReportHtml } from '../shared/report.js';
 import { finishPromotion, refusalReason, writeRefusal } from '../shared/promotion-gate.js';
 import type { ShardDataset } from './shard-dataset.js';
 import { loadShardDataset } from './shard-dataset.js';
@@ -29,6 +30,16 @@ export interface EvaluateFunctionOptions {
    * {@link RefusedEvaluation} records why. Default {@link DEFAULT_MIN_TEST_EXAMPLES}.
    */
   minTestExamples?: number;
+  /**
+   * Score a test split of more than this many examples (rounded up to whole
+   * shards) in parallel chunks: this function writes one chunk job per group
+   * of shards under `jobs/evaluate/`, each an invocation of
+   * `createEvaluateChunkFunction` (which must be in the app), and the chunk
+   * that completes the set writes the same report and makes the same
+   * promotion decision one invocation would. Default: never, the whole split
+   * is scored here.
+   */
+  chunkSize?: number;
   hooks?: PipelineHooks;
 }
 
@@ -39,7 +50,9 @@ export const DEFAULT_MIN_TEST_EXAMPLES = 10;
 export type EvaluateOutcome =
   | { status: 'evaluated'; report: EvaluationReport }
   | { status: 'refused'; report: RefusedEvaluation }
-  | { status: 'skipped'; reason: string };
+  | { status: 'skipped'; reason: string }
+  /** The test split was cut into `chunks` evaluation chunk jobs (see {@link EvaluateFunctionOptions.chunkSize}). */
+  | { status: 'chunked'; version: string; runId: string; chunks: number; jobsWritten: number };
 
 /**
  * Scores each new candidate version on the test split it was trained for,
@@ -54,6 +67,8 @@ export function createEvaluateFunction(options: EvaluateFunctionOptions): Functi
   if (!(Number.isInteger(minTestExamples) && minTestExamples >= 1)) {
     throw new PolyfaasError('InvalidArgument', `minTestExamples must be an integer >= 1, got ${minTestExamples}`);
   }
+  // A bad chunk size fails when the app is defined, not on the first big test split.
+  if (options.chunkSize !== undefined) groupShards([], options.chunkSize);
   const manifestKey = new RegExp(`^${escapeRegExp(modelsPrefix)}${escapeRegExp(options.modelName)}/versions/([^/]+)/manifest\\.json$`);
   return defineFunction({
     name: 'evaluate',
@@ -86,35 +101,31 @@ export function createEvaluateFunction(options: EvaluateFunctionOptions): Functi
           ctx.log.warn('candidate not evaluated; the alias stays where it is', { version, reason, alias });
           return { status: 'refused', report: refused };
         }
+        if (options.chunkSize !== undefined) {
+          const groups = groupShards(test.manifest.shards, options.chunkSize);
+          if (groups.length > 1) {
+            const planned = await planEvaluationChunks({ bucket, store, modelName: options.modelName, modelsPrefix, alias, version, test: test.manifest, groups, signal: ctx.signal });
+            ctx.log.info('test split cut into evaluation chunk jobs', { version, testExamples: count, ...planned });
+            return { status: 'chunked', version, ...planned };
+          }
+        }
         ctx.log.info('evaluating candidate', { version, testExamples: count });
         const data = await loadShardDataset(bucket, test.manifest);
         const metrics = await evaluateModel(candidate.model, data);
         const baseline = await baselineAccuracy(store, options.modelName, alias, version, test.manifest.runId, bucket, data);
-        const better = !baseline || metrics.accuracy > baseline.accuracy;
-        const reason = !baseline
-          ? 'first model: nothing in production yet'
-          : better
-            ? `beats production ${baseline.version} (${pct(metrics.accuracy)} vs ${pct(baseline.accuracy)})`
-            : `does not beat production ${baseline.version} (${pct(metrics.accuracy)} vs ${pct(baseline.accuracy)})`;
-        const report: EvaluationReport = {
-          model: options.modelName,
+        const report = await finishEvaluation({
+          bucket,
+          store,
+          modelName: options.modelName,
           version,
-          ...(baseline ? { baseline } : {}),
-          promoted: better,
-          reason,
+          alias,
+          info: candidate.info,
           metrics,
-          history: meta.history ?? [],
-          evaluatedAt: new Date().toISOString(),
-          training: trainingFacts(candidate.info),
-        };
-        // The report is written before promotion so production never points at an unexplained version.
-        await bucket.put(reportKey(options.modelName, version, 'html'), renderReportHtml(report), { contentType: 'text/html; charset=utf-8' });
-        await bucket.put(reportKey(options.modelName, version, 'json'), JSON.stringify({ ...report, testRunId: test.manifest.runId }, null, 2), {
-          contentType: 'application/json',
+          ...(baseline ? { baseline } : {}),
+          testRunId: test.manifest.runId,
+          ...(options.hooks ? { hooks: options.hooks } : {}),
+          log: ctx.log,
         });
-        if (better) await store.promote(options.modelName, version, alias);
-        ctx.log.info('candidate evaluated', { version, accuracy: metrics.accuracy, macroF1: metrics.macro.f1, promoted: better });
-        options.hooks?.onEvaluated?.(report);
         return { status: 'evaluated', report };
       } finally {
         candidate.model.dispose();
@@ -133,30 +144,16 @@ async function baselineAccuracy(
   bucket: Bucket,
   data: ShardDataset,
 ): Promise<{ version: string; accuracy: number } | undefined> {
-  let current: string;
+  const baseline = await resolveBaseline(store, name, alias, candidate, testRunId, bucket);
+  if (!baseline) return undefined;
+  if (baseline.accuracy !== undefined) return { version: baseline.version, accuracy: baseline.accuracy };
+  const production = await store.load(name, { version: baseline.version });
   try {
-    current = (await store.resolveAlias(name, alias)).version;
-  } catch (err) {
-    if (isPolyfaasError(err, 'NotFound')) return undefined;
-    throw err;
-  }
-  if (current === candidate) return undefined;
-  const report = await readJsonIfExists<EvaluationReport & { testRunId?: string }>(bucket, reportKey(name, current, 'json'));
-  if (report && report.testRunId === testRunId) return { version: current, accuracy: report.metrics.accuracy };
-  const production = await store.load(name, { version: current });
-  try {
-    return { version: current, accuracy: (await evaluateModel(production.model, data)).accuracy };
+    return { version: baseline.version, accuracy: (await evaluateModel(production.model, data)).accuracy };
   } finally {
     production.model.dispose();
   }
 }
-
-function trainingFacts(info: ModelVersionInfo): Record<string, unknown> {
-  const { history: _history, ...rest } = (info.metadata ?? {}) as Record<string, unknown>;
-  return { ...rest, framework: info.framework, createdAt: info.createdAt };
-}
-
-const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
 function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

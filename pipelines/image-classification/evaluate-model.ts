@@ -9,6 +9,11 @@ import type { ShardDataset } from './shard-dataset.js';
  * Memory stays bounded by one batch of inputs and outputs.
  */
 export async function evaluateModel(model: tfl.LayersModel, data: ShardDataset, batchSize = 500): Promise<ClassificationMetrics> {
+  return classificationMetrics(data.labels, await predictClasses(model, data, batchSize), data.classes);
+}
+
+/** The predicted class of every example of a dataset, in batches of `batchSize`. */
+export async function predictClasses(model: tfl.LayersModel, data: ShardDataset, batchSize = 500): Promise<Int32Array> {
   const pixels = data.inputShape[0] * data.inputShape[1] * data.inputShape[2];
   const xs = new Float32Array(batchSize * pixels);
   const ys = new Int32Array(batchSize);
@@ -23,5 +28,5 @@ export async function evaluateModel(model: tfl.LayersModel, data: ShardDataset, 
     probs.dispose();
     predicted.set(argmaxRows(values, data.numClasses), from);
   }
-  return classificationMetrics(data.labels, predicted, data.classes);
+  return predicted;
 }

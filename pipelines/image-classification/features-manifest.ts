@@ -79,7 +79,7 @@ export async function readFeaturesManifest(bucket: Bucket, key: string): Promise
  * }
  * ```
  */
-export async function* readManifestShards(bucket: Bucket, manifest: FeaturesManifest): AsyncGenerator<Shard> {
+export async function* readManifestShards(bucket: Bucket, manifest: Pick<FeaturesManifest, 'shards'>): AsyncGenerator<Shard> {
   for (const entry of manifest.shards) yield await readShard(bucket, entry.key, entry.sha256);
 }
 

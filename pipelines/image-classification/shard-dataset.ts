@@ -21,7 +21,7 @@ export interface ShardDataset extends TrainingData {
  *
  * @param limit keep only the first `limit` examples (for quick runs).
  */
-export async function loadShardDataset(bucket: Bucket, manifest: FeaturesManifest, limit = Infinity): Promise<ShardDataset> {
+export async function loadShardDataset(bucket: Bucket, manifest: Pick<FeaturesManifest, 'input' | 'count' | 'scale' | 'normalize' | 'classes' | 'shards'>, limit = Infinity): Promise<ShardDataset> {
   const { height, width, channels } = manifest.input;
   const size = height * width * channels;
   const count = Math.min(manifest.count, limit);

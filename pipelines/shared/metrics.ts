@@ -32,17 +32,35 @@ export interface ClassificationMetrics {
  * ```
  */
 export function classificationMetrics(actual: ArrayLike<number>, predicted: ArrayLike<number>, labels: readonly string[]): ClassificationMetrics {
+  return metricsFromConfusion(confusionMatrix(actual, predicted, labels.length), labels);
+}
+
+/** `confusion[actual][predicted]` counts of `k` classes; counts of parts of a test set add up to the whole set's. */
+export function confusionMatrix(actual: ArrayLike<number>, predicted: ArrayLike<number>, k: number): number[][] {
   if (actual.length !== predicted.length) throw new RangeError(`actual has ${actual.length} entries, predicted ${predicted.length}`);
-  const k = labels.length;
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  let correct = 0;
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i] as number;
     const p = predicted[i] as number;
     if (!(a >= 0 && a < k && p >= 0 && p < k)) throw new RangeError(`class id out of range at ${i}: actual ${a}, predicted ${p}`);
     (confusion[a] as number[])[p]! += 1;
-    if (a === p) correct++;
   }
+  return confusion;
+}
+
+/**
+ * Every metric of {@link classificationMetrics} from the confusion matrix
+ * alone, so a test set scored in parts (summed matrices) reports exactly what
+ * one pass over it reports.
+ */
+export function metricsFromConfusion(confusion: number[][], labels: readonly string[]): ClassificationMetrics {
+  const k = labels.length;
+  let count = 0;
+  let correct = 0;
+  confusion.forEach((row, a) => {
+    for (const n of row) count += n;
+    correct += row[a] as number;
+  });
   const perClass = labels.map((label, c) => {
     const tp = (confusion[c] as number[])[c] as number;
     const support = (confusion[c] as number[]).reduce((s, v) => s + v, 0);
@@ -54,8 +72,8 @@ export function classificationMetrics(actual: ArrayLike<number>, predicted: Arra
   });
   const mean = (key: 'precision' | 'recall' | 'f1') => perClass.reduce((s, m) => s + m[key], 0) / Math.max(1, k);
   return {
-    accuracy: actual.length ? correct / actual.length : 0,
-    count: actual.length,
+    accuracy: count ? correct / count : 0,
+    count,
     perClass,
     macro: { precision: mean('precision'), recall: mean('recall'), f1: mean('f1') },
     confusion,
