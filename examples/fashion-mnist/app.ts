@@ -36,6 +36,12 @@ export interface FashionMnistAppOptions {
   chunkSize?: number;
   /** Examples per feature shard (chunks hold whole shards). Default: sized from the image. */
   examplesPerShard?: number;
+  /**
+   * Score a candidate on a test split of more than this many images in chunks
+   * (whole shards), each its own invocation; the chunk that completes the set
+   * writes the report and promotes, as one invocation would. Default: one invocation.
+   */
+  evaluationChunkSize?: number;
 }
 
 /** The scopes each HTTP function of the example requires when it has auth. */
@@ -62,6 +68,7 @@ export function fashionMnistApp(options: FashionMnistAppOptions = {}): AppDefini
       ...(options.examplesPerShard !== undefined ? { examplesPerShard: options.examplesPerShard } : {}),
     },
     training: { epochs: 3, batchSize: 64, ...options.training },
+    ...(options.evaluationChunkSize !== undefined ? { evaluation: { chunkSize: options.evaluationChunkSize } } : {}),
     ...(options.hooks ? { hooks: options.hooks } : {}),
     ...(options.trainTimeoutMs ? { trainTimeoutMs: options.trainTimeoutMs } : {}),
     ...(options.auth ? { auth: options.auth, scopes: FASHION_MNIST_SCOPES } : {}),
