@@ -9,6 +9,8 @@ import { groupShards, runEvaluateChunk } from './evaluate-chunks.js';
 import { createEvaluateFunction } from './evaluate-function.js';
 import { reportKey } from './jobs.js';
 import { CHUNK_SIZE, evaluateApp, MODEL, seedEvaluation, TEST_IMAGES } from './test-support/evaluate-app.js';
+import { createImageClassificationApp } from './app.js';
+import { CLASSES as TOY_CLASSES, onlyVersion, trainImages, upload as uploadToy } from './test-support/toy-pipeline.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -119,6 +121,30 @@ describe.each([
     expect((await runEvaluateChunk(jobs.at(-1)!, { bucket })).report).toBe('up-to-date');
     expect(await outcome(bucket)).toEqual(reference);
   }, 120_000);
+});
+
+describe('chunked evaluation in the whole app', () => {
+  it('evaluates a trained model in chunk invocations and promotes it, every event delivered twice', async () => {
+    const evaluated: EvaluationReport[] = [];
+    const app = createImageClassificationApp({
+      dataset: 'toy',
+      bucket: 'memory://toy',
+      preprocess: { input: { width: 28, height: 28, channels: 1 }, classes: TOY_CLASSES, examplesPerShard: 4 },
+      training: { epochs: 1, batchSize: 8, filters: [2, 2], denseUnits: 4, checkpointEverySteps: 1 },
+      evaluation: { minTestExamples: 2, chunkSize: 4 },
+      hooks: { onEvaluated: (r) => evaluated.push(r) },
+    });
+    const rt = await createMemoryRuntime(app, { retryDelayMs: 1, deliverTwice: true });
+    const bucket = rt.bucket('data');
+    await uploadToy(bucket, 'train', trainImages);
+    await uploadToy(bucket, 'test', Array.from({ length: 12 }, (_, i): [string, number] => (i % 2 ? ['1-light', 220 + i] : ['0-dark', 5 + i])));
+    await rt.idle();
+    expect(rt.deadLetters).toEqual([]);
+    const version = await onlyVersion(bucket);
+    expect(await keysUnder(bucket, `${EVALUATE_JOBS_PREFIX}toy/${version}/`)).toHaveLength(3);
+    expect(evaluated).toEqual([expect.objectContaining({ version, promoted: true, reason: 'first model: nothing in production yet', metrics: expect.objectContaining({ count: 12 }) })]);
+    expect((await new ModelStore(bucket).resolveAlias('toy', 'production')).version).toBe(version);
+  }, 60_000);
 });
 
 describe('evaluation chunk sizes', () => {

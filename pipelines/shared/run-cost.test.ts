@@ -11,6 +11,7 @@ const records = [
   { function: 'plan-training', durationMs: 15, memoryMb: 512 },
   { function: 'train', durationMs: 42_000, memoryMb: 3008 },
   { function: 'evaluate', durationMs: 2500, memoryMb: 2048 },
+  { function: 'evaluate-chunk', durationMs: 700, memoryMb: 2048 },
   { function: 'predict', durationMs: 9, memoryMb: 1024 },
   { function: 'predict', durationMs: 7, memoryMb: 1024 },
   { function: 'predict', durationMs: 30, memoryMb: 1024 },
@@ -20,16 +21,16 @@ const records = [
 describe('pipelineRunCost', () => {
   const cost = pipelineRunCost(records);
 
-  it('groups preprocess (with its chunks), train (with its planning) and evaluate, with their compute time and cost on each cloud', () => {
+  it('groups preprocess (with its chunks), train (with its planning) and evaluate (with its chunks), with their compute time and cost on each cloud', () => {
     expect(cost.stages.map((s) => [s.stage, s.invocations, s.computeMs])).toEqual([
       ['preprocess', 3, 500],
       ['train', 2, 42_015],
-      ['evaluate', 1, 2500],
+      ['evaluate', 2, 3200],
     ]);
     const train = cost.stages[1];
     const aws = DEFAULT_PRICES.platforms.aws;
     expect(train?.cost.aws).toBeCloseTo(invocationCost(aws, { durationMs: 15, memoryMb: 512 }) + invocationCost(aws, { durationMs: 42_000, memoryMb: 3008 }), 12);
-    expect(cost.total.invocations).toBe(6);
+    expect(cost.total.invocations).toBe(7);
   });
 
   it('prices predict per million requests at the median measured latency', () => {
@@ -41,7 +42,7 @@ describe('pipelineRunCost', () => {
     const again = pipelineRunCost(cost.invocations, withPrices({ azure: { perGbSecond: 0 } }, DEFAULT_PRICES, '2031-01-01'));
     expect(again.pricesAsOf).toBe('2031-01-01');
     expect(again.stages.map((s) => s.computeMs)).toEqual(cost.stages.map((s) => s.computeMs));
-    expect(again.total.cost.azure).toBeCloseTo(6 * 0.2e-6, 12);
+    expect(again.total.cost.azure).toBeCloseTo(7 * 0.2e-6, 12);
   });
 
   it('renders as text and inside the HTML report', () => {
