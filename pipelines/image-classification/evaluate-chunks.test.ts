@@ -113,6 +113,19 @@ describe.each([
     expect(evaluated).toHaveLength(1);
   }, 120_000);
 
+  it('leaves the report to the newer run when the candidate was planned again with another baseline', async () => {
+    const { bucket, writes, jobs } = await plannedJobs();
+    // Production moved before the chunks ran, and the version event came again: a new run, judged against nobody.
+    await new ModelStore(bucket).promote(MODEL, seeded.version, 'production');
+    const replanned = await createMemoryRuntime(evaluateApp(CHUNK_SIZE, { bucket, chunkFunction: false }), { retryDelayMs: 1 });
+    await replanned.bucket('data').put(seeded.manifestKey, (await seed.get(seeded.manifestKey)).body, { contentType: 'application/json' });
+    await replanned.idle();
+    const runs = await Promise.all(jobs.map((job) => runEvaluateChunk(job, { bucket })));
+    expect(runs.map((r) => r.report)).toContain('superseded');
+    expect(runs.every((r) => r.report === 'waiting' || r.report === 'superseded')).toBe(true);
+    expect(writes).not.toContain(jsonReport);
+  }, 120_000);
+
   it('moves the alias as the report says when a chunk event comes again after a crash before the promotion', async () => {
     const { bucket, jobs } = await plannedJobs();
     for (const job of jobs) await runEvaluateChunk(job, { bucket });
