@@ -59,6 +59,9 @@ export type EvaluateOutcome =
  * writes a JSON report and a self-contained HTML report under `reports/`, and
  * promotes the candidate only if it beats the current production model on
  * the same test set. A redelivered event finds the report and does nothing.
+ * With `chunkSize`, a large test split is scored by `evaluate-chunk`
+ * invocations instead, and the last of them finishes the evaluation here
+ * described (`finishEvaluation()` on both paths).
  */
 export function createEvaluateFunction(options: EvaluateFunctionOptions): FunctionDefinition<StorageTrigger, { backend: BackendName }> {
   const modelsPrefix = options.modelsPrefix ?? 'models/';
