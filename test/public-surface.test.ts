@@ -44,7 +44,7 @@ const EXPECTED: Record<string, string[]> = {
     'InvocationObserverOptions', 'InvocationOptions', 'InvocationRecord', 'InvocationSlot', 'KV_BYTES_TAG',
     'KV_JSON_TAG', 'KeyValueDriver', 'KeyValueOpener', 'KvRecord', 'MAX_KEY_BYTES', 'MAX_KV_KEY_BYTES',
     'MAX_KV_TTL_MS', 'MAX_KV_VALUE_BYTES', 'NO_JOURNAL', 'NeutralEvent', 'NodeRequestOptions', 'NodeResponseOptions',
-    'ObservedLogLine', 'PendingDelivery', 'ProgressiveObject', 'ProviderObjectRef', 'ResponseToResultOptions', 'RouteMatch',
+    'ObservedLogLine', 'PendingDelivery', 'ProviderObjectRef', 'ResponseToResultOptions', 'RouteMatch',
     'SEGMENT_BYTES', 'STORE_ENV_PREFIX', 'SeenVersions', 'WARMUP_EVENT', 'WARMUP_HEADER', 'WARMUP_TOKEN_ENV',
     'WarmupResult', 'addCounter', 'assertSecureEndpoint', 'backoff', 'bucketBindingsFromEnv', 'bucketEnvName',
     'canonicalContext', 'classifyRemoteError', 'codeForHttpStatus', 'codeForNetworkError', 'copyBytes', 'countField',

@@ -6,7 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BucketObject, BucketObjectStream, ErrorCode, ListPage, ObjectInfo } from '../../src/index.js';
-import type { BucketDriver, DriverPutOptions, ProgressiveObject } from '../../src/adapter.js';
+import type { BucketDriver, DriverPutOptions } from '../../src/adapter.js';
 import { mapLimit, PolyfaasError } from '../../src/index.js';
 import { decodeCursor, encodeCursor } from '../../src/adapter.js';
 import { classifyFsError, errno, isMissing } from './fs-errors.js';
@@ -21,7 +21,6 @@ import type { MetaEntry, Sidecar } from './sidecar.js';
 import { matchEntry, readSidecar, readSidecarSync, synthesizeEntry, toObjectInfo } from './sidecar.js';
 import { unlinkQuietlySync } from './small-file.js';
 import { walkKeys } from './file-walk.js';
-import { ChunkedRead } from './chunked-read.js';
 import type { TempBody } from './temp-body.js';
 import { writeTempBody } from './temp-body.js';
 
@@ -89,22 +88,6 @@ export class FileDriver implements BucketDriver {
       } finally {
         await handle.close();
       }
-    });
-  }
-
-  async getProgressive(key: string): Promise<ProgressiveObject> {
-    return this.guard('get', key, async () => {
-      const { handle, entry } = await this.openObject(key);
-      const info = toObjectInfo(key, entry);
-      let read: ChunkedRead;
-      try {
-        read = new ChunkedRead(handle, info.size);
-      } catch (err) {
-        await handle.close();
-        throw err;
-      }
-      // The open handle pins the version described, as for getStream.
-      return { ...info, body: read.body, landed: () => read.landed(), close: () => read.close() };
     });
   }
 

@@ -302,7 +302,7 @@ describe('envelope header format', () => {
   });
 });
 
-describe('encryptedBucket over a FileBucket: sealing overlaps the write, opening overlaps the read', () => {
+describe('encryptedBucket over a FileBucket: sealing overlaps the write', () => {
   const dirs: string[] = [];
   afterEach(async () => {
     for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
@@ -335,7 +335,7 @@ describe('encryptedBucket over a FileBucket: sealing overlaps the write, opening
     expect(spy.mock.calls.at(-1)?.[1]).toBeInstanceOf(Uint8Array);
   });
 
-  it('fails a read with DataLoss when a byte of the file flips, and releases the file', async () => {
+  it('fails a read with DataLoss when a byte of a streamed-in object flips', async () => {
     const { inner, bucket } = await fileBuckets();
     await bucket.put('big', randomBytes(3 * 1024 * 1024));
     const stored = await inner.get('big');

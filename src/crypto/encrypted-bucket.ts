@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream';
 import { PolyfaasError, toPolyfaasError } from '../errors.js';
 import { normaliseBody } from '../storage/body.js';
 import { validateKey } from '../storage/keys.js';
-import type { Bucket, BucketObject, BucketObjectStream, ListOptions, ListPage, ListPageOptions, ObjectInfo, ProgressiveObject, PutBody, PutOptions } from '../storage/types.js';
+import type { Bucket, BucketObject, BucketObjectStream, ListOptions, ListPage, ListPageOptions, ObjectInfo, PutBody, PutOptions } from '../storage/types.js';
 import type { DataKeyCacheOptions } from './data-key-cache.js';
 import { DataKeys } from './data-key-cache.js';
 import type { EnvelopeHeader } from './envelope-header.js';
@@ -11,7 +11,7 @@ import { decodeHeader, encodeHeader, FORMAT_VERSION, NONCE_PREFIX_BYTES, SALT_BY
 import type { KeyEncryptionKey, Keyring, WrapContext } from './key-encryption-key.js';
 import { asKeyring } from './key-encryption-key.js';
 import type { SegmentKey } from './segment-stream.js';
-import { OpenStream, openBytes, openLandingInPlace, openStreamInPlace, SealedChunks, SealStream, sealBytes } from './segment-stream.js';
+import { OpenStream, openBytes, openStreamInPlace, SealedChunks, SealStream, sealBytes } from './segment-stream.js';
 import { objectKey, plaintextSize } from './segments.js';
 
 /** The metadata entry holding an object's envelope header (base64url). Callers cannot set it. */
@@ -128,17 +128,6 @@ export class EncryptedBucket implements Bucket {
   }
 
   async get(key: string): Promise<BucketObject> {
-    if (this.inner.getProgressive) {
-      // A local read in chunks: segments are opened while the next chunk is read.
-      const stored = await this.inner.getProgressive(key);
-      try {
-        const k = await this.segmentKey(key, stored);
-        const body = await openLandingInPlace(k, stored.body, stored.landed());
-        return { ...this.plain(infoOf(stored), body.byteLength), body };
-      } finally {
-        await stored.close();
-      }
-    }
     if (this.inner.wholeReadsFaster) {
       const stored = await this.inner.get(key);
       const k = await this.segmentKey(key, stored);
@@ -285,11 +274,6 @@ export async function rewrap(bucket: EncryptedBucket, options: { prefix?: string
     else unchanged++;
   }
   return { rewrapped, unchanged };
-}
-
-/** The info fields of a progressive read, without its body and methods. */
-function infoOf(o: ProgressiveObject): ObjectInfo {
-  return { key: o.key, size: o.size, etag: o.etag, contentType: o.contentType, metadata: o.metadata, lastModified: o.lastModified };
 }
 
 function readHeader(key: string, info: ObjectInfo): EnvelopeHeader {

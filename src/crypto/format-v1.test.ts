@@ -22,7 +22,7 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-/** The two ways a whole object is read and opened: read whole (memory), and read in chunks opened as they land (file). */
+/** Stored where reads are one copy in memory, and in files. */
 const stores: [string, () => Promise<Bucket>][] = [
   ['memory', async () => new MemoryBucket('fixture')],
   ['file', async () => {

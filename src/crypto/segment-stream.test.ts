@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readAll } from '../storage/body.js';
-import { openBytes, openLandingInPlace, openStreamInPlace, SealedChunks, sealBytes } from './segment-stream.js';
+import { openBytes, openStreamInPlace, SealedChunks, sealBytes } from './segment-stream.js';
 import { SEGMENT_BYTES } from './segments.js';
 
 const k = { key: randomBytes(32), noncePrefix: randomBytes(7) };
@@ -83,36 +83,5 @@ describe('SealedChunks (a whole body sealed chunk by chunk as it is read)', () =
     const sealing = new SealedChunks(k, randomBytes(40 * SEGMENT_BYTES));
     sealing.destroy();
     await expect(readAll(sealing)).rejects.toThrow();
-  });
-});
-
-/** Counts of leading bytes in, as a progressive read yields them, in steps of `step`. */
-async function* landing(size: number, step: number): AsyncIterable<number> {
-  for (let at = Math.min(step, size); ; at = Math.min(at + step, size)) {
-    yield at;
-    if (at === size) return;
-  }
-}
-
-describe('openLandingInPlace (segments opened as a progressive read lands them)', () => {
-  it('opens in the body\'s own buffer, whatever the steps', async () => {
-    for (const size of [0, 1, SEGMENT_BYTES, 3 * SEGMENT_BYTES + 1234]) {
-      const plaintext = randomBytes(size);
-      for (const step of [1000, SEGMENT_BYTES + 16, 1 << 20]) {
-        const { whole, body } = amidGuards(sealBytes(k, plaintext));
-        const opened = await openLandingInPlace(k, body, landing(body.byteLength, step));
-        expect(opened.equals(plaintext)).toBe(true);
-        expect(opened.buffer).toBe(whole.buffer);
-        expect(guardsIntact(whole)).toBe(true);
-      }
-    }
-  });
-
-  it('fails with DataLoss on a damaged segment and on a read that stops short', async () => {
-    const sealed = sealBytes(k, randomBytes(2 * SEGMENT_BYTES + 10));
-    const damaged = Buffer.from(sealed);
-    damaged[70_000] = (damaged[70_000] as number) ^ 1;
-    await expect(openLandingInPlace(k, damaged, landing(damaged.byteLength, 5000))).rejects.toMatchObject({ code: 'DataLoss' });
-    await expect(openLandingInPlace(k, Buffer.from(sealed), landing(sealed.byteLength - 1, 5000))).rejects.toMatchObject({ code: 'DataLoss' });
   });
 });

@@ -115,18 +115,6 @@ export async function openStreamInPlace(k: SegmentKey, body: AsyncIterable<Uint8
 }
 
 /**
- * Open a stored body in place while a bucket reads it progressively
- * (`Bucket.getProgressive`): each segment is decrypted as soon as its last
- * byte has landed, while the bucket reads the next chunk. Same result and
- * errors as {@link openBytes} on the whole body.
- */
-export async function openLandingInPlace(k: SegmentKey, body: Uint8Array, landed: AsyncIterable<number>): Promise<Buffer> {
-  const opener = new InPlaceOpener(k, body.byteLength, Buffer.from(body.buffer, body.byteOffset, body.byteLength));
-  for await (const bytes of landed) opener.received(bytes);
-  return opener.finish();
-}
-
-/**
  * Decrypts a sealed body in place in its own buffer, segment by segment as its
  * bytes arrive. Segment i's plaintext lands at i * 64 KiB, below its own
  * ciphertext and before the next segment's, so writing it never touches bytes

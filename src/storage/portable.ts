@@ -11,7 +11,6 @@ import type {
   ListPage,
   ListPageOptions,
   ObjectInfo,
-  ProgressiveObject,
   PutBody,
   PutOptions,
 } from './types.js';
@@ -41,12 +40,8 @@ export function createBucket(driver: BucketDriver): Bucket {
 export class DriverBucket implements Bucket {
   readonly name: string;
 
-  /** Present when the driver reads progressively (see {@link Bucket.getProgressive}). */
-  readonly getProgressive?: (key: string) => Promise<ProgressiveObject>;
-
   constructor(private readonly driver: BucketDriver) {
     this.name = driver.name;
-    if (driver.getProgressive) this.getProgressive = (key) => this.progressive(key);
   }
 
   async get(key: string): Promise<BucketObject> {
@@ -119,25 +114,6 @@ export class DriverBucket implements Bucket {
   async delete(key: string): Promise<void> {
     validateKey(key);
     return this.call(`delete ${key}`, () => this.driver.delete(key));
-  }
-
-  private async progressive(key: string): Promise<ProgressiveObject> {
-    validateKey(key);
-    const what = `get ${key}`;
-    const object = await this.call(what, () => (this.driver.getProgressive as (key: string) => Promise<ProgressiveObject>)(key));
-    const call = <T>(op: () => Promise<T>) => this.call(what, op);
-    return {
-      ...object,
-      async *landed() {
-        const counts = object.landed()[Symbol.asyncIterator]();
-        for (;;) {
-          const step = await call(() => counts.next());
-          if (step.done) return;
-          yield step.value;
-        }
-      },
-      close: () => call(() => object.close()),
-    };
   }
 
   private async call<T>(what: string, op: () => Promise<T>): Promise<T> {

@@ -24,26 +24,6 @@ export interface BucketObjectStream extends ObjectInfo {
   readonly body: Readable;
 }
 
-/**
- * A whole object being read into one buffer, chunk by chunk, with the next
- * chunk already being read while the caller handles the last one (see
- * {@link Bucket.getProgressive}). Iterate `landed()` to the end, or call
- * `close()` to stop early; either releases the object.
- */
-export interface ProgressiveObject extends ObjectInfo {
-  /** The whole object once `landed()` has ended; the caller's, like `get`'s body. */
-  readonly body: Uint8Array;
-  /**
-   * How many leading bytes of `body` are in, ascending, ending at
-   * `body.byteLength`. While the caller handles one count, the next chunk is
-   * read after it: the caller may overwrite `body` below the count it was
-   * given, never above.
-   */
-  landed(): AsyncIterable<number>;
-  /** Stop reading (waits for a read in flight) and release the object. Idempotent. */
-  close(): Promise<void>;
-}
-
 /** Anything `put` accepts as a body. Streams are never buffered whole by file or cloud drivers. */
 export type PutBody = Uint8Array | string | Readable | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
@@ -109,13 +89,6 @@ export interface Bucket {
    */
   readonly wholeReadsFaster?: boolean;
   /**
-   * Where reads are local calls (a file): `get`, handing over the body as it
-   * lands, so a wrapper that works through a body front to back
-   * (`encryptedBucket`) overlaps its work with the read instead of following it.
-   * `NotFound` if absent. Absent on buckets without such a read.
-   */
-  getProgressive?(key: string): Promise<ProgressiveObject>;
-  /**
    * True when `put` of a stream behaves as `put` of the same bytes whole (one
    * atomic write, the same etag and conditions, no multipart) and writes each
    * chunk as it arrives: a wrapper that produces the body chunk by chunk
@@ -150,8 +123,6 @@ export interface BucketDriver {
   readonly name: string;
   get(key: string): Promise<BucketObject>;
   getStream(key: string): Promise<BucketObjectStream>;
-  /** Optional: see {@link Bucket.getProgressive}. */
-  getProgressive?(key: string): Promise<ProgressiveObject>;
   put(key: string, body: Uint8Array | Readable, options: DriverPutOptions): Promise<ObjectInfo>;
   head(key: string): Promise<ObjectInfo>;
   listPage(options: Required<Pick<ListPageOptions, 'prefix' | 'pageSize'>> & { cursor?: string }): Promise<ListPage>;
