@@ -50,7 +50,13 @@ export class SealedChunks extends Readable {
       const end = Math.min(this.next + SEGMENTS_PER_CHUNK, this.segments);
       const plainEnd = Math.min(end * SEGMENT_BYTES, this.plaintext.byteLength);
       const out = Buffer.allocUnsafe(plainEnd - this.next * SEGMENT_BYTES + (end - this.next) * TAG_BYTES);
-      sealSegmentsInto(this.k, this.plaintext, this.next, end, out);
+      try {
+        sealSegmentsInto(this.k, this.plaintext, this.next, end, out);
+      } catch (err) {
+        // Outside _read's call stack: an error thrown here would be uncaught, so it fails the stream instead.
+        this.destroy(err as Error);
+        return;
+      }
       this.next = end;
       this.push(out);
     });
