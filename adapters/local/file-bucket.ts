@@ -57,6 +57,8 @@ export class FileBucket extends DriverBucket {
   readonly root: string;
   /** One `readFile` beats a 64 KiB-chunk read stream from the page cache (see `Bucket.wholeReadsFaster`). */
   readonly wholeReadsFaster = true;
+  /** A streamed put is the same temp file, hash and rename as a whole one, written chunk by chunk (see `Bucket.streamedPutsOverlap`). */
+  readonly streamedPutsOverlap = true;
 
   /**
    * @param dir the root directory; relative paths resolve against the working directory.

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FileBucket } from '../../adapters/local/index.js';
 import { MemoryBucket } from '../../adapters/memory/index.js';
 import { PolyfaasError } from '../errors.js';
 import { readAll } from '../storage/body.js';
@@ -295,5 +299,50 @@ describe('envelope header format', () => {
     for (const bad of [bytes.subarray(0, 10), Buffer.concat([bytes, Buffer.alloc(1)]), bytes.subarray(0, bytes.byteLength - 1)]) {
       expect(() => decodeHeader(bad)).toThrow(expect.objectContaining({ code: 'DataLoss' }));
     }
+  });
+});
+
+describe('encryptedBucket over a FileBucket: sealing overlaps the write', () => {
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function fileBuckets(): Promise<{ inner: FileBucket; bucket: Bucket }> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'polyfaas-enc-file-'));
+    dirs.push(dir);
+    const inner = new FileBucket(dir, { durable: false });
+    return { inner, bucket: encryptedBucket(inner, localKey(generateLocalKey())) };
+  }
+
+  it('streams whole bodies above 1 MiB into the file with the same stored size, etag and conditions as one write', async () => {
+    const { inner, bucket } = await fileBuckets();
+    const spy = vi.spyOn(inner, 'put');
+    const plaintext = randomBytes(3 * 1024 * 1024 + 5);
+    const put = await bucket.put('big', plaintext, { ifNoneMatch: '*' });
+    expect(spy.mock.calls[0]?.[1]).toBeInstanceOf(Readable);
+    expect(put.size).toBe(plaintext.byteLength);
+    const stored = await inner.head('big');
+    expect(stored.size).toBe(sealedSize(plaintext.byteLength));
+    expect(stored.etag).toBe(put.etag);
+    expect(Buffer.from((await bucket.get('big')).body).equals(plaintext)).toBe(true);
+    expect(Buffer.from(await drain(bucket, 'big')).equals(plaintext)).toBe(true);
+    expect(await codeOf(bucket.put('big', plaintext, { ifNoneMatch: '*' }))).toBe('PreconditionFailed');
+    expect(await codeOf(bucket.put('big', plaintext, { ifMatch: '"stale"' }))).toBe('PreconditionFailed');
+    await bucket.put('big', randomBytes(2 * 1024 * 1024), { ifMatch: put.etag });
+    // At or under 1 MiB there is nothing to overlap: one sealed buffer.
+    await bucket.put('small', randomBytes(1024 * 1024));
+    expect(spy.mock.calls.at(-1)?.[1]).toBeInstanceOf(Uint8Array);
+  });
+
+  it('fails a read with DataLoss when a byte of a streamed-in object flips', async () => {
+    const { inner, bucket } = await fileBuckets();
+    await bucket.put('big', randomBytes(3 * 1024 * 1024));
+    const stored = await inner.get('big');
+    stored.body[2 * 1024 * 1024] = (stored.body[2 * 1024 * 1024] as number) ^ 1;
+    await inner.put('big', stored.body, { metadata: stored.metadata });
+    expect(await codeOf(bucket.get('big'))).toBe('DataLoss');
+    await bucket.delete('big');
+    expect(await bucket.exists('big')).toBe(false);
   });
 });

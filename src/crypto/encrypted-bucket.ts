@@ -11,11 +11,14 @@ import { decodeHeader, encodeHeader, FORMAT_VERSION, NONCE_PREFIX_BYTES, SALT_BY
 import type { KeyEncryptionKey, Keyring, WrapContext } from './key-encryption-key.js';
 import { asKeyring } from './key-encryption-key.js';
 import type { SegmentKey } from './segment-stream.js';
-import { OpenStream, openBytes, openStreamInPlace, SealStream, sealBytes } from './segment-stream.js';
+import { OpenStream, openBytes, openStreamInPlace, SealedChunks, SealStream, sealBytes } from './segment-stream.js';
 import { objectKey, plaintextSize } from './segments.js';
 
 /** The metadata entry holding an object's envelope header (base64url). Callers cannot set it. */
 export const ENVELOPE_METADATA_KEY = 'polyfaas-envelope';
+
+/** Whole bodies above this are sealed as a stream over buckets with `streamedPutsOverlap` (below it, one chunk: nothing to overlap). */
+const STREAMED_PUT_BYTES = 1024 * 1024;
 
 /** Options for {@link encryptedBucket}. */
 export interface EncryptedBucketOptions {
@@ -112,7 +115,9 @@ export class EncryptedBucket implements Bucket {
     const k: SegmentKey = { key: objectKey(dataKey.plaintext, header.salt, this.boundName, key), noncePrefix: header.noncePrefix };
     const metadata = { ...(options.metadata ?? {}), [ENVELOPE_METADATA_KEY]: encodeHeader(header).toString('base64url') };
     if (source instanceof Uint8Array) {
-      const info = await this.inner.put(key, sealBytes(k, source), { ...options, metadata });
+      // Over a bucket that writes streams as they come, sealing overlaps the write; elsewhere one sealed buffer, one request.
+      const sealed = this.inner.streamedPutsOverlap && source.byteLength > STREAMED_PUT_BYTES ? new SealedChunks(k, source) : sealBytes(k, source);
+      const info = await this.inner.put(key, sealed, { ...options, metadata });
       return this.plain(info, source.byteLength);
     }
     const seal = new SealStream(k);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openBytes, openStreamInPlace, sealBytes } from './segment-stream.js';
+import { readAll } from '../storage/body.js';
+import { openBytes, openStreamInPlace, SealedChunks, sealBytes } from './segment-stream.js';
 import { SEGMENT_BYTES } from './segments.js';
 
 const k = { key: randomBytes(32), noncePrefix: randomBytes(7) };
@@ -63,5 +64,24 @@ describe('openStreamInPlace (segments opened as they arrive)', () => {
     await expect(openStreamInPlace(k, chunked(sealed.subarray(0, sealed.byteLength - 1), [5000]), sealed.byteLength)).rejects.toMatchObject({ code: 'DataLoss' });
     await expect(openStreamInPlace(k, chunked(Buffer.concat([sealed, Buffer.of(0)]), [5000]), sealed.byteLength)).rejects.toMatchObject({ code: 'DataLoss' });
     await expect(openStreamInPlace(k, chunked(sealed, [5000]), sealed.byteLength - 1)).rejects.toMatchObject({ code: 'DataLoss' });
+  });
+});
+
+describe('SealedChunks (a whole body sealed chunk by chunk as it is read)', () => {
+  it('streams exactly the bytes sealBytes returns, in chunks of at most 1 MiB of plaintext', async () => {
+    for (const size of [0, 1, SEGMENT_BYTES, 16 * SEGMENT_BYTES, 16 * SEGMENT_BYTES + 1, 40 * SEGMENT_BYTES + 1234]) {
+      const plaintext = randomBytes(size);
+      const chunks: Buffer[] = [];
+      for await (const chunk of new SealedChunks(k, plaintext)) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).equals(sealBytes(k, plaintext))).toBe(true);
+      expect(Math.max(...chunks.map((c) => c.byteLength))).toBeLessThanOrEqual(16 * (SEGMENT_BYTES + 16));
+      expect(chunks.length).toBe(Math.max(1, Math.ceil(size / (16 * SEGMENT_BYTES))));
+    }
+  });
+
+  it('seals nothing more once destroyed', async () => {
+    const sealing = new SealedChunks(k, randomBytes(40 * SEGMENT_BYTES));
+    sealing.destroy();
+    await expect(readAll(sealing)).rejects.toThrow();
   });
 });

@@ -1,4 +1,4 @@
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { PolyfaasError } from '../errors.js';
 import { openSegment, plaintextSize, SEALED_SEGMENT_BYTES, sealedSize, sealSegment, SEGMENT_BYTES, TAG_BYTES } from './segments.js';
@@ -12,17 +12,72 @@ export interface SegmentKey {
 /** Seal a whole body held in memory. */
 export function sealBytes(k: SegmentKey, plaintext: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(sealedSize(plaintext.byteLength));
+  sealSegmentsInto(k, plaintext, 0, segmentCount(plaintext.byteLength), out);
+  return out;
+}
+
+/** Sealed segments per chunk of {@link SealedChunks}: 1 MiB of plaintext. */
+const SEGMENTS_PER_CHUNK = 16;
+
+/**
+ * A whole body held in memory, sealed chunk by chunk (1 MiB of plaintext
+ * each) as a stream reads it: the same bytes as {@link sealBytes}. Each chunk
+ * is sealed on a later turn of the event loop than the one its reader took
+ * the previous chunk on, so the sealing runs while the reader writes that
+ * chunk (a file write on libuv's threads) instead of before it.
+ */
+export class SealedChunks extends Readable {
+  private next = 0;
+  private readonly segments: number;
+
+  constructor(
+    private readonly k: SegmentKey,
+    private readonly plaintext: Uint8Array,
+  ) {
+    // One chunk ready ahead of the reader, no more.
+    super({ highWaterMark: SEGMENTS_PER_CHUNK * SEALED_SEGMENT_BYTES });
+    this.segments = segmentCount(plaintext.byteLength);
+  }
+
+  override _read(): void {
+    // Deferred: _read runs inside the reader's read() call, before the reader gets to write what it took.
+    setImmediate(() => {
+      if (this.destroyed) return;
+      if (this.next === this.segments) {
+        this.push(null);
+        return;
+      }
+      const end = Math.min(this.next + SEGMENTS_PER_CHUNK, this.segments);
+      const plainEnd = Math.min(end * SEGMENT_BYTES, this.plaintext.byteLength);
+      const out = Buffer.allocUnsafe(plainEnd - this.next * SEGMENT_BYTES + (end - this.next) * TAG_BYTES);
+      try {
+        sealSegmentsInto(this.k, this.plaintext, this.next, end, out);
+      } catch (err) {
+        // Outside _read's call stack: an error thrown here would be uncaught, so it fails the stream instead.
+        this.destroy(err as Error);
+        return;
+      }
+      this.next = end;
+      this.push(out);
+    });
+  }
+}
+
+/** Seal segments `first` to `end - 1` of `plaintext` into `out` from its start (no joined copies). */
+function sealSegmentsInto(k: SegmentKey, plaintext: Uint8Array, first: number, end: number, out: Buffer): void {
+  const last = segmentCount(plaintext.byteLength) - 1;
   let at = 0;
-  let index = 0;
-  let offset = 0;
-  do {
-    const end = Math.min(offset + SEGMENT_BYTES, plaintext.byteLength);
-    const [body, tag] = sealSegment(k.key, k.noncePrefix, index++, end === plaintext.byteLength, plaintext.subarray(offset, end));
+  for (let index = first; index < end; index++) {
+    const offset = index * SEGMENT_BYTES;
+    const [body, tag] = sealSegment(k.key, k.noncePrefix, index, index === last, plaintext.subarray(offset, Math.min(offset + SEGMENT_BYTES, plaintext.byteLength)));
     at += body.copy(out, at);
     at += tag.copy(out, at);
-    offset = end;
-  } while (offset < plaintext.byteLength);
-  return out;
+  }
+}
+
+/** Segments of a body of `plaintext` bytes: an empty body is one empty segment. */
+function segmentCount(plaintext: number): number {
+  return Math.max(1, Math.ceil(plaintext / SEGMENT_BYTES));
 }
 
 /**

@@ -88,6 +88,13 @@ export interface Bucket {
    * call `get`; otherwise they stream, so their work overlaps the transfer.
    */
   readonly wholeReadsFaster?: boolean;
+  /**
+   * True when `put` of a stream behaves as `put` of the same bytes whole (one
+   * atomic write, the same etag and conditions, no multipart) and writes each
+   * chunk as it arrives: a wrapper that produces the body chunk by chunk
+   * (`encryptedBucket`) then streams it, so its work overlaps the write.
+   */
+  readonly streamedPutsOverlap?: boolean;
   /** Open an object as a stream. `NotFound` if absent. */
   getStream(key: string): Promise<BucketObjectStream>;
   /** Write an object atomically: readers see the old or the new object, never a mix. */
