@@ -5,8 +5,8 @@
  *
  * Options: `--exit`, `--keep` (reuse the data directory), `--verbose`, `--validate` (score on a
  * validation split of the training split instead of the test split, to choose settings), and overrides of the
- * defaults: `--architecture gru|lstm|conv1d`, `--bidirectional`, `--epochs N`, `--units N`, `--max-length N`,
- * `--embedding-dim N`, `--batch-size N`, `--learning-rate X`, `--learning-rate-decay X`, `--dropout X`, `--pooling max|max-mean|last`.
+ * defaults: `--architecture gru|lstm|conv1d`, `--bidirectional`, `--epochs N`, `--units N`, `--max-length N`, `--max-vocab N`,
+ * `--embedding-dim N`, `--batch-size N`, `--learning-rate X`, `--learning-rate-decay X`, `--dropout X`, `--pooling max|max-mean|last`, `--seed N` (weights and example order).
  */
 import { isPolyfaasError } from 'polyfaas';
 import type { TextMetrics } from 'polyfaas/pipelines';
@@ -32,9 +32,14 @@ const training = {
   ...(number('--learning-rate') ? { learningRate: number('--learning-rate') } : {}),
   ...(number('--learning-rate-decay') ? { learningRateDecay: number('--learning-rate-decay') } : {}),
   ...(value('--dropout') !== undefined ? { dropout: number('--dropout') } : {}),
+  ...(number('--seed') !== undefined ? { seed: number('--seed') } : {}),
   ...(value('--pooling') ? { pooling: value('--pooling') as 'max' | 'max-mean' | 'last' } : {}),
 };
-const tokenizer = number('--max-length') ? { maxLength: number('--max-length') } : undefined;
+const tokenizerOverrides = {
+  ...(number('--max-length') ? { maxLength: number('--max-length') } : {}),
+  ...(number('--max-vocab') ? { maxVocab: number('--max-vocab') } : {}),
+};
+const tokenizer = Object.keys(tokenizerOverrides).length ? tokenizerOverrides : undefined;
 
 function line(name: string, m: TextMetrics): string {
   const spam = m.perClass.find((c) => c.label === 'spam');
