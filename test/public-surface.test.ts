@@ -144,7 +144,7 @@ const EXPECTED: Record<string, string[]> = {
     'TextUploadSummary', 'Tokenizer', 'TokenizerOptions', 'UploadTextsOptions', 'buildTextModel', 'createClassifyFunction',
     'createEncoder', 'createTextClassificationApp', 'createTextEvaluateFunction', 'createTextPreprocessChunkFunction', 'createTextPreprocessFunction',
     'createTextTrainFunction', 'fitNaiveBayes', 'fitTokenizer', 'fromCsv', 'fromJsonl', 'htmlText', 'mailText',
-    'normalizeText', 'predictNaiveBayes', 'readTexts', 'textReportKey', 'tokenize', 'uploadTexts',
+    'normalizeText', 'predictNaiveBayes', 'readTexts', 'seededSplit', 'textReportKey', 'tokenize', 'uploadTexts',
   ],
 };
 

@@ -3,12 +3,14 @@
  * SpamAssassin corpus), a summary of the candidate and both baselines, then
  * `POST /classify` serving until interrupted (or `--exit`).
  *
- * Options: `--exit`, `--keep` (reuse the data directory), `--verbose`, and overrides of the
- * defaults: `--architecture gru|lstm|conv1d`, `--bidirectional`, `--epochs N`, `--units N`, `--max-length N`,
- * `--embedding-dim N`, `--batch-size N`, `--learning-rate X`, `--learning-rate-decay X`, `--dropout X`, `--pooling max|last`.
+ * Options: `--exit`, `--keep` (reuse the data directory), `--verbose`, `--validate` (score on a
+ * validation split of the training split instead of the test split, to choose settings), and overrides of the
+ * defaults: `--architecture gru|lstm|conv1d`, `--bidirectional`, `--epochs N`, `--units N`, `--max-length N`, `--max-vocab N`,
+ * `--embedding-dim N`, `--batch-size N`, `--learning-rate X`, `--learning-rate-decay X`, `--dropout X`, `--pooling max|max-mean|last`, `--seed N` (weights and example order).
  */
 import { isPolyfaasError } from 'polyfaas';
 import type { TextMetrics } from 'polyfaas/pipelines';
+import { mcnemar } from './mcnemar.js';
 import { runSpam } from './run.js';
 
 const args = process.argv.slice(2);
@@ -30,19 +32,31 @@ const training = {
   ...(number('--learning-rate') ? { learningRate: number('--learning-rate') } : {}),
   ...(number('--learning-rate-decay') ? { learningRateDecay: number('--learning-rate-decay') } : {}),
   ...(value('--dropout') !== undefined ? { dropout: number('--dropout') } : {}),
-  ...(value('--pooling') ? { pooling: value('--pooling') as 'max' | 'last' } : {}),
+  ...(number('--seed') !== undefined ? { seed: number('--seed') } : {}),
+  ...(value('--pooling') ? { pooling: value('--pooling') as 'max' | 'max-mean' | 'last' } : {}),
 };
-const tokenizer = number('--max-length') ? { maxLength: number('--max-length') } : undefined;
+const tokenizerOverrides = {
+  ...(number('--max-length') ? { maxLength: number('--max-length') } : {}),
+  ...(number('--max-vocab') ? { maxVocab: number('--max-vocab') } : {}),
+};
+const tokenizer = Object.keys(tokenizerOverrides).length ? tokenizerOverrides : undefined;
 
 function line(name: string, m: TextMetrics): string {
   const spam = m.perClass.find((c) => c.label === 'spam');
-  return `${name.padEnd(28)} accuracy ${(m.accuracy * 100).toFixed(2)}%  spam F1 ${spam?.f1.toFixed(4) ?? '—'}  ` +
+  return `${name.padEnd(28)} accuracy ${(m.accuracy * 100).toFixed(2)}% (${Math.round((1 - m.accuracy) * m.count)} wrong)  spam F1 ${spam?.f1.toFixed(4) ?? '—'}  ` +
     `spam P/R ${spam ? `${spam.precision.toFixed(3)}/${spam.recall.toFixed(3)}` : '—'}  ROC-AUC ${m.rocAuc?.toFixed(4) ?? '—'}`;
+}
+
+/** The pairwise comparison with the candidate: which messages only one of the two got wrong. */
+function versus(model: TextMetrics, baseline: TextMetrics): string {
+  if (!model.misclassified || !baseline.misclassified) return '';
+  const t = mcnemar(model.misclassified, baseline.misclassified);
+  return `\n${''.padEnd(29)}only the model wrong ${t.onlyFirstWrong}, only this baseline wrong ${t.onlySecondWrong}: McNemar exact p = ${t.p.toFixed(3)}`;
 }
 
 try {
   const started = Date.now();
-  const run = await runSpam({ fresh, training, ...(tokenizer ? { tokenizer } : {}), verbose: args.includes('--verbose'), port: Number(process.env['PORT'] ?? 0) }, { err: process.stderr });
+  const run = await runSpam({ fresh, training, ...(tokenizer ? { tokenizer } : {}), verbose: args.includes('--verbose'), validate: args.includes('--validate'), port: Number(process.env['PORT'] ?? 0) }, { err: process.stderr });
   const minutes = ((Date.now() - started) / 60_000).toFixed(2);
   if (!run.report) {
     process.stderr.write(`no model was produced (${minutes} min); see the errors above\n`);
@@ -52,8 +66,8 @@ try {
     const r = run.report;
     const training = r.training as { samplesPerSecond?: number; backend?: string; tokenizer?: unknown };
     process.stderr.write(
-      `\nmodel ${r.version} on ${r.metrics.count} test messages (${r.promoted ? 'promoted' : 'not promoted'}: ${r.reason})\n` +
-        `${line(`${(r.training as { config?: { architecture?: string } }).config?.architecture ?? 'model'} (this model)`, r.metrics)}\n${(r.comparisons ?? []).map((c) => `${line(c.name, c.metrics)}  (${c.seconds?.toFixed(1)} s)`).join('\n')}\n` +
+      `\nmodel ${r.version} on ${r.metrics.count} ${args.includes('--validate') ? 'validation' : 'test'} messages (${r.promoted ? 'promoted' : 'not promoted'}: ${r.reason})\n` +
+        `${line(`${(r.training as { config?: { architecture?: string } }).config?.architecture ?? 'model'} (this model)`, r.metrics)}\n${(r.comparisons ?? []).map((c) => `${line(c.name, c.metrics)}  (${c.seconds?.toFixed(1)} s)${versus(r.metrics, c.metrics)}`).join('\n')}\n` +
         `training: ${training.samplesPerSecond} samples/s on ${training.backend}; tokenizer ${JSON.stringify(training.tokenizer)}\n` +
         `wall time ${minutes} min (corpus load ${run.seconds.load.toFixed(1)} s, pipeline ${run.seconds.pipeline.toFixed(1)} s)\nreport: ${run.reportHtml}\n`,
     );

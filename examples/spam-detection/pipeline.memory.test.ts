@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryRuntime, MemoryBucket } from 'polyfaas/memory';
 import type { ClassifyResponse, TextEvaluationReport } from 'polyfaas/pipelines';
 import { textReportKey, uploadTexts } from 'polyfaas/pipelines';
-import { SPAM_DATASET, spamApp } from './app.js';
+import { SPAM_DATASET, SPAM_TOKENIZER, spamApp } from './app.js';
 import { loadFixture, QUICK_TRAINING } from './fixture.js';
 
 async function keys(bucket: { list(o: { prefix: string }): AsyncIterable<{ key: string }> }, prefix: string): Promise<string[]> {
@@ -44,7 +44,7 @@ describe('spam detection on the memory runtime (every event delivered twice)', (
 
     // The tokenizer travels in the version's manifest.
     const manifest = JSON.parse(new TextDecoder().decode((await bucket.get(manifests[0]!)).body)) as { metadata: { tokenizer: { format: string; maxLength: number } } };
-    expect(manifest.metadata.tokenizer).toMatchObject({ format: 'polyfaas.text-tokenizer/v1', maxLength: 120 });
+    expect(manifest.metadata.tokenizer).toMatchObject({ format: 'polyfaas.text-tokenizer/v1', maxLength: SPAM_TOKENIZER.maxLength });
 
     const one = await classify('Subject: cheap meds\nBuy now, limited offer, click here', 'text/plain');
     expect(one.status).toBe(200);

@@ -10,6 +10,7 @@ import { textReportKey, uploadTexts } from 'polyfaas/pipelines';
 import { DEFAULT_DATA_DIR, SPAM_DATASET, spamApp } from './app.js';
 import type { SpamMessage } from './corpus.js';
 import { loadSpamAssassin } from './corpus.js';
+import { validationMessages } from './validation.js';
 
 /** The fixed split: 20 % of each class held out, seeded. */
 export const SPAM_SPLIT = { testRatio: 0.2, seed: 17 } as const;
@@ -26,6 +27,8 @@ export interface SpamRunOptions {
   tokenizer?: TokenizerOptions;
   auth?: AuthOptions;
   verbose?: boolean;
+  /** Tune instead: drop the test split and score on a validation split carved from the training split ({@link validationMessages}). */
+  validate?: boolean;
 }
 
 /** Where the run writes progress. */
@@ -48,10 +51,11 @@ export interface SpamRun {
  */
 export async function runSpam(options: SpamRunOptions, io: SpamRunIo): Promise<SpamRun> {
   const t0 = Date.now();
-  const messages = options.messages ?? loadSpamAssassin();
+  const corpus = options.messages ?? loadSpamAssassin();
+  const messages = options.validate ? validationMessages(corpus, SPAM_SPLIT) : corpus;
   const load = (Date.now() - t0) / 1000;
   const spam = messages.filter((m) => m.label === 'spam').length;
-  io.err.write(`data: ${messages.length} messages after deduplication (${spam} spam, ${messages.length - spam} ham) in ${load.toFixed(1)} s\n`);
+  io.err.write(`data: ${messages.length} messages after deduplication (${spam} spam, ${messages.length - spam} ham) in ${load.toFixed(1)} s${options.validate ? '; test split dropped, scoring on a validation split of the training split' : ''}\n`);
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   if (options.fresh) await rm(dataDir, { recursive: true, force: true });
   registerSchemes();

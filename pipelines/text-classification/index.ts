@@ -34,3 +34,5 @@ export { fitNaiveBayes, predictNaiveBayes } from './naive-bayes.js';
 export type { NaiveBayes } from './naive-bayes.js';
 export type { BaselineResult } from './baselines.js';
 export type { TextMetrics } from './score.js';
+// The split uploadTexts draws, for carving a validation split out of the training split the same way.
+export { seededSplit } from '../shared/seeded-split.js';

@@ -25,6 +25,7 @@ describe('text models on the WASM backend', () => {
     { architecture: 'gru' },
     { architecture: 'lstm', bidirectional: true },
     { architecture: 'gru', pooling: 'last' },
+    { architecture: 'gru', pooling: 'max-mean' },
     { architecture: 'conv1d' },
   ] as const) {
     it(`${JSON.stringify(variant)} outputs class probabilities and learns a marker token`, async () => {

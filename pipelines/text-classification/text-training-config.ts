@@ -6,8 +6,8 @@ export interface TextTrainingConfig {
   architecture?: 'gru' | 'lstm' | 'conv1d';
   /** Read the text both ways (recurrent architectures). Default false. */
   bidirectional?: boolean;
-  /** Recurrent output the classifier reads: `max` over every step (default) or the `last` state. */
-  pooling?: 'max' | 'last';
+  /** Recurrent output the classifier reads: `max` over every step (default), `max-mean` (max and mean over the steps, concatenated) or the `last` state. */
+  pooling?: 'max' | 'max-mean' | 'last';
   /** Embedding width. Default 64. */
   embeddingDim?: number;
   /** Recurrent units, or convolution filters. Default 64. */
@@ -52,7 +52,7 @@ export function resolveTextTrainingConfig(config: TextTrainingConfig = {}): Reso
     ...(config.invocationBudgetMs !== undefined ? { invocationBudgetMs: config.invocationBudgetMs } : {}),
   };
   if (!['gru', 'lstm', 'conv1d'].includes(r.architecture)) throw invalid(`training.architecture must be gru, lstm or conv1d, got ${String(r.architecture)}`);
-  if (r.pooling !== 'max' && r.pooling !== 'last') throw invalid(`training.pooling must be max or last, got ${String(r.pooling)}`);
+  if (!['max', 'max-mean', 'last'].includes(r.pooling)) throw invalid(`training.pooling must be max, max-mean or last, got ${String(r.pooling)}`);
   for (const key of ['embeddingDim', 'units', 'epochs', 'batchSize', 'checkpointEverySteps'] as const) {
     if (!(Number.isInteger(r[key]) && r[key] > 0)) throw invalid(`training.${key} must be a positive integer`);
   }
