@@ -134,6 +134,9 @@ const EXPECTED: Record<string, string[]> = {
     'progressHooks', 'readFeaturesManifest', 'readManifestShards', 'renderReportHtml', 'renderRunCostHtml',
     'renderRunCostText', 'reportKey', 'requestTraining', 'runCostKey', 'trainWithCheckpoints', 'trainingProgressKey',
     'uploadSplit',
+    // Data-parallel training (#16).
+    'TrainReduceFunctionOptions', 'TrainReduceOutcome', 'TrainShardFunctionOptions', 'TrainShardOutcome',
+    'createTrainReduceFunction', 'createTrainShardFunction',
     // The text-classification pipeline (#17).
     'BaselineResult', 'ClassifyFunctionOptions', 'ClassifyResponse', 'NaiveBayes', 'ResolvedTextTrainingConfig',
     'TEXT_FILE_EXTENSIONS', 'TOKENIZER_FORMAT', 'TextClassification', 'TextClassificationConfig', 'TextColumns',
