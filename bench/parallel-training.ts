@@ -21,9 +21,10 @@ import { FileBucket, serve } from '../adapters/local/index.js';
 import { createLogger } from '../src/index.js';
 import { loadFashionMnist } from '../examples/fashion-mnist/data/source.js';
 import type { FashionMnist } from '../examples/fashion-mnist/data/source.js';
+import { FASHION_MNIST_CLASSES } from '../examples/fashion-mnist/data/labels.js';
 import type { RunResult } from '../pipelines/image-classification/jobs.js';
 import { readJsonIfExists, RUNS_PREFIX } from '../pipelines/image-classification/jobs.js';
-import { writeFashionShards } from './support/fashion-features.js';
+import { writeIdxFeatures } from '../pipelines/image-classification/test-support/idx-features.js';
 import { runStandalone } from './support/standalone.js';
 import { round } from './support/stats.js';
 import type { BenchOptions, BenchRow } from './support/types.js';
@@ -43,8 +44,8 @@ export async function measure(data: FashionMnist, exported: 'single' | 'parallel
   const dir = await mkdtemp(join(tmpdir(), 'polyfaas-bench-dp-'));
   try {
     const plain = new FileBucket(dir);
-    const train = await writeFashionShards(plain, 'train', data.train, limit);
-    const test = await writeFashionShards(plain, 'test', data.test);
+    const train = await writeIdxFeatures(plain, 'train', data.train, FASHION_MNIST_CLASSES, limit);
+    const test = await writeIdxFeatures(plain, 'test', data.test, FASHION_MNIST_CLASSES);
     await plain.put(test.key, JSON.stringify(test.manifest));
     const server = await serve({ ...(await import('./support/parallel-training-app.js'))[exported] }, {
       buckets: { data: pathToFileURL(dir).href },
