@@ -39,6 +39,7 @@ export function roundKeys(runId: string): RoundKeys {
     doneKey: (r, w) => `${ROUND_DONE_PREFIX}${runId}/${round(r)}/${worker(w)}.json`,
     modelPrefix: (r) => `${RUNS_PREFIX}${runId}/rounds/${round(r)}/model/`,
     workerPrefix: (r, w) => `${RUNS_PREFIX}${runId}/rounds/${round(r)}/${worker(w)}/`,
+    currentRunKey: `${RUNS_PREFIX}${runId}/rounds/never-superseded.json`,
   };
 }
 

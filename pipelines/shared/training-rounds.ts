@@ -1,10 +1,10 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Bucket, Logger } from '../../src/index.js';
 import { isPolyfaasError, mapLimit, PolyfaasError } from '../../src/index.js';
+import { finishChunkRun } from './chunked-run.js';
 import type { CheckpointState, EpochRecord, TensorSpec } from './checkpoint.js';
 import { Checkpointer } from './checkpoint.js';
 import { putIfAbsent } from './put-if-absent.js';
-import { readJsonIfExists } from './read-json.js';
 import type { RoundPlan } from './round-shards.js';
 import { roundEpoch, roundIndices, shardIndices, subsetData } from './round-shards.js';
 import type { TrainingData, TrainResult } from './trainer.js';
@@ -35,6 +35,12 @@ export interface RoundKeys {
   modelPrefix(round: number): string;
   /** Checkpoint prefix of one worker's progress within a round. */
   workerPrefix(round: number, worker: number): string;
+  /**
+   * A `{ runId }` pointer as chunked runs keep one. A training run's id hashes
+   * its data and config, so no newer run supersedes it: point this at a key
+   * nothing writes.
+   */
+  readonly currentRunKey: string;
 }
 
 /** Format tag of {@link RoundDone}. */
@@ -153,7 +159,7 @@ export interface ReduceRoundOptions {
 
 /** Where the run stands after a reducer call. */
 export type ReduceOutcome =
-  | { status: 'waiting'; round: number; done: number }
+  | { status: 'waiting'; round: number }
   /** Round `round`'s average is the model of round `round + 1` (`written`: by this call). `final`: it was the last round. */
   | { status: 'reduced'; round: number; written: boolean; final: boolean; model: CheckpointState };
 
@@ -171,50 +177,24 @@ export async function reduceRound(options: ReduceRoundOptions): Promise<ReduceOu
   const { bucket, keys, round, plan } = options;
   const final = round + 1 >= plan.rounds;
   const next = new Checkpointer(bucket, keys.modelPrefix(round + 1));
-  let model = (await next.read())?.state;
   let written = false;
-  if (!model) {
-    let markers = 0;
-    for await (const info of bucket.list({ prefix: keys.donePrefix(round) })) if (info.key.endsWith('.json')) markers++;
-    if (markers < plan.workers) return { status: 'waiting', round, done: markers };
-    const workers = Array.from({ length: plan.workers }, (_, i) => i);
-    const dones = await mapLimit(workers, IO_CONCURRENCY, async (worker) => {
-      const done = await readJsonIfExists<RoundDone>(bucket, keys.doneKey(round, worker));
-      if (done?.format !== ROUND_DONE_FORMAT || done.runId !== options.runId || done.round !== round) {
-        throw new PolyfaasError('DataLoss', `worker ${worker} of round ${round} of run ${options.runId} has no usable done marker`);
-      }
-      return done;
-    });
-    const weights = await mapLimit(dones, IO_CONCURRENCY, async (d) => ({
-      tensors: d.tensors,
-      floats: await new Checkpointer(bucket, keys.workerPrefix(round, d.worker)).readFloats(d),
-    }));
-    const previous = round > 0 ? (await new Checkpointer(bucket, keys.modelPrefix(round)).read())?.state : undefined;
-    const seen = dones.reduce((n, d) => n + d.seen, 0);
-    const record: EpochRecord = {
-      epoch: round,
-      loss: dones.reduce((n, d) => n + d.loss, 0) / Math.max(1, seen),
-      accuracy: dones.reduce((n, d) => n + d.correct, 0) / Math.max(1, seen),
-      // The round's wall time is its slowest worker's.
-      seconds: Math.max(...dones.map((d) => d.seconds)),
-    };
-    const fields = {
-      // Positions count rounds here: a round model is where the run resumes.
-      position: { epoch: round + 1, batch: 0, step: round + 1 },
-      history: [...(previous?.history ?? []), record],
-      partial: { loss: 0, correct: 0, seen: 0, seconds: 0 },
-      meta: { runId: options.runId, round: round + 1, examples: Number(previous?.meta['examples'] ?? 0) + seen },
-    };
-    try {
-      await next.saveSnapshot(averageWeights(weights, options.optimizer), fields);
-      written = true;
-    } catch (err) {
-      if (!isPolyfaasError(err, 'PreconditionFailed', 'AlreadyExists')) throw err;
-    }
-    model = (await next.read())?.state;
-    if (!model) throw new PolyfaasError('Unavailable', `round ${round + 1} model of run ${options.runId} vanished; retry`);
-    options.log?.info('round reduced', { round, rounds: plan.rounds, loss: record.loss, accuracy: record.accuracy, written });
-  }
+  // The last-finisher step every chunked run uses: count the markers, read them in worker order, write once.
+  const state = await finishChunkRun<RoundDone>({
+    bucket,
+    keys: { donePrefix: keys.donePrefix(round), doneKey: (worker) => keys.doneKey(round, worker), currentRunKey: keys.currentRunKey },
+    runId: options.runId,
+    chunks: plan.workers,
+    isWritten: async () => (await next.read()) !== undefined,
+    isPart: (done, worker) => done.format === ROUND_DONE_FORMAT && done.runId === options.runId && done.round === round && done.worker === worker,
+    write: async (dones) => {
+      written = await writeAverage(options, dones, next);
+      return written;
+    },
+    ...(options.log ? { log: options.log } : {}),
+  });
+  if (state === 'waiting' || state === 'superseded') return { status: 'waiting', round };
+  const model = (await next.read())?.state;
+  if (!model) throw new PolyfaasError('Unavailable', `round ${round + 1} model of run ${options.runId} vanished; retry`);
   if (!final) {
     await mapLimit(
       Array.from({ length: plan.workers }, (_, i) => i),
@@ -223,6 +203,39 @@ export async function reduceRound(options: ReduceRoundOptions): Promise<ReduceOu
     );
   }
   return { status: 'reduced', round, written, final, model };
+}
+
+/** Average the round's weights into the next round's model, write-if-absent. @returns false when it was there already. */
+async function writeAverage(options: ReduceRoundOptions, dones: readonly RoundDone[], next: Checkpointer): Promise<boolean> {
+  const { bucket, keys, round, plan } = options;
+  const weights = await mapLimit(dones, IO_CONCURRENCY, async (d) => ({
+    tensors: d.tensors,
+    floats: await new Checkpointer(bucket, keys.workerPrefix(round, d.worker)).readFloats(d),
+  }));
+  const previous = round > 0 ? (await new Checkpointer(bucket, keys.modelPrefix(round)).read())?.state : undefined;
+  const seen = dones.reduce((n, d) => n + d.seen, 0);
+  const record: EpochRecord = {
+    epoch: round,
+    loss: dones.reduce((n, d) => n + d.loss, 0) / Math.max(1, seen),
+    accuracy: dones.reduce((n, d) => n + d.correct, 0) / Math.max(1, seen),
+    // The round's wall time is its slowest worker's.
+    seconds: Math.max(...dones.map((d) => d.seconds)),
+  };
+  const fields = {
+    // Positions count rounds here: a round model is where the run resumes.
+    position: { epoch: round + 1, batch: 0, step: round + 1 },
+    history: [...(previous?.history ?? []), record],
+    partial: { loss: 0, correct: 0, seen: 0, seconds: 0 },
+    meta: { runId: options.runId, round: round + 1, examples: Number(previous?.meta['examples'] ?? 0) + seen },
+  };
+  try {
+    await next.saveSnapshot(averageWeights(weights, options.optimizer), fields);
+  } catch (err) {
+    if (!isPolyfaasError(err, 'PreconditionFailed', 'AlreadyExists')) throw err;
+    return false;
+  }
+  options.log?.info('round reduced', { round, rounds: plan.rounds, loss: record.loss, accuracy: record.accuracy });
+  return true;
 }
 
 /** Remove a finished run's round checkpoints and markers (the final model lives on in the model store). */
