@@ -78,6 +78,8 @@ describe('data-parallel training (training.workers = 2) on the memory runtime', 
     expect(manifest.metadata).toMatchObject({ runId, config: { workers: 2 } });
     expect(manifest.metadata.history).toHaveLength(4);
     expect(await first.bucket.exists(`reports/toy/${first.version}.json`)).toBe(true);
+    const res = await first.rt.http({ method: 'GET', path: '/status' });
+    expect((await res.json<{ runs: { runId: string; jobs: number; version?: string }[] }>()).runs).toEqual([expect.objectContaining({ runId, jobs: 8, version: first.version })]);
     // The round checkpoints and markers go once the version is saved.
     expect(await keys(first.bucket, `${RUNS_PREFIX}${runId}/rounds/`)).toEqual([]);
     expect(await keys(first.bucket, ROUND_DONE_PREFIX)).toEqual([]);
