@@ -110,7 +110,7 @@ describe('data-parallel training (training.workers = 2) on the memory runtime', 
   it('leaves a single-worker config hashing as before (no workers field)', async () => {
     const { resolveTrainingConfig } = await import('./training-config.js');
     expect(resolveTrainingConfig({ workers: 1, roundSteps: 5 })).toEqual(resolveTrainingConfig({}));
-    expect(resolveTrainingConfig({ workers: 3 })).toMatchObject({ workers: 3, roundSteps: 200, roundOptimizer: 'average' });
+    expect(resolveTrainingConfig({ workers: 3 })).toMatchObject({ workers: 3, roundSteps: 50, roundOptimizer: 'reset' });
     expect(() => resolveTrainingConfig({ workers: 0 })).toThrow(/workers/);
   });
 });

@@ -64,7 +64,7 @@ export function createTrainReduceFunction(options: TrainReduceFunctionOptions): 
         runId,
         plan: job.plan,
         round,
-        optimizer: job.run.config.roundOptimizer ?? 'average',
+        optimizer: job.run.config.roundOptimizer ?? 'reset',
         jobBody: (r, w) => roundJobBody(job.run, job.plan, r, w),
         log,
       });
