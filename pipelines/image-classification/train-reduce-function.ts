@@ -1,5 +1,5 @@
 import type { Bucket, FunctionDefinition, StorageTrigger } from '../../src/index.js';
-import { defineFunction } from '../../src/index.js';
+import { defineFunction, isPolyfaasError } from '../../src/index.js';
 import { ModelStore } from '../../src/model/index.js';
 import type { BackendName } from '../../src/tf/index.js';
 import { initBackend } from '../../src/tf/index.js';
@@ -69,7 +69,11 @@ export function createTrainReduceFunction(options: TrainReduceFunctionOptions): 
         log,
       });
       if (outcome.status !== 'reduced' || !outcome.final) return outcome;
-      const saved = await finishRun(bucket, job, outcome.model, ctx.state, options.modelsPrefix ?? 'models/');
+      const saved = await finishRun(bucket, job, outcome.model, ctx.state, options.modelsPrefix ?? 'models/').catch(async (err: unknown) => {
+        // A concurrent reducer of the last round finished first and cleared the rounds under this one.
+        if (isPolyfaasError(err, 'NotFound') && (await bucket.exists(runResultKey(runId)))) return { status: 'skipped' as const, runId, reason: 'run already finished' };
+        throw err;
+      });
       if (saved.status === 'finished') {
         await clearRounds(bucket, roundPrefixes(runId));
         log.info('data-parallel training finished', { version: saved.version, rounds: job.plan.rounds, workers: job.plan.workers });
