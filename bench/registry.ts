@@ -21,6 +21,7 @@ export const BENCHES = [
   'kv-stores',
   'idempotency',
   'cnn-train',
+  'parallel-training',
   'text-train',
   'training-memory',
 ] as const;

@@ -136,6 +136,10 @@ const EXPECTED: Record<string, string[]> = {
     'uploadSplit',
     // Chunked evaluation (#16).
     'EvaluateChunkFunctionOptions', 'EvaluateChunkSummary', 'createEvaluateChunkFunction',
+
+    // Data-parallel training (#16).
+    'TrainReduceFunctionOptions', 'TrainReduceOutcome', 'TrainShardFunctionOptions', 'TrainShardOutcome',
+    'createTrainReduceFunction', 'createTrainShardFunction',
     // The text-classification pipeline (#17).
     'BaselineResult', 'ClassifyFunctionOptions', 'ClassifyResponse', 'NaiveBayes', 'ResolvedTextTrainingConfig',
     'TEXT_FILE_EXTENSIONS', 'TOKENIZER_FORMAT', 'TextClassification', 'TextClassificationConfig', 'TextColumns',

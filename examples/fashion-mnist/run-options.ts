@@ -9,6 +9,8 @@ export interface RunOptions {
   limit?: number;
   /** Checkpoint every this many training steps. */
   checkpointEvery?: number;
+  /** Data-parallel training workers, and as many worker processes serving the pipeline's events. */
+  workers?: number;
   port: number;
   dataDir?: string;
   fresh: boolean;
@@ -27,6 +29,8 @@ Options:
   --epochs <n>     epochs to train (default 2; --full: 15)
   --limit <n>      use only the first n images of each split
   --checkpoint-every <n>  checkpoint training every n steps (default 100); a killed run resumes from the last one
+  --workers <n>    train data-parallel in n workers (averaging weights every round) and run the
+                   pipeline's invocations in n worker processes (default 1: one process, one trainer)
   --port <n>       port to serve on (default 3000; 0 = any free port)
   --data-dir <d>   where the file buckets live (default .polyfaas/fashion-mnist)
   --fresh          delete the data directory first (re-ingest and retrain from scratch)
@@ -46,6 +50,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
       epochs: { type: 'string' },
       limit: { type: 'string' },
       'checkpoint-every': { type: 'string' },
+      workers: { type: 'string' },
       port: { type: 'string', default: '3000' },
       'data-dir': { type: 'string' },
       fresh: { type: 'boolean', default: false },
@@ -62,12 +67,14 @@ export function parseRunOptions(argv: string[]): RunOptions {
   const epochs = int('epochs', values.epochs, 1);
   const limit = int('limit', values.limit, 1);
   const checkpointEvery = int('checkpoint-every', values['checkpoint-every'], 1);
+  const workers = int('workers', values.workers, 1);
   return {
     exit: values.exit,
     full: values.full,
     ...(epochs !== undefined ? { epochs } : {}),
     ...(limit !== undefined ? { limit } : {}),
     ...(checkpointEvery !== undefined ? { checkpointEvery } : {}),
+    ...(workers !== undefined ? { workers } : {}),
     port: int('port', values.port, 0) ?? 3000,
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     fresh: values.fresh,

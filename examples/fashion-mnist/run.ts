@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AuthOptions, InvocationFacts, Logger } from 'polyfaas';
 import { InvocationObserver } from 'polyfaas/adapter';
 import { createLogger } from 'polyfaas';
@@ -14,6 +14,11 @@ import { loadFashionMnist } from './data/source.js';
 import { ingest } from './data/ingest.js';
 import { FASHION_MNIST_DATASET } from './data/labels.js';
 import type { RunOptions } from './run-options.js';
+import type { PoolAppSettings } from './pool-settings.js';
+import { POOL_APP_ENV } from './pool-settings.js';
+
+/** The module each pool worker loads (by path: importing it here would read an environment not yet set). */
+const POOL_APP_MODULE = fileURLToPath(new URL('./pool-app.ts', import.meta.url));
 
 /** Where the demo writes: human text to `err` (progress, notes), machine output to `out`. */
 export interface RunIo {
@@ -51,13 +56,15 @@ export async function runFashionMnist(options: RunOptions & { training?: Trainin
     ...(options.full ? { dropout: 0.4, learningRateDecay: 0.85 } : {}),
     ...(options.limit ? { limit: options.limit } : {}),
     ...(options.checkpointEvery ? { checkpointEverySteps: options.checkpointEvery } : {}),
+    ...(options.workers ? { workers: options.workers } : {}),
     ...options.training,
   };
   const log: Logger = createLogger({ level: options.verbose ? 'info' : 'warn', sink: (r) => io.err.write(`${JSON.stringify(r)}\n`) });
+  // Demo data can be re-created at will, so skip fsync: ingest is several times faster.
+  const bucketUrl = `${pathToFileURL(dataDir).href}?durable=false`;
   const app = fashionMnistApp({
     ...(options.auth ? { auth: options.auth } : {}),
-    // Demo data can be re-created at will, so skip fsync: ingest is several times faster.
-    bucket: `${pathToFileURL(dataDir).href}?durable=false`,
+    bucket: bucketUrl,
     training,
     hooks: progressHooks(io.err),
   });
@@ -65,7 +72,10 @@ export async function runFashionMnist(options: RunOptions & { training?: Trainin
   const observer = new InvocationObserver();
   const invocations: InvocationFacts[] = [];
   observer.subscribe((records) => invocations.push(...records.map((r) => ({ function: r.function, durationMs: r.durationMs, ...(r.memoryMb ? { memoryMb: r.memoryMb } : {}) }))));
-  const server = await serve(app, { port: options.port, log, observer });
+  const workers = options.workers && options.workers > 1 ? options.workers : undefined;
+  // Forked pool workers inherit the environment: that is how they build the same app (see pool-app.ts).
+  if (workers) process.env[POOL_APP_ENV] = JSON.stringify({ bucket: bucketUrl, training } satisfies PoolAppSettings);
+  const server = await serve(app, { port: options.port, log, observer, ...(workers ? { workers: { module: POOL_APP_MODULE, export: 'app', count: workers } } : {}) });
   try {
     const bucket = server.bucket(PIPELINE_BUCKET);
     const total = Math.min(data.train.count, options.limit ?? Infinity) + Math.min(data.test.count, options.limit ?? Infinity);

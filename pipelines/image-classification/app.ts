@@ -14,6 +14,8 @@ import { createPreprocessChunkFunction } from './preprocess-chunk-function.js';
 import { recordingFailures } from './last-error.js';
 import { createStatusFunction } from './status-function.js';
 import { createTrainFunction } from './train-function.js';
+import { createTrainReduceFunction } from './train-reduce-function.js';
+import { createTrainShardFunction } from './train-shard-function.js';
 import type { TrainingConfig } from './training-config.js';
 
 /** Everything that describes one image-classification pipeline. */
@@ -81,6 +83,8 @@ export const PIPELINE_BUCKET = 'data';
  * raw/<dataset>/<split>/_dataset.json ─▶ preprocess ─▶ features/<dataset>/<split>/manifest.json
  *   (with `chunkSize`: preprocess ─▶ jobs/preprocess/… ─▶ preprocess-chunk × N, the last writes the manifest)
  *   ─▶ plan-training ─▶ jobs/train/<run>/<seq>.json ─▶ train (─▶ next job when out of time)
+ *   (with `training.workers` K > 1: plan-training ─▶ jobs/train-round/… ─▶ train-shard × K ─▶ jobs/train-reduce/…
+ *    ─▶ train-reduce: average, next round's jobs … after the last round it saves the version as train does)
  *   ─▶ models/<model>/versions/<v>/manifest.json ─▶ evaluate ─▶ reports/ + alias "production"
  *   (with `evaluation.chunkSize`: evaluate ─▶ jobs/evaluate/… ─▶ evaluate-chunk × N, the last writes the report)
  * POST /predict serves production; GET /model describes it; GET /status shows where the pipeline stands.
@@ -118,6 +122,12 @@ export function createImageClassificationApp(config: ImageClassificationConfig):
         createTrainFunction({ bucket, ...(config.trainTimeoutMs ? { timeoutMs: config.trainTimeoutMs } : {}), ...(config.hooks ? { hooks: config.hooks } : {}) }),
         bucket,
       ),
+      ...((config.training?.workers ?? 1) > 1
+        ? [
+            recordingFailures(createTrainShardFunction({ bucket, ...(config.trainTimeoutMs ? { timeoutMs: config.trainTimeoutMs } : {}) }), bucket),
+            recordingFailures(createTrainReduceFunction({ bucket }), bucket),
+          ]
+        : []),
       idempotent(recordingFailures(createEvaluateFunction({ bucket, modelName, ...(config.evaluation ?? {}), ...(config.hooks ? { hooks: config.hooks } : {}) }), bucket), config.state),
       ...(config.evaluation?.chunkSize !== undefined ? [recordingFailures(createEvaluateChunkFunction({ bucket, ...(config.hooks ? { hooks: config.hooks } : {}) }), bucket)] : []),
       idempotent(scoped(createPredictFunction({ bucket, modelName, ...(config.serving ?? {}) }), config.scopes?.predict), config.state),

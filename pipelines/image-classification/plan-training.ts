@@ -5,6 +5,9 @@ import type { TrainJob } from './jobs.js';
 import { trainJobKey } from './jobs.js';
 import { DEFAULT_LAYOUT, featuresManifestKey } from './layout.js';
 import { putIfAbsent } from './shards.js';
+import type { FeaturesManifest } from './features-manifest.js';
+import { roundJobBody, roundKeys, runRoundPlan } from './round-jobs.js';
+import type { Bucket } from '../../src/index.js';
 import type { TrainingConfig } from './training-config.js';
 import { resolveTrainingConfig, stableHash } from './training-config.js';
 
@@ -54,9 +57,26 @@ export function createPlanTrainingFunction(options: PlanTrainingOptions): Functi
         test: { key: testKey, etag: test.etag },
         config,
       };
+      if (config.workers !== undefined) {
+        const created = await planRoundZero(bucket, job, train.manifest);
+        ctx.log.info(created ? 'data-parallel training run planned' : 'training run already planned', { runId, examples: train.manifest.count, workers: config.workers });
+        return { planned: created, runId };
+      }
       const created = await putIfAbsent(bucket, trainJobKey(runId, 0), JSON.stringify(job, null, 2), { contentType: 'application/json' });
       ctx.log.info(created ? 'training run planned' : 'training run already planned', { runId, examples: train.manifest.count });
       return { planned: created !== undefined, runId };
     },
   });
+}
+
+/** A data-parallel run starts with one round-0 job per worker, each written if absent. @returns whether any was new. */
+async function planRoundZero(bucket: Bucket, job: TrainJob, manifest: FeaturesManifest): Promise<boolean> {
+  const { config } = job;
+  const epochs = manifest.embeddings ? (config.head?.epochs ?? config.epochs) : config.epochs;
+  const plan = runRoundPlan(job, Math.min(manifest.count, config.limit ?? Infinity), epochs);
+  const keys = roundKeys(job.runId);
+  const written = await Promise.all(
+    Array.from({ length: plan.workers }, (_, worker) => putIfAbsent(bucket, keys.jobKey(0, worker, 0), roundJobBody(job, plan, 0, worker), { contentType: 'application/json' })),
+  );
+  return written.some((w) => w !== undefined);
 }

@@ -5,6 +5,7 @@ import type { CheckpointState } from '../shared/checkpoint.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import type { RunResult } from './jobs.js';
 import { checkpointPrefix, readJsonIfExists, reportKey, runResultKey, TRAIN_JOBS_PREFIX } from './jobs.js';
+import { ROUND_JOBS_PREFIX } from './round-jobs.js';
 import type { LastError } from './last-error.js';
 import { readLastError } from './last-error.js';
 import { datasetManifestKey, DEFAULT_LAYOUT, featuresManifestKey } from './layout.js';
@@ -36,7 +37,7 @@ export interface SplitStatus {
 export interface RunStatus {
   runId: string;
   stage: 'planned' | 'training' | 'evaluating' | 'evaluated' | 'promoted' | 'not-evaluated';
-  /** Train jobs written for the run (one per invocation). */
+  /** Train jobs written for the run (one per invocation; for a data-parallel run, one per worker per round). */
   jobs: number;
   /** Optimizer steps in the latest checkpoint, while training. */
   step?: number;
@@ -103,9 +104,12 @@ async function splitStatus(bucket: Bucket, dataset: string, split: string): Prom
 
 async function runStatuses(bucket: Bucket, model: string): Promise<{ status: RunStatus; pendingJob?: string }[]> {
   const jobs = new Map<string, string[]>();
-  for await (const obj of bucket.list({ prefix: TRAIN_JOBS_PREFIX })) {
-    const runId = obj.key.slice(TRAIN_JOBS_PREFIX.length).split('/')[0] as string;
-    jobs.set(runId, [...(jobs.get(runId) ?? []), obj.key]);
+  // Data-parallel runs (training.workers > 1) have round jobs instead: they are listed the same way.
+  for (const prefix of [TRAIN_JOBS_PREFIX, ROUND_JOBS_PREFIX]) {
+    for await (const obj of bucket.list({ prefix })) {
+      const runId = obj.key.slice(prefix.length).split('/')[0] as string;
+      jobs.set(runId, [...(jobs.get(runId) ?? []), obj.key]);
+    }
   }
   const out: { status: RunStatus; pendingJob?: string }[] = [];
   for (const [runId, keys] of jobs) {
@@ -113,7 +117,8 @@ async function runStatuses(bucket: Bucket, model: string): Promise<{ status: Run
     const result = await readJsonIfExists<RunResult>(bucket, runResultKey(runId));
     if (!result) {
       const checkpoint = await readJsonIfExists<CheckpointState>(bucket, `${checkpointPrefix(runId)}state.json`);
-      const status: RunStatus = checkpoint ? { ...base, stage: 'training', step: checkpoint.position.step } : { ...base, stage: 'planned' };
+      const rounds = keys.some((k) => k.startsWith(ROUND_JOBS_PREFIX));
+      const status: RunStatus = checkpoint ? { ...base, stage: 'training', step: checkpoint.position.step } : { ...base, stage: rounds ? 'training' : 'planned' };
       out.push({ status, pendingJob: keys.sort().at(-1) as string });
       continue;
     }

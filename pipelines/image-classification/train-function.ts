@@ -1,6 +1,5 @@
 import type { FunctionDefinition, StorageTrigger } from '../../src/index.js';
 import { defineFunction, isPolyfaasError } from '../../src/index.js';
-import type { JsonValue } from '../../src/model/index.js';
 import { ModelStore } from '../../src/model/index.js';
 import type { BackendName } from '../../src/tf/index.js';
 import { initBackend } from '../../src/tf/index.js';
@@ -11,7 +10,7 @@ import type { PipelineHooks } from './hooks.js';
 import type { RunResult } from './jobs.js';
 import { checkpointPrefix, readJsonIfExists, readTrainJob, runResultKey, TRAIN_JOBS_PREFIX, trainJobKey } from './jobs.js';
 import { putIfAbsent } from './shards.js';
-import type { ResolvedTrainingConfig } from './training-config.js';
+import { saveRunModel } from './save-run.js';
 import { prepareTraining } from './training-setup.js';
 import { trainWithCheckpoints } from '../shared/trainer.js';
 import type { TrainingProgress } from './training-progress.js';
@@ -123,53 +122,27 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
           log.info('time budget used; continuing in a new invocation', { step: result.position.step, because: result.stoppedBecause, seconds });
           return { status: 'continued', runId: job.runId, nextJob, step: result.position.step };
         }
-        if (await bucket.exists(runResultKey(job.runId))) return { status: 'skipped', runId: job.runId, reason: 'run already finished' };
+        const outcome = await saveRunModel({
+          bucket,
+          store,
+          job,
+          manifest: manifest.manifest,
+          setup,
+          history: result.history,
+          backend: ctx.state.backend,
+          samplesPerSecond: samplesPerSecond(result.history, data.count),
+        });
+        if (outcome.status === 'skipped') return outcome;
         const last = result.history[result.history.length - 1];
-        const toSave = await setup.modelToSave();
-        const saved = await store.save(job.modelName, toSave.model, {
-          labels: [...data.classes],
-          inputShape: [...setup.inputShape],
-          metrics: last ? { trainLoss: last.loss, trainAccuracy: last.accuracy } : {},
-          metadata: {
-            runId: job.runId,
-            dataset: job.dataset,
-            testFeatures: job.test.key,
-            // Serving must turn pixels into exactly the floats training saw.
-            preprocessing: { scale: manifest.manifest.scale, mean: [...(manifest.manifest.normalize?.mean ?? [])], std: [...(manifest.manifest.normalize?.std ?? [])] },
-            examples: data.count,
-            backend: ctx.state.backend,
-            samplesPerSecond: samplesPerSecond(result.history, data.count),
-            history: result.history.map((h) => ({ ...h })),
-            config: configJson(config),
-            ...toSave.metadata,
-          },
-        }).finally(() => toSave.dispose());
-        const record: RunResult = { runId: job.runId, model: job.modelName, version: saved.version, finishedAt: new Date().toISOString() };
-        const won = await putIfAbsent(bucket, runResultKey(job.runId), JSON.stringify(record, null, 2), { contentType: 'application/json' });
-        if (!won) {
-          // A concurrent invocation finished the same run first; keep one candidate.
-          await store.delete(job.modelName, saved.version);
-          return { status: 'skipped', runId: job.runId, reason: 'run already finished' };
-        }
         await checkpointer.clear();
-        await progress.end('finished', saved.version);
-        log.info('training finished', { version: saved.version, epochs: result.history.length, accuracy: last?.accuracy });
-        return { status: 'finished', runId: job.runId, version: saved.version };
+        await progress.end('finished', outcome.version);
+        log.info('training finished', { version: outcome.version, epochs: result.history.length, accuracy: last?.accuracy });
+        return outcome;
       } finally {
         model.dispose();
       }
     },
   });
-}
-
-/** The resolved config as manifest JSON (optional fields of the head dropped, not `undefined`). */
-function configJson(config: ResolvedTrainingConfig): Record<string, JsonValue> {
-  const { head, ...rest } = config;
-  return {
-    ...rest,
-    filters: [...rest.filters],
-    ...(head ? { head: { hiddenUnits: head.hiddenUnits ?? 0, dropout: head.dropout ?? 0, ...(head.epochs !== undefined ? { epochs: head.epochs } : {}) } } : {}),
-  };
 }
 
 function samplesPerSecond(history: readonly { seconds: number }[], count: number): number | null {

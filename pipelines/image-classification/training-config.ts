@@ -1,4 +1,5 @@
 import { PolyfaasError } from '../../src/index.js';
+import type { RoundOptimizerState } from '../shared/weight-average.js';
 
 /** How the train step trains. Every field has a default. */
 export interface TrainingConfig {
@@ -28,6 +29,16 @@ export interface TrainingConfig {
    * regression trained for `epochs`.
    */
   head?: HeadConfig;
+  /**
+   * Data-parallel workers (default 1: one invocation trains at a time). With
+   * K > 1, K invocations train on disjoint shards in rounds and their
+   * weights are averaged after each round (see docs/data-parallel-training.md).
+   */
+  workers?: number;
+  /** With `workers` > 1: optimizer steps each worker takes per round before the weights are averaged. Default 50 (measured: see docs/data-parallel-training.md). */
+  roundSteps?: number;
+  /** With `workers` > 1: start Adam's moment estimates afresh each round, or average them like the weights. Default `reset` (measured: see docs/data-parallel-training.md). */
+  roundOptimizer?: RoundOptimizerState;
 }
 
 /** {@link TrainingConfig.head}. */
@@ -40,7 +51,7 @@ export interface HeadConfig {
   epochs?: number;
 }
 
-type Optional = 'limit' | 'invocationBudgetMs' | 'head';
+type Optional = 'limit' | 'invocationBudgetMs' | 'head' | 'workers' | 'roundSteps' | 'roundOptimizer';
 
 /** {@link TrainingConfig} with defaults applied. */
 export type ResolvedTrainingConfig = Required<Omit<TrainingConfig, Optional>> & Pick<TrainingConfig, Optional>;
@@ -61,6 +72,8 @@ export function resolveTrainingConfig(config: TrainingConfig = {}): ResolvedTrai
     ...(config.invocationBudgetMs !== undefined ? { invocationBudgetMs: config.invocationBudgetMs } : {}),
     // Only present when set, so configs without a head hash (and plan runs) exactly as before.
     ...(config.head !== undefined ? { head: resolveHead(config.head) } : {}),
+    // Likewise one worker resolves to no field at all: the single-invocation path, hashing as before.
+    ...resolveWorkers(config),
   };
   for (const key of ['epochs', 'batchSize', 'checkpointEverySteps', 'denseUnits'] as const) {
     if (!(Number.isInteger(resolved[key]) && resolved[key] > 0)) throw new PolyfaasError('InvalidArgument', `training.${key} must be a positive integer`);
@@ -69,6 +82,17 @@ export function resolveTrainingConfig(config: TrainingConfig = {}): ResolvedTrai
   if (!(resolved.learningRateDecay > 0 && resolved.learningRateDecay <= 1)) throw new PolyfaasError('InvalidArgument', 'training.learningRateDecay must be in (0, 1]');
   if (!(resolved.dropout >= 0 && resolved.dropout < 1)) throw new PolyfaasError('InvalidArgument', 'training.dropout must be in [0, 1)');
   return resolved;
+}
+
+function resolveWorkers(config: TrainingConfig): Pick<TrainingConfig, 'workers' | 'roundSteps' | 'roundOptimizer'> {
+  const workers = config.workers ?? 1;
+  if (!(Number.isInteger(workers) && workers > 0)) throw new PolyfaasError('InvalidArgument', 'training.workers must be a positive integer');
+  if (workers === 1) return {};
+  const roundSteps = config.roundSteps ?? 50;
+  if (!(Number.isInteger(roundSteps) && roundSteps > 0)) throw new PolyfaasError('InvalidArgument', 'training.roundSteps must be a positive integer');
+  const roundOptimizer = config.roundOptimizer ?? 'reset';
+  if (roundOptimizer !== 'average' && roundOptimizer !== 'reset') throw new PolyfaasError('InvalidArgument', "training.roundOptimizer must be 'average' or 'reset'");
+  return { workers, roundSteps, roundOptimizer };
 }
 
 function resolveHead(head: HeadConfig): HeadConfig {

@@ -40,11 +40,11 @@ export interface TrainingSetup {
  *
  * @param bucket where the features and the extractor's model store are.
  */
-export async function prepareTraining(bucket: Bucket, manifest: FeaturesManifest, config: ResolvedTrainingConfig): Promise<TrainingSetup> {
+export async function prepareTraining(bucket: Bucket, manifest: FeaturesManifest, config: ResolvedTrainingConfig, cache?: DatasetCache): Promise<TrainingSetup> {
   const { height, width, channels } = manifest.input;
   const embeddings = manifest.embeddings;
   if (!embeddings) {
-    const data = await loadShardDataset(bucket, manifest, config.limit);
+    const data = await cached(cache, `pixels:${manifest.runId}:${config.limit ?? ''}`, () => loadShardDataset(bucket, manifest, config.limit));
     const model = buildCnn({
       inputShape: data.inputShape,
       numClasses: data.numClasses,
@@ -56,7 +56,7 @@ export async function prepareTraining(bucket: Bucket, manifest: FeaturesManifest
     });
     return { data, model, epochs: config.epochs, inputShape: [height, width, channels], modelToSave: () => Promise.resolve({ model, metadata: {}, dispose: () => {} }) };
   }
-  const data = await loadEmbeddingDataset(bucket, manifest, config.limit);
+  const data = await cached(cache, `embeddings:${manifest.runId}:${config.limit ?? ''}`, () => loadEmbeddingDataset(bucket, manifest, config.limit));
   const head: HeadOptions = {
     inputDim: data.dim,
     numClasses: data.numClasses,
@@ -97,4 +97,29 @@ export async function prepareTraining(bucket: Bucket, manifest: FeaturesManifest
       }
     },
   };
+}
+
+/**
+ * Datasets a warm instance already loaded, by features run: a data-parallel
+ * worker runs one invocation per round, and reading the split from the
+ * bucket every round would cost more than the round's arithmetic. Holds the
+ * last one only, to bound memory.
+ */
+export class DatasetCache {
+  private entry: { key: string; value: Promise<unknown> } | undefined;
+
+  /** The cached value under `key`, else `load()`'s (a failed load is not kept). */
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (this.entry?.key === key) return this.entry.value as Promise<T>;
+    const value = load();
+    this.entry = { key, value };
+    value.catch(() => {
+      if (this.entry?.value === value) this.entry = undefined;
+    });
+    return value;
+  }
+}
+
+function cached<T>(cache: DatasetCache | undefined, key: string, load: () => Promise<T>): Promise<T> {
+  return cache ? cache.get(key, load) : load();
 }

@@ -36,12 +36,78 @@ export interface CheckpointState {
   meta: Record<string, unknown>;
 }
 
-interface TensorSpec {
+/** Where one tensor sits in a checkpoint's blob (offset and length in floats). */
+export interface TensorSpec {
   group: 'model' | 'optimizer';
   name: string;
   shape: number[];
   offset: number;
   length: number;
+}
+
+/** A model's weights and optimizer state as one float32 blob and the layout of its tensors. */
+export interface WeightSnapshot {
+  tensors: TensorSpec[];
+  /** The float32 values of every tensor, back to back, as bytes. */
+  blob: Uint8Array;
+}
+
+/**
+ * Copy every weight of `model` (trainable or not, so batch-norm moving
+ * statistics too) and of its optimizer into one blob.
+ */
+export async function snapshotWeights(model: tfl.LayersModel): Promise<WeightSnapshot> {
+  const modelWeights = model.getWeights();
+  const optimizerWeights = model.optimizer ? await model.optimizer.getWeights() : [];
+  const named = [
+    ...modelWeights.map((t, i) => ({ group: 'model' as const, name: `w${i}`, tensor: t })),
+    ...optimizerWeights.map((w) => ({ group: 'optimizer' as const, name: w.name, tensor: w.tensor })),
+  ];
+  const tensors: TensorSpec[] = [];
+  const parts: Float32Array[] = [];
+  let offset = 0;
+  for (const { group, name, tensor } of named) {
+    const data = (await tensor.data()) as Float32Array;
+    tensors.push({ group, name, shape: tensor.shape, offset, length: data.length });
+    parts.push(data);
+    offset += data.length;
+  }
+  // The iterations scalar from getWeights() is a fresh tensor; model weights are the live variables.
+  for (const w of optimizerWeights) if (w.name === 'iter') w.tensor.dispose();
+  const blob = new Uint8Array(offset * 4);
+  const view = new Float32Array(blob.buffer);
+  let at = 0;
+  for (const part of parts) {
+    view.set(part, at);
+    at += part.length;
+  }
+  return { tensors, blob };
+}
+
+/** The float32 view of a blob's bytes (copied when they are not 4-byte aligned). */
+export function blobFloats(body: Uint8Array): Float32Array {
+  return new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+}
+
+/**
+ * Load a {@link snapshotWeights} blob into `model` (built with the same
+ * architecture). Without optimizer tensors in `tensors`, the optimizer keeps
+ * its state (a fresh one starts from zero moments).
+ */
+export async function loadWeights(model: tfl.LayersModel, tensors: readonly TensorSpec[], floats: Float32Array): Promise<void> {
+  const take = (spec: TensorSpec) => tf.tensor(floats.subarray(spec.offset, spec.offset + spec.length), spec.shape);
+  const weights = tensors.filter((t) => t.group === 'model').map(take);
+  model.setWeights(weights);
+  tf.dispose(weights);
+  const optimizerSpecs = tensors.filter((t) => t.group === 'optimizer');
+  if (model.optimizer && optimizerSpecs.length) {
+    const named = optimizerSpecs.map((s) => ({ name: s.name, tensor: take(s) }));
+    // setWeights replaces the moment variables without freeing the old ones; free them first.
+    tf.dispose((await model.optimizer.getWeights()).map((w) => w.tensor));
+    // setWeights makes variables sharing these tensors' data, so ours can go.
+    await model.optimizer.setWeights(named);
+    tf.dispose(named.map((n) => n.tensor));
+  }
 }
 
 /** A checkpoint read back: its state and the etag to compare-and-swap against. */
@@ -87,30 +153,19 @@ export class Checkpointer {
     model: tfl.LayersModel,
     fields: Omit<CheckpointState, 'format' | 'blobKey' | 'blobSha256' | 'tensors' | 'updatedAt'>,
   ): Promise<void> {
-    const modelWeights = model.getWeights();
-    const optimizerWeights = model.optimizer ? await model.optimizer.getWeights() : [];
-    const named = [
-      ...modelWeights.map((t, i) => ({ group: 'model' as const, name: `w${i}`, tensor: t })),
-      ...optimizerWeights.map((w) => ({ group: 'optimizer' as const, name: w.name, tensor: w.tensor })),
-    ];
-    const tensors: TensorSpec[] = [];
-    const parts: Float32Array[] = [];
-    let offset = 0;
-    for (const { group, name, tensor } of named) {
-      const data = (await tensor.data()) as Float32Array;
-      tensors.push({ group, name, shape: tensor.shape, offset, length: data.length });
-      parts.push(data);
-      offset += data.length;
-    }
-    // The iterations scalar from getWeights() is a fresh tensor; model weights are the live variables.
-    for (const w of optimizerWeights) if (w.name === 'iter') w.tensor.dispose();
-    const blob = new Uint8Array(offset * 4);
-    const view = new Float32Array(blob.buffer);
-    let at = 0;
-    for (const part of parts) {
-      view.set(part, at);
-      at += part.length;
-    }
+    await this.saveSnapshot(await snapshotWeights(model), fields);
+  }
+
+  /**
+   * Write a checkpoint from a snapshot already taken (e.g. weights averaged
+   * outside any model). The first save under a prefix is write-if-absent:
+   * `PreconditionFailed`/`AlreadyExists` then means one is there already.
+   */
+  async saveSnapshot(
+    snapshot: WeightSnapshot,
+    fields: Omit<CheckpointState, 'format' | 'blobKey' | 'blobSha256' | 'tensors' | 'updatedAt'>,
+  ): Promise<void> {
+    const { tensors, blob } = snapshot;
     const blobKey = `${this.prefix}blob-${String(fields.position.step).padStart(9, '0')}-${crypto.randomUUID().slice(0, 8)}.bin`;
     await this.bucket.put(blobKey, blob, { contentType: 'application/octet-stream' });
     const state: CheckpointState = {
@@ -137,6 +192,11 @@ export class Checkpointer {
 
   /** Load the checkpoint's weights and optimizer state into `model` (built with the same architecture). */
   async restore(model: tfl.LayersModel, state: CheckpointState): Promise<void> {
+    await loadWeights(model, state.tensors, await this.readFloats(state));
+  }
+
+  /** The checkpoint's blob as floats, its SHA-256 checked (for callers that combine weights without a model). */
+  async readFloats(state: Pick<CheckpointState, 'blobKey' | 'blobSha256'>): Promise<Float32Array> {
     const obj = await this.bucket.get(state.blobKey);
     const digest = createHash('sha256').update(obj.body).digest('hex');
     if (digest !== state.blobSha256) {
@@ -144,21 +204,7 @@ export class Checkpointer {
         details: { expected: state.blobSha256, actual: digest },
       });
     }
-    const floats = new Float32Array(obj.body.buffer.slice(obj.body.byteOffset, obj.body.byteOffset + obj.body.byteLength));
-    const take = (spec: TensorSpec) => tf.tensor(floats.subarray(spec.offset, spec.offset + spec.length), spec.shape);
-    const modelSpecs = state.tensors.filter((t) => t.group === 'model');
-    const weights = modelSpecs.map(take);
-    model.setWeights(weights);
-    tf.dispose(weights);
-    const optimizerSpecs = state.tensors.filter((t) => t.group === 'optimizer');
-    if (model.optimizer && optimizerSpecs.length) {
-      const named = optimizerSpecs.map((s) => ({ name: s.name, tensor: take(s) }));
-      // setWeights replaces the moment variables without freeing the old ones; free them first.
-      tf.dispose((await model.optimizer.getWeights()).map((w) => w.tensor));
-      // setWeights makes variables sharing these tensors' data, so ours can go.
-      await model.optimizer.setWeights(named);
-      tf.dispose(named.map((n) => n.tensor));
-    }
+    return blobFloats(obj.body);
   }
 
   /** Remove every object of this checkpoint (after the run finished). */

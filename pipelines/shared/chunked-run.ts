@@ -87,7 +87,7 @@ export type ChunkManifestState = 'waiting' | 'written' | 'up-to-date' | 'superse
 /** How {@link finishChunkRun} checks and writes a run's result. */
 export interface FinishChunkRunOptions<P> {
   readonly bucket: Bucket;
-  readonly keys: ChunkRunKeys;
+  readonly keys: Pick<ChunkRunKeys, 'donePrefix' | 'doneKey' | 'currentRunKey'>;
   readonly runId: string;
   readonly chunks: number;
   /** True when the result this run would write is already there. */
