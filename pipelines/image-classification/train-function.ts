@@ -12,6 +12,8 @@ import type { RunResult } from './jobs.js';
 import { checkpointPrefix, readJsonIfExists, readTrainJob, runResultKey, TRAIN_JOBS_PREFIX, trainJobKey } from './jobs.js';
 import { putIfAbsent } from './shards.js';
 import type { ResolvedTrainingConfig } from './training-config.js';
+import { scheduleOf } from './training-config.js';
+import { learningRateAt } from './learning-rate-schedule.js';
 import { prepareTraining } from './training-setup.js';
 import { trainWithCheckpoints } from '../shared/trainer.js';
 import type { TrainingProgress } from './training-progress.js';
@@ -93,7 +95,7 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
             deadline: ctx.deadline,
             signal: ctx.signal,
             ...(config.invocationBudgetMs !== undefined ? { budgetMs: config.invocationBudgetMs } : {}),
-            learningRate: (epoch) => config.learningRate * config.learningRateDecay ** epoch,
+            learningRate: (epoch) => learningRateAt(scheduleOf(config), epoch),
             meta: { runId: job.runId },
             onResume: (p) => log.info('resuming training from checkpoint', { step: p.step, epoch: p.epoch, batch: p.batch }),
             onBatch: (p) => {
@@ -164,10 +166,11 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
 
 /** The resolved config as manifest JSON (optional fields of the head dropped, not `undefined`). */
 function configJson(config: ResolvedTrainingConfig): Record<string, JsonValue> {
-  const { head, ...rest } = config;
+  const { head, augment, ...rest } = config;
   return {
     ...rest,
     filters: [...rest.filters],
+    ...(augment ? { augment: { ...augment } } : {}),
     ...(head ? { head: { hiddenUnits: head.hiddenUnits ?? 0, dropout: head.dropout ?? 0, ...(head.epochs !== undefined ? { epochs: head.epochs } : {}) } } : {}),
   };
 }

@@ -44,8 +44,11 @@ export async function prepareTraining(bucket: Bucket, manifest: FeaturesManifest
   const { height, width, channels } = manifest.input;
   const embeddings = manifest.embeddings;
   if (!embeddings) {
-    const data = await loadShardDataset(bucket, manifest, config.limit);
+    const data = await loadShardDataset(bucket, manifest, config.limit, config.augment ? { augment: config.augment, augmentSeed: config.seed } : {});
     const model = buildCnn({
+      ...(config.convsPerBlock !== undefined ? { convsPerBlock: config.convsPerBlock } : {}),
+      ...(config.batchNorm !== undefined ? { batchNorm: config.batchNorm } : {}),
+      ...(config.blockDropout !== undefined ? { blockDropout: config.blockDropout } : {}),
       inputShape: data.inputShape,
       numClasses: data.numClasses,
       filters: config.filters,
