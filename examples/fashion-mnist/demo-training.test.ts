@@ -6,13 +6,13 @@ describe('demoTraining', () => {
     expect(demoTraining({ full: false })).toEqual({ epochs: 2 });
   });
 
-  it('--full trains the batch-norm CNN on augmented images with a cosine rate for 15 epochs', () => {
+  it('--full trains 15 epochs with a decaying rate and more dropout', () => {
     expect(demoTraining({ full: true })).toEqual(FULL_TRAINING);
-    expect(FULL_TRAINING).toMatchObject({ epochs: 15, batchNorm: true, schedule: 'cosine', augment: { maxShift: 2, flipProbability: 0.5 } });
+    expect(FULL_TRAINING).toEqual({ epochs: 15, dropout: 0.4, learningRateDecay: 0.85 });
   });
 
   it('lets --epochs, --limit, --checkpoint-every and an explicit training config override', () => {
-    expect(demoTraining({ full: true, epochs: 3, limit: 100, checkpointEvery: 7 })).toMatchObject({ epochs: 3, limit: 100, checkpointEverySteps: 7, batchNorm: true });
-    expect(demoTraining({ full: true, training: { batchNorm: false } }).batchNorm).toBe(false);
+    expect(demoTraining({ full: true, epochs: 3, limit: 100, checkpointEvery: 7 })).toEqual({ epochs: 3, limit: 100, checkpointEverySteps: 7, dropout: 0.4, learningRateDecay: 0.85 });
+    expect(demoTraining({ full: true, training: { batchNorm: true, dropout: 0.3 } })).toMatchObject({ batchNorm: true, dropout: 0.3 });
   });
 });

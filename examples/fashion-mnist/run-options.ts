@@ -23,7 +23,7 @@ Usage: npm start -- [options]
 
 Options:
   --exit           stop after evaluation and print the report as JSON on the last line of stdout
-  --full           train for the best accuracy (15 epochs: batch norm, shifted/flipped images, cosine learning rate)
+  --full           train for the best accuracy (15 epochs, decaying learning rate, more dropout)
   --epochs <n>     epochs to train (default 2; --full: 15)
   --limit <n>      use only the first n images of each split
   --checkpoint-every <n>  checkpoint training every n steps (default 100); a killed run resumes from the last one
