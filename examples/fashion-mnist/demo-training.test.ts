@@ -6,13 +6,13 @@ describe('demoTraining', () => {
     expect(demoTraining({ full: false })).toEqual({ epochs: 2 });
   });
 
-  it('--full trains 15 epochs with a decaying rate and more dropout', () => {
+  it('--full trains the batch-norm CNN for 6 epochs with a cosine rate after a warm-up epoch', () => {
     expect(demoTraining({ full: true })).toEqual(FULL_TRAINING);
-    expect(FULL_TRAINING).toEqual({ epochs: 15, dropout: 0.4, learningRateDecay: 0.85 });
+    expect(FULL_TRAINING).toEqual({ epochs: 6, batchNorm: true, learningRate: 0.002, schedule: 'cosine', warmupEpochs: 1 });
   });
 
   it('lets --epochs, --limit, --checkpoint-every and an explicit training config override', () => {
-    expect(demoTraining({ full: true, epochs: 3, limit: 100, checkpointEvery: 7 })).toEqual({ epochs: 3, limit: 100, checkpointEverySteps: 7, dropout: 0.4, learningRateDecay: 0.85 });
-    expect(demoTraining({ full: true, training: { batchNorm: true, dropout: 0.3 } })).toMatchObject({ batchNorm: true, dropout: 0.3 });
+    expect(demoTraining({ full: true, epochs: 3, limit: 100, checkpointEvery: 7 })).toEqual({ ...FULL_TRAINING, epochs: 3, limit: 100, checkpointEverySteps: 7 });
+    expect(demoTraining({ full: true, training: { batchNorm: false, dropout: 0.3 } })).toMatchObject({ batchNorm: false, dropout: 0.3 });
   });
 });
