@@ -64,10 +64,11 @@ export async function saveRunModel(options: SaveRunOptions): Promise<SaveRunOutc
 
 /** The resolved config as manifest JSON (optional fields of the head dropped, not `undefined`). */
 function configJson(config: ResolvedTrainingConfig): Record<string, JsonValue> {
-  const { head, ...rest } = config;
+  const { head, augment, ...rest } = config;
   return {
     ...rest,
     filters: [...rest.filters],
+    ...(augment ? { augment: { ...augment } } : {}),
     ...(head ? { head: { hiddenUnits: head.hiddenUnits ?? 0, dropout: head.dropout ?? 0, ...(head.epochs !== undefined ? { epochs: head.epochs } : {}) } } : {}),
   };
 }

@@ -11,6 +11,8 @@ import type { RunResult } from './jobs.js';
 import { checkpointPrefix, readJsonIfExists, readTrainJob, runResultKey, TRAIN_JOBS_PREFIX, trainJobKey } from './jobs.js';
 import { putIfAbsent } from './shards.js';
 import { saveRunModel } from './save-run.js';
+import { scheduleOf } from './training-config.js';
+import { learningRateAt } from './learning-rate-schedule.js';
 import { prepareTraining } from './training-setup.js';
 import { trainWithCheckpoints } from '../shared/trainer.js';
 import type { TrainingProgress } from './training-progress.js';
@@ -92,7 +94,7 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
             deadline: ctx.deadline,
             signal: ctx.signal,
             ...(config.invocationBudgetMs !== undefined ? { budgetMs: config.invocationBudgetMs } : {}),
-            learningRate: (epoch) => config.learningRate * config.learningRateDecay ** epoch,
+            learningRate: (epoch) => learningRateAt(scheduleOf(config), epoch),
             meta: { runId: job.runId },
             onResume: (p) => log.info('resuming training from checkpoint', { step: p.step, epoch: p.epoch, batch: p.batch }),
             onBatch: (p) => {

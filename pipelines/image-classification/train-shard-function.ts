@@ -9,6 +9,8 @@ import { runResultKey } from './jobs.js';
 import { readRoundJob, ROUND_JOBS_PREFIX, roundJobBody, roundKeys } from './round-jobs.js';
 import { putIfAbsent } from './shards.js';
 import { DatasetCache, prepareTraining } from './training-setup.js';
+import { scheduleOf } from './training-config.js';
+import { learningRateAt } from './learning-rate-schedule.js';
 
 /** Options for {@link createTrainShardFunction}. */
 export interface TrainShardFunctionOptions {
@@ -61,7 +63,7 @@ export function createTrainShardFunction(options: TrainShardFunctionOptions): Fu
           data: setup.data,
           seed: config.seed,
           batchSize: config.batchSize,
-          learningRate: (epoch) => config.learningRate * config.learningRateDecay ** epoch,
+          learningRate: (epoch) => learningRateAt(scheduleOf(config), epoch),
           checkpointEverySteps: config.checkpointEverySteps,
           deadline: ctx.deadline,
           signal: ctx.signal,

@@ -5,6 +5,7 @@ import { MemoryBucket } from '../../adapters/memory/index.js';
 import { Checkpointer } from '../shared/checkpoint.js';
 import { buildCnn } from './cnn.js';
 import { epochPermutation } from '../shared/permutation.js';
+import { pixelDataset } from './pixel-dataset.js';
 import { syntheticImageData } from './synthetic-data.js';
 import { trainWithCheckpoints } from '../shared/trainer.js';
 
@@ -46,7 +47,18 @@ describe('trainWithCheckpoints', () => {
     m.dispose();
   });
 
-  it('resumes after a stop to exactly the weights of an uninterrupted run, learning-rate schedule included', async () => {
+  // Byte images with training-time augmentation, for a batch-norm net: resuming must replay the same augmented images.
+  const augmented = pixelDataset({
+    pixels: Uint8Array.from({ length: 96 * 64 }, (_, i) => (i * 97 + (i >> 6) * 31) % 256),
+    labels: Int32Array.from({ length: 96 }, (_, i) => i % 4),
+    inputShape: shape, classes: ['a', 'b', 'c', 'd'], scale: 1 / 255,
+    augment: { maxShift: 2, flipProbability: 0.5 }, augmentSeed: 5,
+  });
+  const bnModel = () => buildCnn({ inputShape: shape, numClasses: 4, filters: [4, 8], denseUnits: 16, dropout: 0, batchNorm: true, convsPerBlock: 2, seed: 3 });
+  it.each([
+    ['the reference CNN', model, data],
+    ['a batch-norm CNN on augmented images', bnModel, augmented],
+  ] as const)('resumes after a stop to exactly the weights of an uninterrupted run, learning-rate schedule included: %s', async (_name, model, data) => {
     const learningRate = (epoch: number) => 0.01 * 0.5 ** epoch;
     const straight = model();
     await trainWithCheckpoints({

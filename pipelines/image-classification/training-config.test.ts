@@ -22,3 +22,29 @@ describe('resolveTrainingConfig: head', () => {
     expect(() => resolveTrainingConfig({ head })).toThrow(expect.objectContaining({ code: 'InvalidArgument', message: expect.stringMatching(message) }));
   });
 });
+
+describe('resolveTrainingConfig: network, augmentation and schedule', () => {
+  it('adds none of the new keys unless set, so existing configs hash (and plan runs) as before', () => {
+    expect(Object.keys(resolveTrainingConfig({})).sort()).toEqual(
+      ['batchSize', 'checkpointEverySteps', 'denseUnits', 'dropout', 'epochs', 'filters', 'learningRate', 'learningRateDecay', 'seed'].sort(),
+    );
+  });
+
+  it('keeps what is set', () => {
+    const set = { filters: [32, 64, 128], convsPerBlock: 2, batchNorm: true, blockDropout: 0.2, schedule: 'cosine', warmupEpochs: 1, augment: { maxShift: 2, flipProbability: 0.5 } } as const;
+    expect(resolveTrainingConfig({ ...set, filters: [...set.filters] })).toMatchObject({ ...set, filters: [32, 64, 128] });
+  });
+
+  it.each([
+    [{ filters: [] }, /filters/],
+    [{ filters: [32, 0] }, /filters/],
+    [{ convsPerBlock: 0 }, /convsPerBlock/],
+    [{ blockDropout: 1 }, /blockDropout/],
+    [{ schedule: 'linear' }, /schedule/],
+    [{ warmupEpochs: -1 }, /warmupEpochs/],
+    [{ augment: { flipProbability: 2 } }, /augment/],
+    [{ augment: { maxShift: -1 } }, /augment/],
+  ])('rejects %j with InvalidArgument', (config, message) => {
+    expect(() => resolveTrainingConfig(config as never)).toThrow(expect.objectContaining({ code: 'InvalidArgument', message: expect.stringMatching(message) }));
+  });
+});

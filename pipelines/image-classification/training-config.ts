@@ -1,17 +1,32 @@
 import { PolyfaasError } from '../../src/index.js';
 import type { RoundOptimizerState } from '../shared/weight-average.js';
+import type { AugmentOptions } from './augment.js';
+import type { LearningRateSchedule } from './learning-rate-schedule.js';
+import { checkSchedule } from './learning-rate-schedule.js';
 
 /** How the train step trains. Every field has a default. */
 export interface TrainingConfig {
   epochs?: number;
   batchSize?: number;
   learningRate?: number;
-  /** Multiply the learning rate by this after every epoch (1 = constant). */
+  /** Multiply the learning rate by this after every epoch (1 = constant); for the `exponential` schedule. */
   learningRateDecay?: number;
+  /** `exponential` (default, see `learningRateDecay`) or `cosine` (from `learningRate` down to 0 over the run). */
+  schedule?: 'exponential' | 'cosine';
+  /** Epochs of linear warm-up before the schedule. Default 0. */
+  warmupEpochs?: number;
+  /** Training-time augmentation: each epoch sees freshly shifted/flipped copies, seeded by (seed, epoch, example). Off by default. */
+  augment?: AugmentOptions;
   /** Seeds weight initialisation and the example order. */
   seed?: number;
-  /** `[first, second]` conv filters. */
-  filters?: [number, number];
+  /** Conv filters, one entry per block. Default `[32, 64]`. */
+  filters?: number[];
+  /** 3×3 convs per block (see `buildCnn`). Default 1. */
+  convsPerBlock?: number;
+  /** Batch normalisation after every conv and the hidden dense layer. Default false. */
+  batchNorm?: boolean;
+  /** Dropout after each conv block. Default 0. */
+  blockDropout?: number;
   denseUnits?: number;
   dropout?: number;
   /** Train on the first N examples only (quick runs). */
@@ -51,7 +66,10 @@ export interface HeadConfig {
   epochs?: number;
 }
 
-type Optional = 'limit' | 'invocationBudgetMs' | 'head' | 'workers' | 'roundSteps' | 'roundOptimizer';
+// Optional fields stay absent unless set, so configs that do not use them hash (and plan runs) exactly as before.
+type Optional =
+  | 'limit' | 'invocationBudgetMs' | 'head' | 'workers' | 'roundSteps' | 'roundOptimizer'
+  | 'schedule' | 'warmupEpochs' | 'augment' | 'convsPerBlock' | 'batchNorm' | 'blockDropout';
 
 /** {@link TrainingConfig} with defaults applied. */
 export type ResolvedTrainingConfig = Required<Omit<TrainingConfig, Optional>> & Pick<TrainingConfig, Optional>;
@@ -69,6 +87,12 @@ export function resolveTrainingConfig(config: TrainingConfig = {}): ResolvedTrai
     dropout: config.dropout ?? 0.25,
     checkpointEverySteps: config.checkpointEverySteps ?? 100,
     ...(config.limit !== undefined ? { limit: config.limit } : {}),
+    ...(config.schedule !== undefined ? { schedule: config.schedule } : {}),
+    ...(config.warmupEpochs !== undefined ? { warmupEpochs: config.warmupEpochs } : {}),
+    ...(config.augment !== undefined ? { augment: { ...config.augment } } : {}),
+    ...(config.convsPerBlock !== undefined ? { convsPerBlock: config.convsPerBlock } : {}),
+    ...(config.batchNorm !== undefined ? { batchNorm: config.batchNorm } : {}),
+    ...(config.blockDropout !== undefined ? { blockDropout: config.blockDropout } : {}),
     ...(config.invocationBudgetMs !== undefined ? { invocationBudgetMs: config.invocationBudgetMs } : {}),
     // Only present when set, so configs without a head hash (and plan runs) exactly as before.
     ...(config.head !== undefined ? { head: resolveHead(config.head) } : {}),
@@ -81,6 +105,15 @@ export function resolveTrainingConfig(config: TrainingConfig = {}): ResolvedTrai
   if (!(resolved.learningRate > 0)) throw new PolyfaasError('InvalidArgument', 'training.learningRate must be positive');
   if (!(resolved.learningRateDecay > 0 && resolved.learningRateDecay <= 1)) throw new PolyfaasError('InvalidArgument', 'training.learningRateDecay must be in (0, 1]');
   if (!(resolved.dropout >= 0 && resolved.dropout < 1)) throw new PolyfaasError('InvalidArgument', 'training.dropout must be in [0, 1)');
+  if (!(Array.isArray(resolved.filters) && resolved.filters.length > 0 && resolved.filters.every((f) => Number.isInteger(f) && f > 0))) {
+    throw new PolyfaasError('InvalidArgument', 'training.filters must be a non-empty list of positive integers');
+  }
+  if (resolved.convsPerBlock !== undefined && !(Number.isInteger(resolved.convsPerBlock) && resolved.convsPerBlock > 0)) {
+    throw new PolyfaasError('InvalidArgument', 'training.convsPerBlock must be a positive integer');
+  }
+  if (resolved.blockDropout !== undefined && !(resolved.blockDropout >= 0 && resolved.blockDropout < 1)) throw new PolyfaasError('InvalidArgument', 'training.blockDropout must be in [0, 1)');
+  checkSchedule(scheduleOf(resolved));
+  checkAugment(resolved.augment);
   return resolved;
 }
 
@@ -93,6 +126,25 @@ function resolveWorkers(config: TrainingConfig): Pick<TrainingConfig, 'workers' 
   const roundOptimizer = config.roundOptimizer ?? 'reset';
   if (roundOptimizer !== 'average' && roundOptimizer !== 'reset') throw new PolyfaasError('InvalidArgument', "training.roundOptimizer must be 'average' or 'reset'");
   return { workers, roundSteps, roundOptimizer };
+}
+
+/** The learning-rate schedule a resolved config asks for (see `learningRateAt`). */
+export function scheduleOf(config: ResolvedTrainingConfig): LearningRateSchedule {
+  return {
+    learningRate: config.learningRate,
+    epochs: config.epochs,
+    decay: config.learningRateDecay,
+    ...(config.schedule ? { schedule: config.schedule } : {}),
+    ...(config.warmupEpochs !== undefined ? { warmupEpochs: config.warmupEpochs } : {}),
+  };
+}
+
+function checkAugment(augment: AugmentOptions | undefined): void {
+  if (!augment) return;
+  const { maxShift = 0, flipProbability = 0, maxRotationDegrees = 0 } = augment;
+  if (!(maxShift >= 0 && flipProbability >= 0 && flipProbability <= 1 && maxRotationDegrees >= 0)) {
+    throw new PolyfaasError('InvalidArgument', 'training.augment needs maxShift ≥ 0, flipProbability in [0, 1] and maxRotationDegrees ≥ 0');
+  }
 }
 
 function resolveHead(head: HeadConfig): HeadConfig {

@@ -44,8 +44,13 @@ export async function prepareTraining(bucket: Bucket, manifest: FeaturesManifest
   const { height, width, channels } = manifest.input;
   const embeddings = manifest.embeddings;
   if (!embeddings) {
-    const data = await cached(cache, `pixels:${manifest.runId}:${config.limit ?? ''}`, () => loadShardDataset(bucket, manifest, config.limit));
+    const augment = config.augment ? { augment: config.augment, augmentSeed: config.seed } : {};
+    // Warm instances keep the dataset; the key names everything that shapes it.
+    const data = await cached(cache, `pixels:${manifest.runId}:${config.limit ?? ''}:${JSON.stringify(augment)}`, () => loadShardDataset(bucket, manifest, config.limit, augment));
     const model = buildCnn({
+      ...(config.convsPerBlock !== undefined ? { convsPerBlock: config.convsPerBlock } : {}),
+      ...(config.batchNorm !== undefined ? { batchNorm: config.batchNorm } : {}),
+      ...(config.blockDropout !== undefined ? { blockDropout: config.blockDropout } : {}),
       inputShape: data.inputShape,
       numClasses: data.numClasses,
       filters: config.filters,

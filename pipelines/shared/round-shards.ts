@@ -76,7 +76,7 @@ export function roundEpoch(plan: RoundPlan, round: number): number {
 }
 
 /** `data` seen through `indices`: example `i` of the view is example `indices[i]` of `data`. */
-export function subsetData<D extends TrainingData>(data: D, indices: Uint32Array): TrainingData {
+export function subsetData<D extends TrainingData>(data: D, indices: Uint32Array, epoch?: number): TrainingData {
   return {
     count: indices.length,
     inputShape: data.inputShape,
@@ -84,7 +84,8 @@ export function subsetData<D extends TrainingData>(data: D, indices: Uint32Array
     gather(which, xs, ys) {
       const mapped = new Uint32Array(which.length);
       for (let k = 0; k < which.length; k++) mapped[k] = indices[which[k] as number] as number;
-      data.gather(mapped, xs, ys);
+      // The run's epoch, not the round's one-epoch pass: augmentation is seeded by it.
+      data.gather(mapped, xs, ys, epoch);
     },
   };
 }

@@ -9,8 +9,12 @@ export interface TrainingData {
   /** Shape of one example without the batch dimension, e.g. `[height, width, channels]` or `[tokens]`. */
   readonly inputShape: readonly number[];
   readonly numClasses: number;
-  /** Copy examples `indices` into `xs` (row-major, normalised floats) and their class ids into `ys`. */
-  gather(indices: ArrayLike<number>, xs: Float32Array, ys: Int32Array): void;
+  /**
+   * Copy examples `indices` into `xs` (row-major, normalised floats) and their class ids into `ys`.
+   * `epoch` is the training epoch the batch is for, so training-time augmentation can be seeded
+   * by (seed, epoch, example) and a resumed run sees exactly the images an uninterrupted one would.
+   */
+  gather(indices: ArrayLike<number>, xs: Float32Array, ys: Int32Array, epoch?: number): void;
 }
 
 /** Progress after each batch. */
@@ -148,7 +152,7 @@ export async function trainWithCheckpoints(options: TrainOptions): Promise<Train
     const t0 = Date.now();
     const from = position.batch * batchSize;
     const n = Math.min(batchSize, data.count - from);
-    data.gather(order.subarray(from, from + n), xs, ys);
+    data.gather(order.subarray(from, from + n), xs, ys, position.epoch);
     const x = tf.tensor(xs.subarray(0, n * size), [n, ...data.inputShape]);
     const labels = tf.tensor1d(ys.subarray(0, n), 'int32');
     const y = tf.oneHot(labels, data.numClasses);

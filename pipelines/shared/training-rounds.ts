@@ -107,10 +107,11 @@ export async function trainRoundShard(options: RoundShardOptions): Promise<Round
   }
   const indices = roundIndices(options.plan, shardIndices(options.data.count, options.plan.workers, worker, options.seed), options.seed, worker, round);
   const checkpointer = new Checkpointer(bucket, keys.workerPrefix(round, worker));
-  const rate = options.learningRate(roundEpoch(options.plan, round));
+  const epoch = roundEpoch(options.plan, round);
+  const rate = options.learningRate(epoch);
   const result: TrainResult = await trainWithCheckpoints({
     model,
-    data: subsetData(options.data, indices),
+    data: subsetData(options.data, indices, epoch),
     epochs: 1,
     batchSize: options.batchSize,
     seed: options.seed + round * 7919 + worker,

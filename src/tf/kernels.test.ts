@@ -26,7 +26,7 @@ describe('registerWasmGradientKernels', () => {
       ].sort(),
     );
     expect(firstRegistration.overridden.sort()).toEqual(
-      [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.Sum, tf.Unpack, tf.SplitV, tf.Equal, tf.GatherV2].sort(),
+      [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.MaxPoolGrad, tf.Sum, tf.Mean, tf.Tile, tf.Unpack, tf.SplitV, tf.Equal, tf.GatherV2].sort(),
     );
     const kernelFunc = tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')?.kernelFunc;
     expect(registerWasmGradientKernels()).toEqual({ added: [], overridden: [] });
@@ -204,7 +204,7 @@ describe('MaxPoolGrad with ties (post-ReLU zeros)', () => {
   });
 });
 
-describe('Sum (wasm override vs cpu)', () => {
+describe.each([tf.Sum, tf.Mean])('%s (wasm override vs cpu)', (kernel) => {
   const cases: Array<[string, number[], number | number[], boolean]> = [
     ['bias-grad axes [0,1,2]', [4, 6, 5, 8], [0, 1, 2], false],
     ['bias-grad keepDims', [4, 6, 5, 8], [2, 0, 1], true],
@@ -214,7 +214,7 @@ describe('Sum (wasm override vs cpu)', () => {
   ];
   it.each(cases)('%s', async (_name, shape, axis, keepDims) => {
     const size = shape.reduce((p, d) => p * d, 1);
-    const { wasm, cpu } = await compareWithCpu(tf.Sum, { x: [shape, randomData(size, 31)] }, { axis, keepDims });
+    const { wasm, cpu } = await compareWithCpu(kernel, { x: [shape, randomData(size, 31)] }, { axis, keepDims });
     expect(wasm.shape).toEqual(cpu.shape);
     expect(worstRelativeError(wasm.values, cpu.values)).toBeLessThanOrEqual(1);
   });

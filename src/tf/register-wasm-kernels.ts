@@ -9,9 +9,11 @@ import {
   Equal,
   GatherV2,
   getKernel,
+  Mean,
   registerKernel,
   SplitV,
   Sum,
+  Tile,
   Transpose,
   unregisterKernel,
   Unpack,
@@ -28,7 +30,8 @@ import { equalConfig } from './kernels/equal-broadcast.js';
 import { gatherV2Config } from './kernels/gather-rows.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { splitVConfig, unpackConfig } from './kernels/split-along-axis.js';
-import { sumConfig } from './kernels/sum-leading-axes.js';
+import { meanConfig, sumConfig } from './kernels/sum-leading-axes.js';
+import { tileConfig } from './kernels/tile-blocks.js';
 import { captureStockKernel } from './kernels/stock-kernels.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 
@@ -47,6 +50,9 @@ const OVERRIDDEN: readonly KernelConfig[] = [
   batchMatMulConfig,
   maxPoolGradConfig,
   sumConfig,
+  // Batch normalisation: per-channel moments, and the broadcast tile in its gradient.
+  meanConfig,
+  tileConfig,
   // Per-time-step cuts of recurrent layers; the stock ones copy the whole input per piece.
   unpackConfig,
   splitVConfig,
@@ -57,7 +63,7 @@ const OVERRIDDEN: readonly KernelConfig[] = [
 ];
 
 /** Stock kernels our implementations call into; captured before any override. */
-const DELEGATES = [Conv2D, DepthwiseConv2dNative, Transpose, BatchMatMul, Sum, Unpack, SplitV, Equal, GatherV2];
+const DELEGATES = [Conv2D, DepthwiseConv2dNative, Transpose, BatchMatMul, Sum, Mean, Tile, Unpack, SplitV, Equal, GatherV2];
 
 /** What {@link registerWasmGradientKernels} did. */
 export interface WasmKernelRegistration {

@@ -1,14 +1,17 @@
 /**
- * Sum override for the WASM backend, specialised for reducing every axis but
- * the last one.
+ * Sum and Mean overrides for the WASM backend, specialised for reducing every
+ * axis but the last one.
  *
  * That shape of reduction is the bias gradient of every conv/dense layer
- * (`sum(dy, [0, 1, 2])`). The stock kernel first transposes the reduced axes
+ * (`sum(dy, [0, 1, 2])`) and batch normalisation's per-channel moments and
+ * gradients (`mean(x, [0, 1, 2])`). The stock kernel first transposes the reduced axes
  * to the end (a full strided copy of `dy`) and then reduces; one sequential
  * pass that accumulates whole rows is ~2-3x faster. Other reductions keep the
  * stock kernel.
  */
 import {
+  Mean,
+  type MeanAttrs,
   Sum,
   util,
   type KernelConfig,
@@ -32,9 +35,21 @@ function reducesAllButLast(axes: number[], rank: number): boolean {
  * Exported for direct testing; register it through {@link sumConfig}.
  */
 export function sumWasm(backend: BackendWasm, x: TensorInfo, attrs: SumAttrs): TensorInfo {
+  return reduceLeading(Sum, backend, x, attrs, 1);
+}
+
+/**
+ * `mean(x, axis, keepDims)` on WASM; same fast path as {@link sumWasm}.
+ * Exported for direct testing; register it through {@link meanConfig}.
+ */
+export function meanWasm(backend: BackendWasm, x: TensorInfo, attrs: MeanAttrs): TensorInfo {
+  return reduceLeading(Mean, backend, x, attrs, 1 / Math.max(1, util.sizeFromShape(x.shape) / Math.max(1, x.shape[x.shape.length - 1] ?? 1)));
+}
+
+function reduceLeading(kernel: typeof Sum | typeof Mean, backend: BackendWasm, x: TensorInfo, attrs: SumAttrs | MeanAttrs, factor: number): TensorInfo {
   const axes = util.parseAxisParam(attrs.axis, x.shape);
   if (x.dtype !== 'float32' || !reducesAllButLast(axes, x.shape.length)) {
-    return runStockKernel(Sum, backend, { x }, { axis: attrs.axis, keepDims: attrs.keepDims });
+    return runStockKernel(kernel, backend, { x }, { axis: attrs.axis, keepDims: attrs.keepDims });
   }
   const cols = x.shape[x.shape.length - 1]!;
   const rows = util.sizeFromShape(x.shape) / Math.max(cols, 1);
@@ -46,6 +61,7 @@ export function sumWasm(backend: BackendWasm, x: TensorInfo, attrs: SumAttrs): T
   }
   const shape = attrs.keepDims ? x.shape.map((d, i) => (i < x.shape.length - 1 ? 1 : d)) : [cols];
   const out = allocFloat32(backend, shape);
+  if (factor !== 1) for (let k = 0; k < cols; k++) acc[k]! *= factor;
   f32View(backend, out).set(acc);
   return out;
 }
@@ -56,4 +72,12 @@ export const sumConfig: KernelConfig = {
   backendName: 'wasm',
   kernelFunc: (({ inputs, backend, attrs }) =>
     sumWasm(asWasmBackend(backend), inputs['x']!, attrs as unknown as SumAttrs)) as KernelFunc,
+};
+
+/** Kernel config overriding the stock WASM `Mean`. */
+export const meanConfig: KernelConfig = {
+  kernelName: Mean,
+  backendName: 'wasm',
+  kernelFunc: (({ inputs, backend, attrs }) =>
+    meanWasm(asWasmBackend(backend), inputs['x']!, attrs as unknown as MeanAttrs)) as KernelFunc,
 };
