@@ -2,7 +2,8 @@
  * The app `serve({ workers })` tests load in each worker process: a queue
  * function that records which process ran it and on which attempt (failing
  * the first attempt of "flaky" messages), a storage function chained on its
- * output, and a queue function that always fails permanently.
+ * output, a queue function that keeps its process's CPU busy for as many
+ * milliseconds as its message says, and a queue function that always fails permanently.
  */
 import { defineApp, defineFunction, PolyfaasError } from '../../../src/index.js';
 
@@ -23,6 +24,22 @@ export const app = defineApp({
       trigger: { type: 'storage', bucket: 'data', prefix: 'out/' },
       handler: async (event, ctx) => {
         await ctx.bucket('data').put(event.key.replace(/^out\//, 'copied/'), JSON.stringify({ pid: process.pid }));
+      },
+    }),
+    defineFunction({
+      name: 'spin',
+      trigger: { type: 'queue', queue: 'spin' },
+      memoryMb: 512,
+      handler: async (msg, ctx) => {
+        // Busy until this process has used the CPU milliseconds the message says (wall time varies on a shared machine).
+        const start = process.cpuUsage();
+        const usedMs = () => {
+          const used = process.cpuUsage(start);
+          return (used.user + used.system) / 1000;
+        };
+        while (usedMs() < Number(msg.text()));
+        ctx.log.info(`spun in ${process.pid}`);
+        await ctx.bucket('data').put(`spun/${process.pid}.json`, JSON.stringify({ pid: process.pid }));
       },
     }),
     defineFunction({
