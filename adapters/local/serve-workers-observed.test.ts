@@ -19,13 +19,14 @@ describe('serve({ workers }) invocation records', () => {
   let server: LocalServer;
   const observer = new InvocationObserver();
   const heard: InvocationRecord[] = [];
+  const messages: unknown[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'polyfaas-serve-observed-'));
     observer.subscribe((records) => heard.push(...records));
     server = await serve(app, {
       buckets: { data: pathToFileURL(dir).href },
-      workers: { module: resolve(import.meta.dirname, 'test-support/pool-serve-app.ts'), count: 2 },
+      workers: { module: resolve(import.meta.dirname, 'test-support/pool-serve-app.ts'), count: 2, onMessage: (m) => messages.push(m) },
       observer,
       stateDir: false,
       schedules: false,
@@ -37,6 +38,9 @@ describe('serve({ workers }) invocation records', () => {
     await server?.close();
     await rm(dir, { recursive: true, force: true });
   });
+
+  /** Whether the spin function's message to the pool's owner was sent, as it wrote down. */
+  const relayed = async (target: LocalServer, key: string) => (JSON.parse(new TextDecoder().decode((await target.bucket('data').get(key)).body)) as { relayed: boolean }).relayed;
 
   /** The same events on any server; what was recorded, without timings, in a stable order. */
   async function run(target: LocalServer, records: () => readonly InvocationRecord[]) {
@@ -51,12 +55,14 @@ describe('serve({ workers }) invocation records', () => {
 
   it('records each pool invocation with its outcome, attempt, memory and the worker’s own duration and CPU time', async () => {
     const pooled = await run(server, () => observer.records());
+    let hereRelayed: boolean | undefined;
     const inDir = await mkdtemp(join(tmpdir(), 'polyfaas-serve-observed-here-'));
     const here = new InvocationObserver();
     const inProcess = await serve(app, { buckets: { data: pathToFileURL(inDir).href }, observer: here, console: false, stateDir: false, schedules: false, retryDelayMs: 5 });
     try {
       // Same invocations, attempts, failures and codes as when the server runs them itself.
       expect(pooled).toEqual(await run(inProcess, () => here.records()));
+      hereRelayed = await relayed(inProcess, `spun/${process.pid}.json`);
     } finally {
       await inProcess.close();
       await rm(inDir, { recursive: true, force: true });
@@ -80,6 +86,10 @@ describe('serve({ workers }) invocation records', () => {
     const spun: string[] = [];
     for await (const o of server.bucket('data').list({ prefix: 'spun/' })) spun.push(o.key);
     expect(spun).toEqual([`spun/${workerPid}.json`]);
+    // What the function sent over the pool's channel arrived here; run in this process, it sends nothing.
+    expect(messages).toEqual([{ spun: workerPid }]);
+    expect(await relayed(server, `spun/${workerPid}.json`)).toBe(true);
+    expect(hereRelayed).toBe(false);
   }, 60_000);
 
   it('shows them in the console’s invocations feed and Cost page', async () => {

@@ -7,6 +7,8 @@ import type { LocalServer } from '../../adapters/local/index.js';
 import { FileBucket, serve } from '../../adapters/local/index.js';
 import { InvocationObserver } from '../../src/adapter.js';
 import { pipelineRunCost } from '../shared/run-cost.js';
+import type { BatchProgress } from '../shared/trainer.js';
+import { replayHook } from './hook-relay.js';
 import { readJsonIfExists } from './jobs.js';
 import { writeIdxFeatures } from './test-support/idx-features.js';
 import { FOLDER_CLASSES, readFixture } from './test-support/image-folder.js';
@@ -18,12 +20,13 @@ describe('data-parallel training on the local worker pool', () => {
   let dir: string;
   let server: LocalServer;
   const observer = new InvocationObserver();
+  const rounds: BatchProgress[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'polyfaas-dp-'));
     server = await serve(parallel, {
       buckets: { data: pathToFileURL(dir).href },
-      workers: { module: resolve(import.meta.dirname, 'test-support/parallel-train-app.ts'), export: 'parallel', count: 2 },
+      workers: { module: resolve(import.meta.dirname, 'test-support/parallel-train-app.ts'), export: 'parallel', count: 2, onMessage: (m) => replayHook({ onTrainBatch: (p) => rounds.push(p) }, m) },
       console: false,
       observer,
       stateDir: false,
@@ -73,5 +76,12 @@ describe('data-parallel training on the local worker pool', () => {
     expect(training?.invocations).toBeGreaterThanOrEqual(1 + 4 + 2);
     expect(training?.computeMs).toBeGreaterThanOrEqual(shards.reduce((s, r) => s + r.durationMs, 0));
     expect(training?.cost.aws).toBeGreaterThan(0);
+
+    // Each reduced round came back from the worker that reduced it as training progress.
+    expect(rounds.map((p) => [p.batch, p.batchesPerEpoch])).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    for (const p of rounds) expect(p.loss).toBeGreaterThan(0);
   }, 180_000);
 });

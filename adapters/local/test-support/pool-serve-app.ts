@@ -3,9 +3,10 @@
  * function that records which process ran it and on which attempt (failing
  * the first attempt of "flaky" messages), a storage function chained on its
  * output, a queue function that keeps its process's CPU busy for as many
- * milliseconds as its message says, and a queue function that always fails permanently.
+ * milliseconds as its message says (and tells the pool's owner it did), and a queue function that always fails permanently.
  */
 import { defineApp, defineFunction, PolyfaasError } from '../../../src/index.js';
+import { sendToPoolParent } from '../pool-channel.js';
 
 export const app = defineApp({
   name: 'pool-serve',
@@ -39,7 +40,8 @@ export const app = defineApp({
         };
         while (usedMs() < Number(msg.text()));
         ctx.log.info(`spun in ${process.pid}`);
-        await ctx.bucket('data').put(`spun/${process.pid}.json`, JSON.stringify({ pid: process.pid }));
+        const relayed = sendToPoolParent({ spun: process.pid });
+        await ctx.bucket('data').put(`spun/${process.pid}.json`, JSON.stringify({ pid: process.pid, relayed }));
       },
     }),
     defineFunction({
