@@ -12,7 +12,7 @@ import type { PoolNote } from './pool-channel.js';
 import type { PoolAnswer, PoolEmit, PoolObserved, PoolRequest, PoolWorkerConfig } from './pool-worker.js';
 
 /** Options of {@link localPoolInvoker}. */
-export interface LocalPoolOptions extends PoolWorkerConfig {
+export interface LocalPoolOptions extends Omit<PoolWorkerConfig, 'observe'> {
   /** Worker processes. Default: the machine's available parallelism. */
   readonly workers?: number;
   /** How long a worker may take to load the app, in ms. Default 30 s. */
@@ -123,15 +123,11 @@ function startWorker(config: PoolWorkerConfig, timeoutMs: number, listeners: Poo
       return;
     }
     if ('observed' in message) {
-      for (const record of message.observed) listeners.onInvocation?.(record);
+      for (const record of message.observed) heed(() => listeners.onInvocation?.(record));
       return;
     }
     if ('note' in message) {
-      try {
-        listeners.onMessage?.(message.note);
-      } catch {
-        // The listener's failure is its own: the worker and its invocations go on.
-      }
+      heed(() => listeners.onMessage?.(message.note));
       return;
     }
     const waiter = worker.pending.get(message.id);
@@ -161,6 +157,15 @@ function startWorker(config: PoolWorkerConfig, timeoutMs: number, listeners: Poo
       fail(new PolyfaasError('Unavailable', `A pool worker exited while starting (code ${code}): ${stderr.trim().slice(-500)}`));
     });
   });
+}
+
+/** Call a listener the pool's owner gave; its failure is its own, the workers and their invocations go on. */
+function heed(call: () => void): void {
+  try {
+    call();
+  } catch {
+    // Nothing to do: a throwing listener must not take the IPC handler (and every pending answer) down with it.
+  }
 }
 
 function asCode(code: string): ErrorCode {
