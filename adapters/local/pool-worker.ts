@@ -29,11 +29,12 @@ export interface PoolEmit {
 
 /**
  * The invocations a worker finished, as its own invocation observer recorded
- * them (duration, CPU of this process, outcome, first log lines), sent before
- * the answer that ends them so the parent has recorded them once it sees the answer.
+ * them (duration, CPU of this process, outcome, first log lines), carried on
+ * the answer that ends them (one IPC message) so the parent records them
+ * before it hands the answer on.
  */
 export interface PoolObserved {
-  readonly observed: readonly InvocationRecord[];
+  readonly observed?: readonly InvocationRecord[];
 }
 
 /** What the pool passes on the command line (as JSON). */
@@ -70,13 +71,10 @@ async function main(): Promise<void> {
   let sent = 0;
   process.on('message', (request: PoolRequest) => {
     void run(rt, request).then((answer) => {
-      if (observer) {
-        // Everything finished since the last answer (concurrent requests included), oldest first.
-        const observed = observer.records().filter((r) => r.seq > sent);
-        sent = observed.at(-1)?.seq ?? sent;
-        if (observed.length > 0) process.send?.({ observed } satisfies PoolObserved);
-      }
-      process.send?.(answer);
+      // Everything finished since the last answer (concurrent requests included), oldest first.
+      const observed = observer?.records().filter((r) => r.seq > sent) ?? [];
+      sent = observed.at(-1)?.seq ?? sent;
+      process.send?.(observed.length > 0 ? ({ ...answer, observed } satisfies PoolAnswer & PoolObserved) : answer);
     });
   });
   process.on('disconnect', () => process.exit(0));

@@ -116,20 +116,17 @@ function startWorker(config: PoolWorkerConfig, timeoutMs: number, listeners: Poo
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
   const worker: Worker = { child, busy: 0, pending: new Map() };
-  child.on('message', (message: PoolAnswer | PoolEmit | PoolObserved | PoolNote | { ready: true }) => {
+  child.on('message', (message: (PoolAnswer & PoolObserved) | PoolEmit | PoolNote | { ready: true }) => {
     if ('ready' in message) return;
     if ('emit' in message) {
       listeners.onStorageEvent?.(decodeEvent(message.emit) as StorageEvent);
-      return;
-    }
-    if ('observed' in message) {
-      for (const record of message.observed) heed(() => listeners.onInvocation?.(record));
       return;
     }
     if ('note' in message) {
       heed(() => listeners.onMessage?.(message.note));
       return;
     }
+    for (const record of message.observed ?? []) heed(() => listeners.onInvocation?.(record));
     const waiter = worker.pending.get(message.id);
     if (!waiter) return;
     worker.pending.delete(message.id);
