@@ -68,6 +68,7 @@ const EXPECTED: Record<string, string[]> = {
   'polyfaas/local': [
     'ConsoleOptions', 'FileBucket', 'FileBucketOptions', 'FileKeyValueStore', 'FileKeyValueStoreOptions',
     'LocalPool', 'LocalPoolOptions', 'LocalServer', 'ServeOptions', 'localPoolInvoker', 'registerSchemes', 'serve',
+    'sendToPoolParent',
   ],
   'polyfaas/aws': [
     'AwsKmsKeyOptions', 'DynamoKeyValueStore', 'DynamoKeyValueStoreOptions', 'FUNCTION_ENV', 'InvokeEnvelope',
@@ -140,6 +141,8 @@ const EXPECTED: Record<string, string[]> = {
     // Data-parallel training (#16).
     'TrainReduceFunctionOptions', 'TrainReduceOutcome', 'TrainShardFunctionOptions', 'TrainShardOutcome',
     'createTrainReduceFunction', 'createTrainShardFunction',
+    // Progress hooks across the serve({ workers }) pool (#16).
+    'HookMessage', 'relayedHooks', 'replayHook',
     // The text-classification pipeline (#17).
     'BaselineResult', 'ClassifyFunctionOptions', 'ClassifyResponse', 'NaiveBayes', 'ResolvedTextTrainingConfig',
     'TEXT_FILE_EXTENSIONS', 'TOKENIZER_FORMAT', 'TextClassification', 'TextClassificationConfig', 'TextColumns',

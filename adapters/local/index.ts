@@ -20,3 +20,4 @@ export type { LocalServer, ServeOptions } from './serve.js';
 export type { ConsoleOptions } from './console/console.js';
 export { localPoolInvoker } from './worker-pool.js';
 export type { LocalPool, LocalPoolOptions } from './worker-pool.js';
+export { sendToPoolParent } from './pool-channel.js';

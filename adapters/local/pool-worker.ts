@@ -6,9 +6,10 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { AppDefinition } from '../../src/index.js';
-import { createMessageEvent, PolyfaasError } from '../../src/index.js';
-import type { DeliveryFacts, EventOutcome } from '../../src/adapter.js';
-import { AppRuntime, decodeEvent, encodeEvent, isRetried, observeBucket } from '../../src/adapter.js';
+import { createLogger, createMessageEvent, PolyfaasError } from '../../src/index.js';
+import type { DeliveryFacts, EventOutcome, InvocationRecord } from '../../src/adapter.js';
+import { AppRuntime, decodeEvent, encodeEvent, InvocationObserver, isRetried, observeBucket } from '../../src/adapter.js';
+import { markPoolWorker } from './pool-channel.js';
 import { registerSchemes } from './schemes.js';
 
 /** A request from the pool: a map task for one function, or a whole event delivery (`serve({ workers })`). */
@@ -26,6 +27,16 @@ export interface PoolEmit {
   readonly emit: string;
 }
 
+/**
+ * The invocations a worker finished, as its own invocation observer recorded
+ * them (duration, CPU of this process, outcome, first log lines), carried on
+ * the answer that ends them (one IPC message) so the parent records them
+ * before it hands the answer on.
+ */
+export interface PoolObserved {
+  readonly observed?: readonly InvocationRecord[];
+}
+
 /** What the pool passes on the command line (as JSON). */
 export interface PoolWorkerConfig {
   readonly module: string;
@@ -34,7 +45,12 @@ export interface PoolWorkerConfig {
   readonly stores?: Record<string, string>;
   /** Send the storage events of the workers' bucket writes to the parent, as the local server's buckets raise them. */
   readonly emitStorageEvents?: boolean;
+  /** Record every invocation in this process and send the records to the parent ({@link PoolObserved}). */
+  readonly observe?: boolean;
 }
+
+/** Records a worker keeps between two answers; far more than it runs at once. */
+const OBSERVED_CAPACITY = 256;
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as PoolWorkerConfig;
@@ -43,14 +59,23 @@ async function main(): Promise<void> {
   const app = (config.export ? mod[config.export] : (mod.app ?? mod.default)) as AppDefinition | undefined;
   if (!app || typeof app !== 'object') throw new PolyfaasError('InvalidArgument', `${config.module} exports no app`);
   const emit = (event: unknown) => process.send?.({ emit: encodeEvent(event) } satisfies PoolEmit);
+  const observer = config.observe ? new InvocationObserver({ capacity: OBSERVED_CAPACITY }) : undefined;
   const rt = await AppRuntime.create(app, {
     provider: 'local',
+    ...(observer ? { observer, log: observer.tapLogger(createLogger({ fields: { app: app.name, provider: 'local' } })) } : {}),
     ...(config.buckets ? { buckets: config.buckets } : {}),
     ...(config.stores ? { stores: config.stores } : {}),
     ...(config.emitStorageEvents ? { wrapBucket: (name, bucket) => observeBucket(name, bucket, emit) } : {}),
   });
+  markPoolWorker();
+  let sent = 0;
   process.on('message', (request: PoolRequest) => {
-    void run(rt, request).then((answer) => process.send?.(answer));
+    void run(rt, request).then((answer) => {
+      // Everything finished since the last answer (concurrent requests included), oldest first.
+      const observed = observer?.records().filter((r) => r.seq > sent) ?? [];
+      sent = observed.at(-1)?.seq ?? sent;
+      process.send?.(observed.length > 0 ? ({ ...answer, observed } satisfies PoolAnswer & PoolObserved) : answer);
+    });
   });
   process.on('disconnect', () => process.exit(0));
   process.send?.({ ready: true });

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppDefinition, Bucket, BucketBinding, Logger, StorageEvent } from '../../src/index.js';
-import type { DeadLetter, DeliveryOptions } from '../../src/adapter.js';
+import type { DeadLetter, DeliveryOptions, InvocationRecord } from '../../src/adapter.js';
 import { createLogger, createMessageEvent, createScheduleEvent, PolyfaasError } from '../../src/index.js';
 import { AppRuntime, EventDelivery, InvocationObserver, observeBucket, resumeDeliveries, retryDeadLetter } from '../../src/adapter.js';
 import { parseCron } from '../../src/adapter.js';
@@ -66,9 +66,11 @@ export interface ServeOptions extends DeliveryOptions, HttpServerLimits {
    * attempts, retries, dead letters, and the storage events their bucket
    * writes raise. Each worker loads the app from `module`; buckets must be
    * `file://` (or other URL) bindings every process can open. HTTP requests
-   * stay in this process.
+   * stay in this process. The workers' invocations are recorded by this
+   * server's `observer` (and console) like the ones that run here; what their
+   * functions send with `sendToPoolParent` (e.g. progress) arrives in `onMessage`.
    */
-  workers?: { module: string; export?: string; count?: number };
+  workers?: { module: string; export?: string; count?: number; onMessage?: (message: unknown) => void };
 }
 
 /**
@@ -153,6 +155,9 @@ export async function serve(app: AppDefinition, options: ServeOptions = {}): Pro
       buckets: urlBindings({ ...app.buckets, ...options.buckets }),
       emitStorageEvents: true,
       onStorageEvent: emit,
+      // The same observer as in-process invocations: the console, cost and progress listeners see no difference.
+      ...(observer ? { onInvocation: (record: InvocationRecord) => observer.adopt(record) } : {}),
+      ...(options.workers.onMessage ? { onMessage: options.workers.onMessage } : {}),
     });
   }
   const scheduler = new MinuteScheduler(scheduleJobs(rt, delivery));

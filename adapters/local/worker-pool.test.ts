@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InvocationRecord } from '../../src/adapter.js';
 import { map } from '../../src/index.js';
 import { FileBucket } from './file-bucket.js';
 import type { PoolItem, PoolResult } from './test-support/map-app.js';
@@ -15,11 +16,12 @@ describe('map over the local worker pool', () => {
   let dir: string;
   let pool: LocalPool;
   let bucket: FileBucket;
+  const records: InvocationRecord[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'polyfaas-pool-'));
     bucket = new FileBucket(dir);
-    pool = await localPoolInvoker({ module: MODULE, workers: 2, buckets: { data: pathToFileURL(dir).href } });
+    pool = await localPoolInvoker({ module: MODULE, workers: 2, buckets: { data: pathToFileURL(dir).href }, onInvocation: (r) => records.push(r) });
   }, 60_000);
 
   afterAll(async () => {
@@ -39,6 +41,12 @@ describe('map over the local worker pool', () => {
     const overlapping = values.some((a) => values.some((b) => a && b && a.pid !== b.pid && a.start < b.end && b.start < a.end));
     expect(overlapping).toBe(true);
     expect(await bucket.exists(`_polyfaas/map/${run.id}/out/39.json`)).toBe(true);
+    // Every launch (items and their retries) was recorded in its worker, and had come back by the time map() had its results.
+    expect(records).toHaveLength(items.length + run.stats.retries);
+    expect(records.every((r) => r.function === 'burn' && r.trigger === 'queue')).toBe(true);
+    // The 25 ms of CPU each item burns was measured in the worker that burned it (process-wide: a launch that
+    // overlapped another in its worker may count some of the other's too, never less than its own).
+    expect(records.filter((r) => (r.cpuMs ?? 0) >= 25).length).toBeGreaterThanOrEqual(items.length);
   }, 60_000);
 
   it('brings coded errors back across the process boundary, without retrying permanent ones', async () => {

@@ -5,20 +5,34 @@ import { fileURLToPath } from 'node:url';
 import type { Invoker } from '../../src/index.js';
 import { ErrorCodes, PolyfaasError } from '../../src/index.js';
 import type { ErrorCode } from '../../src/index.js';
-import type { DeliveryFacts, EventInput, EventOutcome } from '../../src/adapter.js';
+import type { DeliveryFacts, EventInput, EventOutcome, InvocationRecord } from '../../src/adapter.js';
 import { decodeEvent, encodeEvent, rejectedEvent } from '../../src/adapter.js';
 import type { StorageEvent } from '../../src/index.js';
-import type { PoolAnswer, PoolEmit, PoolRequest, PoolWorkerConfig } from './pool-worker.js';
+import type { PoolNote } from './pool-channel.js';
+import type { PoolAnswer, PoolEmit, PoolObserved, PoolRequest, PoolWorkerConfig } from './pool-worker.js';
 
 /** Options of {@link localPoolInvoker}. */
-export interface LocalPoolOptions extends PoolWorkerConfig {
+export interface LocalPoolOptions extends Omit<PoolWorkerConfig, 'observe'> {
   /** Worker processes. Default: the machine's available parallelism. */
   readonly workers?: number;
   /** How long a worker may take to load the app, in ms. Default 30 s. */
   readonly startTimeoutMs?: number;
   /** Receives the storage events the workers' bucket writes raise (needs `emitStorageEvents`). */
   readonly onStorageEvent?: (event: StorageEvent) => void;
+  /**
+   * Receives every invocation a worker ran (its function, trigger, start,
+   * duration, configured memory, the worker's CPU time, outcome and first log
+   * lines), before the answer of the task or event that ran it. Setting it
+   * turns recording on in the workers (`serve({ workers })` feeds its
+   * invocation observer from here).
+   */
+  readonly onInvocation?: (record: InvocationRecord) => void;
+  /** Receives what functions in the workers send with `sendToPoolParent`, in the order each worker sent it. */
+  readonly onMessage?: (message: unknown) => void;
 }
+
+/** What a worker tells the pool besides its answers. */
+type PoolListeners = Pick<LocalPoolOptions, 'onStorageEvent' | 'onInvocation' | 'onMessage'>;
 
 /** An {@link Invoker} over a pool of local processes; close it when done. */
 export interface LocalPool extends Invoker {
@@ -51,8 +65,8 @@ interface Worker {
 export async function localPoolInvoker(options: LocalPoolOptions): Promise<LocalPool> {
   const size = options.workers ?? availableParallelism();
   if (!(Number.isInteger(size) && size > 0)) throw new PolyfaasError('InvalidArgument', `workers must be a positive integer, got ${size}`);
-  const config: PoolWorkerConfig = { module: options.module, ...(options.export ? { export: options.export } : {}), ...(options.buckets ? { buckets: options.buckets } : {}), ...(options.stores ? { stores: options.stores } : {}), ...(options.emitStorageEvents ? { emitStorageEvents: true } : {}) };
-  const started = await Promise.allSettled(Array.from({ length: size }, () => startWorker(config, options.startTimeoutMs ?? 30_000, options.onStorageEvent)));
+  const config: PoolWorkerConfig = { module: options.module, ...(options.export ? { export: options.export } : {}), ...(options.buckets ? { buckets: options.buckets } : {}), ...(options.stores ? { stores: options.stores } : {}), ...(options.emitStorageEvents ? { emitStorageEvents: true } : {}), ...(options.onInvocation ? { observe: true } : {}) };
+  const started = await Promise.allSettled(Array.from({ length: size }, () => startWorker(config, options.startTimeoutMs ?? 30_000, options)));
   const workers = started.filter((s): s is PromiseFulfilledResult<Worker> => s.status === 'fulfilled').map((s) => s.value);
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
@@ -96,18 +110,23 @@ function workerScript(): { path: string; execArgv: string[] } {
   return { path: self.replace(/worker-pool\.(ts|js)$/, `pool-worker.${typescript ? 'ts' : 'js'}`), execArgv: typescript ? ['--import', 'tsx'] : [] };
 }
 
-function startWorker(config: PoolWorkerConfig, timeoutMs: number, onStorageEvent?: (event: StorageEvent) => void): Promise<Worker> {
+function startWorker(config: PoolWorkerConfig, timeoutMs: number, listeners: PoolListeners): Promise<Worker> {
   const script = workerScript();
   const child = fork(script.path, [JSON.stringify(config)], { execArgv: script.execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
   const worker: Worker = { child, busy: 0, pending: new Map() };
-  child.on('message', (message: PoolAnswer | PoolEmit | { ready: true }) => {
+  child.on('message', (message: (PoolAnswer & PoolObserved) | PoolEmit | PoolNote | { ready: true }) => {
     if ('ready' in message) return;
     if ('emit' in message) {
-      onStorageEvent?.(decodeEvent(message.emit) as StorageEvent);
+      listeners.onStorageEvent?.(decodeEvent(message.emit) as StorageEvent);
       return;
     }
+    if ('note' in message) {
+      heed(() => listeners.onMessage?.(message.note));
+      return;
+    }
+    for (const record of message.observed ?? []) heed(() => listeners.onInvocation?.(record));
     const waiter = worker.pending.get(message.id);
     if (!waiter) return;
     worker.pending.delete(message.id);
@@ -135,6 +154,15 @@ function startWorker(config: PoolWorkerConfig, timeoutMs: number, onStorageEvent
       fail(new PolyfaasError('Unavailable', `A pool worker exited while starting (code ${code}): ${stderr.trim().slice(-500)}`));
     });
   });
+}
+
+/** Call a listener the pool's owner gave; its failure is its own, the workers and their invocations go on. */
+function heed(call: () => void): void {
+  try {
+    call();
+  } catch {
+    // Nothing to do: a throwing listener must not take the IPC handler (and every pending answer) down with it.
+  }
 }
 
 function asCode(code: string): ErrorCode {

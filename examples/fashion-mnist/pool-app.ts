@@ -2,10 +2,13 @@
  * The demo's app as each `serve({ workers })` process loads it (`npm start --
  * --workers <n>`): run.ts passes the bucket and training settings it built in
  * `POLYFAAS_FASHION_POOL` (forked workers inherit the environment), so every
- * worker runs the same pipeline as the parent routes. Progress hooks stay in
- * the parent, which only serves HTTP when there is a pool.
+ * worker runs the same pipeline as the parent routes. The progress hooks here
+ * only relay each call to the parent over the pool's channel, where run.ts
+ * replays them into its progress bars.
  */
 import { PolyfaasError } from 'polyfaas';
+import { sendToPoolParent } from 'polyfaas/local';
+import { relayedHooks } from 'polyfaas/pipelines';
 import { fashionMnistApp } from './app.js';
 import type { PoolAppSettings } from './pool-settings.js';
 import { POOL_APP_ENV } from './pool-settings.js';
@@ -16,4 +19,4 @@ function settings(): PoolAppSettings {
   return JSON.parse(raw) as PoolAppSettings;
 }
 
-export const app = fashionMnistApp(settings());
+export const app = fashionMnistApp({ ...settings(), hooks: relayedHooks((message) => sendToPoolParent(message)) });

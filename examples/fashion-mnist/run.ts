@@ -7,7 +7,7 @@ import { createLogger } from 'polyfaas';
 import type { LocalServer } from 'polyfaas/local';
 import { registerSchemes, serve } from 'polyfaas/local';
 import type { EvaluationReport, PipelineStatus, TrainingConfig } from 'polyfaas/pipelines';
-import { createProgressBar, explainStatus, PIPELINE_BUCKET, productionReport, progressHooks, requestTraining } from 'polyfaas/pipelines';
+import { createProgressBar, explainStatus, PIPELINE_BUCKET, productionReport, progressHooks, replayHook, requestTraining } from 'polyfaas/pipelines';
 import { fashionMnistApp, DEFAULT_DATA_DIR } from './app.js';
 import type { FashionMnist } from './data/source.js';
 import { loadFashionMnist } from './data/source.js';
@@ -81,11 +81,12 @@ export async function runFashionMnist(options: RunOptions & { training?: Trainin
   const log: Logger = createLogger({ level: options.verbose ? 'info' : 'warn', sink: (r) => io.err.write(`${JSON.stringify(r)}\n`) });
   // Demo data can be re-created at will, so skip fsync: ingest is several times faster.
   const bucketUrl = `${pathToFileURL(dataDir).href}?durable=false`;
+  const hooks = progressHooks(io.err);
   const app = fashionMnistApp({
     ...(options.auth ? { auth: options.auth } : {}),
     bucket: bucketUrl,
     training,
-    hooks: progressHooks(io.err),
+    hooks,
   });
   // Every invocation's duration and memory, kept whole (the observer's ring only keeps the last ones) to cost the run.
   const observer = new InvocationObserver();
@@ -94,7 +95,9 @@ export async function runFashionMnist(options: RunOptions & { training?: Trainin
   const workers = options.workers && options.workers > 1 ? options.workers : undefined;
   // Forked pool workers inherit the environment: that is how they build the same app (see pool-app.ts).
   if (workers) process.env[POOL_APP_ENV] = JSON.stringify({ bucket: bucketUrl, training } satisfies PoolAppSettings);
-  const server = await serve(app, { port: options.port, log, observer, ...(workers ? { workers: { module: POOL_APP_MODULE, export: 'app', count: workers } } : {}) });
+  // The pool's invocations reach `observer` as the server's own do; their hook calls come back over the pool's channel.
+  const pool = workers ? { workers: { module: POOL_APP_MODULE, export: 'app', count: workers, onMessage: (message: unknown) => replayHook(hooks, message) } } : {};
+  const server = await serve(app, { port: options.port, log, observer, ...pool });
   try {
     const bucket = server.bucket(PIPELINE_BUCKET);
     const total = Math.min(data.train.count, options.limit ?? Infinity) + Math.min(data.test.count, options.limit ?? Infinity);

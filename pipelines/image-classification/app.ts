@@ -125,7 +125,7 @@ export function createImageClassificationApp(config: ImageClassificationConfig):
       ...((config.training?.workers ?? 1) > 1
         ? [
             recordingFailures(createTrainShardFunction({ bucket, ...(config.trainTimeoutMs ? { timeoutMs: config.trainTimeoutMs } : {}) }), bucket),
-            recordingFailures(createTrainReduceFunction({ bucket }), bucket),
+            recordingFailures(createTrainReduceFunction({ bucket, ...(config.hooks ? { hooks: config.hooks } : {}) }), bucket),
           ]
         : []),
       idempotent(recordingFailures(createEvaluateFunction({ bucket, modelName, ...(config.evaluation ?? {}), ...(config.hooks ? { hooks: config.hooks } : {}) }), bucket), config.state),

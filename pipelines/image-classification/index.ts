@@ -58,6 +58,8 @@ export type { DecodeOptions, DecodedImage } from './image.js';
 export { createProgressBar } from './progress.js';
 export type { ProgressBar, ProgressOptions, ProgressStream } from './progress.js';
 export { progressHooks } from './progress-hooks.js';
+export { relayedHooks, replayHook } from './hook-relay.js';
+export type { HookMessage } from './hook-relay.js';
 export { explainStatus, productionReport, requestTraining } from './run-outcome.js';
 export { isEvaluated, renderReportHtml } from '../shared/report.js';
 export { pipelineRunCost, renderRunCostText, renderRunCostHtml } from '../shared/run-cost.js';

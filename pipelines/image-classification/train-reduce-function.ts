@@ -9,6 +9,7 @@ import { Checkpointer } from '../shared/checkpoint.js';
 import type { ReduceOutcome } from '../shared/training-rounds.js';
 import { clearRounds, reduceRound } from '../shared/training-rounds.js';
 import { readFeaturesManifest } from './features-manifest.js';
+import type { PipelineHooks } from './hooks.js';
 import type { RunResult } from './jobs.js';
 import { runResultKey } from './jobs.js';
 import type { RoundJob } from './round-jobs.js';
@@ -22,6 +23,8 @@ export interface TrainReduceFunctionOptions {
   bucket: string;
   /** Prefix of the model store in the bucket. Default `models/`. */
   modelsPrefix?: string;
+  /** `onTrainBatch` hears once per reduced round (a round as the batch, the run's rounds as one epoch). */
+  hooks?: PipelineHooks;
 }
 
 /** What one train-reduce invocation did. */
@@ -68,6 +71,7 @@ export function createTrainReduceFunction(options: TrainReduceFunctionOptions): 
         jobBody: (r, w) => roundJobBody(job.run, job.plan, r, w),
         log,
       });
+      if (outcome.status === 'reduced' && outcome.written) reportRound(options.hooks, runId, job.plan.rounds, outcome);
       if (outcome.status !== 'reduced' || !outcome.final) return outcome;
       const saved = await finishRun(bucket, job, outcome.model, ctx.state, options.modelsPrefix ?? 'models/').catch(async (err: unknown) => {
         // A concurrent reducer of the last round finished first and cleared the rounds under this one.
@@ -81,6 +85,12 @@ export function createTrainReduceFunction(options: TrainReduceFunctionOptions): 
       return saved;
     },
   });
+}
+
+/** A reduced round as training progress: the rounds of the run are the batches of one epoch. */
+function reportRound(hooks: PipelineHooks | undefined, runId: string, rounds: number, outcome: Extract<ReduceOutcome, { status: 'reduced' }>): void {
+  const record = outcome.model.history.at(-1);
+  hooks?.onTrainBatch?.({ runId, epoch: 0, epochs: 1, batch: outcome.round + 1, batchesPerEpoch: rounds, step: outcome.round + 1, loss: record?.loss ?? 0, accuracy: record?.accuracy ?? 0 });
 }
 
 /** Load the last round's average into the model and save it as the run's version (adopting one a crashed try saved). */

@@ -33,6 +33,21 @@ describe('pipelineRunCost', () => {
     expect(cost.total.invocations).toBe(7);
   });
 
+  it('counts a data-parallel run’s shard and reduce invocations as training', () => {
+    const parallel = pipelineRunCost([
+      { function: 'plan-training', durationMs: 10, memoryMb: 512 },
+      { function: 'train-shard', durationMs: 4000, memoryMb: 3008 },
+      { function: 'train-shard', durationMs: 4200, memoryMb: 3008 },
+      { function: 'train-reduce', durationMs: 300, memoryMb: 3008 },
+    ]);
+    expect(parallel.stages.map((s) => [s.stage, s.invocations, s.computeMs])).toEqual([
+      ['preprocess', 0, 0],
+      ['train', 4, 8510],
+      ['evaluate', 0, 0],
+    ]);
+    expect(parallel.invocations.map((r) => r.function)).toEqual(['plan-training', 'train-shard', 'train-shard', 'train-reduce']);
+  });
+
   it('prices predict per million requests at the median measured latency', () => {
     expect(cost.predict?.latencyMs).toBe(9);
     expect(cost.predict?.perMillion.gcp).toBeCloseTo(1e6 * invocationCost(DEFAULT_PRICES.platforms.gcp, { durationMs: 9, memoryMb: 1024 }), 6);

@@ -3,7 +3,17 @@ import { costPerMillion, DEFAULT_PRICES, PolyfaasError, runCost } from '../../sr
 import { escapeXml } from './report-svg.js';
 
 /** The pipeline's stages, and the functions each is made of. */
-const STAGE_OF: Readonly<Record<string, string>> = { preprocess: 'preprocess', 'preprocess-chunk': 'preprocess', 'plan-training': 'train', train: 'train', evaluate: 'evaluate', 'evaluate-chunk': 'evaluate' };
+const STAGE_OF: Readonly<Record<string, string>> = {
+  preprocess: 'preprocess',
+  'preprocess-chunk': 'preprocess',
+  'plan-training': 'train',
+  train: 'train',
+  // Data-parallel training (`training.workers` > 1): each round's shards and its reducer.
+  'train-shard': 'train',
+  'train-reduce': 'train',
+  evaluate: 'evaluate',
+  'evaluate-chunk': 'evaluate',
+};
 const STAGES = ['preprocess', 'train', 'evaluate'] as const;
 
 /** What one run of the pipeline took and would cost on each cloud, as stored next to its report. */

@@ -180,6 +180,27 @@ describe('InvocationObserver', () => {
     expect(seen).toEqual(['hello']);
   });
 
+  it('adopts a record made by another process’s observer as its own: next seq, ring and listeners', async () => {
+    const worker = new InvocationObserver();
+    const workerRt = await runtime(worker);
+    await workerRt.handleHttp(createHttpRequest({ method: 'GET', path: '/coded' }));
+    const [made] = worker.records() as [InvocationRecord];
+    const parent = new InvocationObserver({ capacity: 2 });
+    const parentRt = await runtime(parent);
+    const heard: InvocationRecord[] = [];
+    parent.subscribe((records) => heard.push(...records));
+    await parentRt.handleHttp(createHttpRequest({ method: 'GET', path: '/hello/here' }));
+    // As it crosses a process boundary: JSON, with the sender's seq.
+    const adopted = parent.adopt(JSON.parse(JSON.stringify({ ...made, seq: 99 })) as InvocationRecord);
+    expect(adopted).toEqual({ ...made, seq: 2 });
+    expect(parent.records().map((r) => [r.seq, r.function, r.errorCode])).toEqual([
+      [1, 'hello', undefined],
+      [2, 'coded', 'Unavailable'],
+    ]);
+    await nextTurn();
+    expect(heard.map((r) => r.seq)).toEqual([1, 2]);
+  });
+
   it('refuses a capacity that is not a positive integer', () => {
     expect(() => new InvocationObserver({ capacity: 0 })).toThrow(expect.objectContaining({ code: 'InvalidArgument' }));
   });

@@ -151,6 +151,23 @@ export class InvocationObserver {
       logs: slot.logs ?? NO_LINES,
       logsDropped: slot.logsDropped,
     };
+    this.keep(record);
+  }
+
+  /**
+   * Record an invocation that ran in another process (a `serve({ workers })`
+   * pool worker, whose own observer built the record) as if it had run here:
+   * it gets this observer's next `seq` and goes to the ring and the listeners
+   * exactly as {@link end}'s records do.
+   */
+  adopt(record: Omit<InvocationRecord, 'seq'>): InvocationRecord {
+    const adopted: InvocationRecord = { ...record, seq: ++this.seq };
+    this.keep(adopted);
+    return adopted;
+  }
+
+  /** The one place a finished invocation is kept: the ring, then the listeners' batch. */
+  private keep(record: InvocationRecord): void {
     this.ring[this.next] = record;
     this.next = (this.next + 1) % this.ring.length;
     if (this.listeners.size > 0) this.enqueue(record);

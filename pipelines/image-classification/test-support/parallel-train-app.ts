@@ -2,9 +2,12 @@
  * Data-parallel training alone, as the local pool test loads it in each
  * `serve({ workers })` process: plan-training, train-shard (each invocation
  * records its process id and start/end times under `trace/`) and train-reduce,
- * for a tiny CNN on 1,024 images: 2 workers, 2 rounds.
+ * for a tiny CNN on 1,024 images: 2 workers, 2 rounds; the reducer relays its
+ * round progress hook to the pool's owner.
  */
+import { sendToPoolParent } from '../../../adapters/local/pool-channel.js';
 import { defineApp, defineFunction } from '../../../src/index.js';
+import { relayedHooks } from '../hook-relay.js';
 import { createPlanTrainingFunction } from '../plan-training.js';
 import { createTrainReduceFunction } from '../train-reduce-function.js';
 import { createTrainShardFunction } from '../train-shard-function.js';
@@ -35,6 +38,7 @@ export const parallel = defineApp({
   functions: [
     createPlanTrainingFunction({ bucket: 'data', dataset: 'fashion-mnist', modelName: 'fashion-mnist', training: { epochs: 1, batchSize: 32, limit: 1024, filters: [4, 8], denseUnits: 16, workers: 2, roundSteps: 8 } }),
     traced,
-    createTrainReduceFunction({ bucket: 'data' }),
+    // Round progress goes back to the pool's owner, as `npm start -- --workers` draws it.
+    createTrainReduceFunction({ bucket: 'data', hooks: relayedHooks((m) => sendToPoolParent(m)) }),
   ],
 });
