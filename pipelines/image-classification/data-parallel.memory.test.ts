@@ -110,7 +110,9 @@ describe('data-parallel training (training.workers = 2) on the memory runtime', 
   it('leaves a single-worker config hashing as before (no workers field)', async () => {
     const { resolveTrainingConfig } = await import('./training-config.js');
     expect(resolveTrainingConfig({ workers: 1, roundSteps: 5 })).toEqual(resolveTrainingConfig({}));
-    expect(resolveTrainingConfig({ workers: 3 })).toMatchObject({ workers: 3, roundSteps: 50, roundOptimizer: 'reset' });
+    expect(resolveTrainingConfig({ workers: 3 })).toMatchObject({ workers: 3, roundSteps: 50, roundOptimizer: 'average', roundRateScale: 3, roundRateWarmup: 0, roundMomentum: 0 });
+    expect(() => resolveTrainingConfig({ workers: 2, roundMomentum: 1 })).toThrow(/roundMomentum/);
+    expect(() => resolveTrainingConfig({ workers: 2, roundRateScale: 0 })).toThrow(/roundRateScale/);
     expect(() => resolveTrainingConfig({ workers: 0 })).toThrow(/workers/);
   });
 });

@@ -66,6 +66,7 @@ export function createTrainReduceFunction(options: TrainReduceFunctionOptions): 
         round,
         worker,
         optimizer: job.run.config.roundOptimizer ?? 'reset',
+        momentum: job.run.config.roundMomentum ?? 0,
         jobBody: (r, w) => roundJobBody(job.run, job.plan, r, w),
         log,
       });

@@ -11,7 +11,7 @@ import { roundEpoch, roundIndices, shardIndices, subsetData } from './round-shar
 import type { TrainingData, TrainResult } from './trainer.js';
 import { trainWithCheckpoints } from './trainer.js';
 import type { RoundOptimizerState } from './weight-average.js';
-import { averageWeights } from './weight-average.js';
+import { applyServerMomentum, averageWeights } from './weight-average.js';
 
 /**
  * Data-parallel training by periodic model averaging, chained through
@@ -157,6 +157,8 @@ export interface ReduceRoundOptions {
   /** The worker whose done marker triggered this call: the claim names it, so a redelivery of that marker's event carries on. */
   readonly worker: number;
   readonly optimizer: RoundOptimizerState;
+  /** Server momentum β over rounds (see {@link applyServerMomentum}); 0 or absent: the plain average. */
+  readonly momentum?: number;
   /** Body of worker `worker`'s job for `round` (written for the next round, seq 0). */
   jobBody(round: number, worker: number): string;
   readonly log?: Logger;
@@ -247,7 +249,8 @@ async function writeAverage(options: ReduceRoundOptions, dones: readonly RoundDo
     tensors: d.tensors,
     floats: await new Checkpointer(bucket, keys.workerPrefix(round, d.worker)).readFloats(d),
   }));
-  const previous = round > 0 ? (await new Checkpointer(bucket, keys.modelPrefix(round)).read())?.state : undefined;
+  const start = new Checkpointer(bucket, keys.modelPrefix(round));
+  const previous = round > 0 ? (await start.read())?.state : undefined;
   const seen = dones.reduce((n, d) => n + d.seen, 0);
   const record: EpochRecord = {
     epoch: round,
@@ -264,7 +267,10 @@ async function writeAverage(options: ReduceRoundOptions, dones: readonly RoundDo
     meta: { runId: options.runId, round: round + 1, examples: Number(previous?.meta['examples'] ?? 0) + seen },
   };
   try {
-    await next.saveSnapshot(averageWeights(weights, options.optimizer), fields);
+    const average = averageWeights(weights, options.optimizer);
+    // Round 0 started from the seed-built model, which is stored nowhere: its average starts the momentum at zero.
+    const snapshot = options.momentum && previous ? applyServerMomentum(average, { tensors: previous.tensors, floats: await start.readFloats(previous) }, options.momentum) : average;
+    await next.saveSnapshot(snapshot, fields);
   } catch (err) {
     if (!isPolyfaasError(err, 'PreconditionFailed', 'AlreadyExists')) throw err;
     return false;
