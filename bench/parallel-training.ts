@@ -11,7 +11,8 @@
  * The machine is shared: the 1-minute load average is recorded with the numbers.
  *
  * Usage: npx tsx bench/parallel-training.ts [--quick]
- *   env BENCH_PARALLEL_EPOCHS (default 2), BENCH_ROUND_STEPS, BENCH_ROUND_OPTIMIZER (average|reset)
+ *   env BENCH_PARALLEL_EPOCHS (default 2), BENCH_ROUND_STEPS, BENCH_ROUND_OPTIMIZER (average|reset),
+ *   BENCH_RATE_SCALE, BENCH_RATE_WARMUP, BENCH_ROUND_MOMENTUM, BENCH_LEARNING_RATE (2-worker run only)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';

@@ -9,6 +9,7 @@ import type { DeliveryFacts, EventInput, EventOutcome, InvocationRecord } from '
 import { decodeEvent, encodeEvent, rejectedEvent } from '../../src/adapter.js';
 import type { StorageEvent } from '../../src/index.js';
 import type { PoolNote } from './pool-channel.js';
+import { chooseWorker } from './pool-choice.js';
 import type { PoolAnswer, PoolEmit, PoolObserved, PoolRequest, PoolWorkerConfig } from './pool-worker.js';
 
 /** Options of {@link localPoolInvoker}. */
@@ -46,6 +47,7 @@ export interface LocalPool extends Invoker {
 interface Worker {
   readonly child: ChildProcess;
   busy: number;
+  lastSent: number;
   readonly pending: Map<number, { ok: (value: unknown) => void; fail: (err: PolyfaasError) => void }>;
 }
 
@@ -53,7 +55,7 @@ interface Worker {
  * Run invocations in a pool of worker processes on this machine, each with
  * the app loaded as the local runtime loads it: real parallelism across
  * cores, the same runtime path (`AppRuntime.handleEvent`) and coded errors as
- * in process. Each task goes to the least busy worker. Buckets must be ones
+ * in process. Each task goes to the least busy worker (see {@link chooseWorker}). Buckets must be ones
  * every process can open (`file://` directories), given in `buckets`.
  *
  * @example
@@ -75,8 +77,9 @@ export async function localPoolInvoker(options: LocalPoolOptions): Promise<Local
   }
   let nextId = 0;
   const dispatch = (request: (id: number) => PoolRequest): Promise<unknown> => {
-    const worker = workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = ++nextId;
+    const worker = workers[chooseWorker(workers)] as Worker;
+    worker.lastSent = id;
     return new Promise((ok, fail) => {
       worker.busy++;
       worker.pending.set(id, { ok, fail });
@@ -115,7 +118,7 @@ function startWorker(config: PoolWorkerConfig, timeoutMs: number, listeners: Poo
   const child = fork(script.path, [JSON.stringify(config)], { execArgv: script.execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
-  const worker: Worker = { child, busy: 0, pending: new Map() };
+  const worker: Worker = { child, busy: 0, lastSent: 0, pending: new Map() };
   child.on('message', (message: (PoolAnswer & PoolObserved) | PoolEmit | PoolNote | { ready: true }) => {
     if ('ready' in message) return;
     if ('emit' in message) {

@@ -24,4 +24,4 @@ function app(training: TrainingConfig) {
 }
 
 export const single = app({});
-export const parallel = app({ workers: 2, ...(process.env['BENCH_LEARNING_RATE'] ? { learningRate: Number(process.env['BENCH_LEARNING_RATE']) } : {}), ...(process.env['BENCH_ROUND_STEPS'] ? { roundSteps: Number(process.env['BENCH_ROUND_STEPS']) } : {}), ...(process.env['BENCH_ROUND_OPTIMIZER'] ? { roundOptimizer: process.env['BENCH_ROUND_OPTIMIZER'] as 'average' | 'reset' } : {}) });
+export const parallel = app({ workers: 2, ...(process.env['BENCH_LEARNING_RATE'] ? { learningRate: Number(process.env['BENCH_LEARNING_RATE']) } : {}), ...(process.env['BENCH_ROUND_STEPS'] ? { roundSteps: Number(process.env['BENCH_ROUND_STEPS']) } : {}), ...(process.env['BENCH_RATE_SCALE'] ? { roundRateScale: Number(process.env['BENCH_RATE_SCALE']) } : {}), ...(process.env['BENCH_RATE_WARMUP'] ? { roundRateWarmup: Number(process.env['BENCH_RATE_WARMUP']) } : {}), ...(process.env['BENCH_ROUND_MOMENTUM'] ? { roundMomentum: Number(process.env['BENCH_ROUND_MOMENTUM']) } : {}), ...(process.env['BENCH_ROUND_OPTIMIZER'] ? { roundOptimizer: process.env['BENCH_ROUND_OPTIMIZER'] as 'average' | 'reset' } : {}) });

@@ -5,6 +5,7 @@ import { PolyfaasError } from '../../src/index.js';
 import { createImageClassificationApp } from './app.js';
 import { RUNS_PREFIX } from './jobs.js';
 import { ROUND_DONE_PREFIX, ROUND_JOBS_PREFIX } from './round-jobs.js';
+import type { TrainingConfig } from './training-config.js';
 import { CLASSES, onlyVersion, trainImages, upload } from './test-support/toy-pipeline.js';
 
 /** 16 images, 2 workers, batches of 2, two steps per round, 2 epochs: 4 rounds. No dropout, so a resumed round is bit-exact. */
@@ -17,12 +18,12 @@ async function keys(bucket: Bucket, prefix: string): Promise<string[]> {
 }
 
 /** Run the toy pipeline data-parallel to a saved version; its weights, the bucket and the runtime. */
-async function run(options: { deliverTwice?: boolean; bucket?: Bucket } = {}) {
+async function run(options: { deliverTwice?: boolean; bucket?: Bucket; training?: Partial<TrainingConfig> } = {}) {
   const app = createImageClassificationApp({
     dataset: 'toy',
     bucket: 'memory://toy',
     preprocess: { input: { width: 28, height: 28, channels: 1 }, classes: CLASSES },
-    training: TRAINING,
+    training: { ...TRAINING, ...options.training },
     evaluation: { minTestExamples: 2 },
   });
   const rt = await createMemoryRuntime(app, { retryDelayMs: 1, ...(options.deliverTwice ? { deliverTwice: true } : {}), ...(options.bucket ? { buckets: { data: options.bucket } } : {}) });
@@ -107,10 +108,23 @@ describe('data-parallel training (training.workers = 2) on the memory runtime', 
     expect(maxDifference(resumed.weights, once.weights)).toBeLessThan(1e-6);
   }, 120_000);
 
+  it('applies the rate scale, warm-up and server momentum it is configured with, deterministically', async () => {
+    const plain = await run();
+    const unscaled = await run({ training: { roundRateScale: 1 } });
+    const warmed = await run({ training: { roundRateWarmup: 2 } });
+    const momentum = await run({ training: { roundMomentum: 0.5 } });
+    const again = await run({ training: { roundMomentum: 0.5 } });
+    // Different training, not float noise (a resumed run differs from an uninterrupted one by < 1e-6).
+    for (const other of [unscaled, warmed, momentum]) expect(maxDifference(other.weights, plain.weights)).toBeGreaterThan(1e-5);
+    expect(Buffer.from(again.weights).equals(Buffer.from(momentum.weights))).toBe(true);
+  }, 120_000);
+
   it('leaves a single-worker config hashing as before (no workers field)', async () => {
     const { resolveTrainingConfig } = await import('./training-config.js');
     expect(resolveTrainingConfig({ workers: 1, roundSteps: 5 })).toEqual(resolveTrainingConfig({}));
-    expect(resolveTrainingConfig({ workers: 3 })).toMatchObject({ workers: 3, roundSteps: 50, roundOptimizer: 'reset' });
+    expect(resolveTrainingConfig({ workers: 3 })).toMatchObject({ workers: 3, roundSteps: 50, roundOptimizer: 'average', roundRateScale: 3, roundRateWarmup: 0, roundMomentum: 0 });
+    expect(() => resolveTrainingConfig({ workers: 2, roundMomentum: 1 })).toThrow(/roundMomentum/);
+    expect(() => resolveTrainingConfig({ workers: 2, roundRateScale: 0 })).toThrow(/roundRateScale/);
     expect(() => resolveTrainingConfig({ workers: 0 })).toThrow(/workers/);
   });
 });

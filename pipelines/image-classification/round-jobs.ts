@@ -39,6 +39,7 @@ export function roundKeys(runId: string): RoundKeys {
     doneKey: (r, w) => `${ROUND_DONE_PREFIX}${runId}/${round(r)}/${worker(w)}.json`,
     modelPrefix: (r) => `${RUNS_PREFIX}${runId}/rounds/${round(r)}/model/`,
     workerPrefix: (r, w) => `${RUNS_PREFIX}${runId}/rounds/${round(r)}/${worker(w)}/`,
+    claimKey: (r) => `${RUNS_PREFIX}${runId}/rounds/${round(r)}/reducer-claim.json`,
     currentRunKey: `${RUNS_PREFIX}${runId}/rounds/never-superseded.json`,
   };
 }
@@ -74,8 +75,8 @@ export async function readRoundJob(bucket: Bucket, key: string): Promise<RoundJo
   return job as RoundJob;
 }
 
-/** The run and round a done marker's key names, or undefined for any other key. */
-export function parseDoneKey(key: string): { runId: string; round: number } | undefined {
-  const match = /^([^/]+)\/round-(\d{5})\/worker-\d{4}\.json$/.exec(key.startsWith(ROUND_DONE_PREFIX) ? key.slice(ROUND_DONE_PREFIX.length) : '');
-  return match ? { runId: match[1] as string, round: Number(match[2]) } : undefined;
+/** The run, round and worker a done marker's key names, or undefined for any other key. */
+export function parseDoneKey(key: string): { runId: string; round: number; worker: number } | undefined {
+  const match = /^([^/]+)\/round-(\d{5})\/worker-(\d{4})\.json$/.exec(key.startsWith(ROUND_DONE_PREFIX) ? key.slice(ROUND_DONE_PREFIX.length) : '');
+  return match ? { runId: match[1] as string, round: Number(match[2]), worker: Number(match[3]) } : undefined;
 }

@@ -54,7 +54,7 @@ export function createTrainReduceFunction(options: TrainReduceFunctionOptions): 
       const bucket = ctx.bucket(options.bucket);
       const parsed = parseDoneKey(event.key);
       if (!parsed) return { status: 'skipped', runId: '', reason: `${event.key} is not a done marker` };
-      const { runId, round } = parsed;
+      const { runId, round, worker } = parsed;
       if (await bucket.exists(runResultKey(runId))) return { status: 'skipped', runId, reason: 'run already finished' };
       const keys = roundKeys(runId);
       // Every round has worker 0's first job, and it carries the run and its plan.
@@ -67,7 +67,9 @@ export function createTrainReduceFunction(options: TrainReduceFunctionOptions): 
         runId,
         plan: job.plan,
         round,
+        worker,
         optimizer: job.run.config.roundOptimizer ?? 'reset',
+        momentum: job.run.config.roundMomentum ?? 0,
         jobBody: (r, w) => roundJobBody(job.run, job.plan, r, w),
         log,
       });

@@ -2,6 +2,7 @@ import type { FunctionDefinition, StorageTrigger } from '../../src/index.js';
 import { defineFunction, isPolyfaasError } from '../../src/index.js';
 import type { BackendName } from '../../src/tf/index.js';
 import { initBackend } from '../../src/tf/index.js';
+import { roundRateScale } from '../shared/round-rate.js';
 import type { RoundShardOutcome } from '../shared/training-rounds.js';
 import { trainRoundShard } from '../shared/training-rounds.js';
 import { readFeaturesManifest } from './features-manifest.js';
@@ -63,7 +64,8 @@ export function createTrainShardFunction(options: TrainShardFunctionOptions): Fu
           data: setup.data,
           seed: config.seed,
           batchSize: config.batchSize,
-          learningRate: (epoch) => learningRateAt(scheduleOf(config), epoch),
+          // The run's schedule, scaled for K workers (the linear scaling rule, warmed up over the first rounds).
+          learningRate: (epoch) => learningRateAt(scheduleOf(config), epoch) * roundRateScale(config.roundRateScale ?? 1, config.roundRateWarmup ?? 0, round),
           checkpointEverySteps: config.checkpointEverySteps,
           deadline: ctx.deadline,
           signal: ctx.signal,

@@ -52,8 +52,18 @@ export interface TrainingConfig {
   workers?: number;
   /** With `workers` > 1: optimizer steps each worker takes per round before the weights are averaged. Default 50 (measured: see docs/data-parallel-training.md). */
   roundSteps?: number;
-  /** With `workers` > 1: start Adam's moment estimates afresh each round, or average them like the weights. Default `reset` (measured: see docs/data-parallel-training.md). */
+  /** With `workers` > 1: average Adam's moment estimates like the weights, or start them afresh each round. Default `average` (measured with the scaled rate: see docs/data-parallel-training.md). */
   roundOptimizer?: RoundOptimizerState;
+  /**
+   * With `workers` > 1: the workers train at `learningRate × roundRateScale`
+   * (default `workers`: the linear scaling rule, measured at K = 2 in
+   * docs/data-parallel-training.md); 1 keeps the single-worker rate.
+   */
+  roundRateScale?: number;
+  /** With `workers` > 1: rounds over which the rate ramps from 1× to `roundRateScale`× (default 0: none). */
+  roundRateWarmup?: number;
+  /** With `workers` > 1: server momentum β over rounds, in [0, 1); 0 is plain model averaging (measured: see docs/data-parallel-training.md). */
+  roundMomentum?: number;
 }
 
 /** {@link TrainingConfig.head}. */
@@ -68,7 +78,7 @@ export interface HeadConfig {
 
 // Optional fields stay absent unless set, so configs that do not use them hash (and plan runs) exactly as before.
 type Optional =
-  | 'limit' | 'invocationBudgetMs' | 'head' | 'workers' | 'roundSteps' | 'roundOptimizer'
+  | 'limit' | 'invocationBudgetMs' | 'head' | 'workers' | 'roundSteps' | 'roundOptimizer' | 'roundMomentum' | 'roundRateScale' | 'roundRateWarmup'
   | 'schedule' | 'warmupEpochs' | 'augment' | 'convsPerBlock' | 'batchNorm' | 'blockDropout';
 
 /** {@link TrainingConfig} with defaults applied. */
@@ -117,15 +127,24 @@ export function resolveTrainingConfig(config: TrainingConfig = {}): ResolvedTrai
   return resolved;
 }
 
-function resolveWorkers(config: TrainingConfig): Pick<TrainingConfig, 'workers' | 'roundSteps' | 'roundOptimizer'> {
+/** Server momentum of data-parallel runs unless configured (chosen by measurement: docs/data-parallel-training.md). */
+const DEFAULT_ROUND_MOMENTUM = 0;
+
+function resolveWorkers(config: TrainingConfig): Pick<TrainingConfig, 'workers' | 'roundSteps' | 'roundOptimizer' | 'roundMomentum' | 'roundRateScale' | 'roundRateWarmup'> {
   const workers = config.workers ?? 1;
   if (!(Number.isInteger(workers) && workers > 0)) throw new PolyfaasError('InvalidArgument', 'training.workers must be a positive integer');
   if (workers === 1) return {};
   const roundSteps = config.roundSteps ?? 50;
   if (!(Number.isInteger(roundSteps) && roundSteps > 0)) throw new PolyfaasError('InvalidArgument', 'training.roundSteps must be a positive integer');
-  const roundOptimizer = config.roundOptimizer ?? 'reset';
+  const roundOptimizer = config.roundOptimizer ?? 'average';
   if (roundOptimizer !== 'average' && roundOptimizer !== 'reset') throw new PolyfaasError('InvalidArgument', "training.roundOptimizer must be 'average' or 'reset'");
-  return { workers, roundSteps, roundOptimizer };
+  const roundMomentum = config.roundMomentum ?? DEFAULT_ROUND_MOMENTUM;
+  if (!(roundMomentum >= 0 && roundMomentum < 1)) throw new PolyfaasError('InvalidArgument', 'training.roundMomentum must be in [0, 1)');
+  const roundRateScale = config.roundRateScale ?? workers;
+  if (!(roundRateScale > 0)) throw new PolyfaasError('InvalidArgument', 'training.roundRateScale must be positive');
+  const roundRateWarmup = config.roundRateWarmup ?? 0;
+  if (!(Number.isInteger(roundRateWarmup) && roundRateWarmup >= 0)) throw new PolyfaasError('InvalidArgument', 'training.roundRateWarmup must be a non-negative integer');
+  return { workers, roundSteps, roundOptimizer, roundMomentum, roundRateScale, roundRateWarmup };
 }
 
 /** The learning-rate schedule a resolved config asks for (see `learningRateAt`). */

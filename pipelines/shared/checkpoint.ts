@@ -38,7 +38,8 @@ export interface CheckpointState {
 
 /** Where one tensor sits in a checkpoint's blob (offset and length in floats). */
 export interface TensorSpec {
-  group: 'model' | 'optimizer';
+  /** `momentum`: a data-parallel round model's server momentum (see weight-average.ts); never loaded into a model. */
+  group: 'model' | 'optimizer' | 'momentum';
   name: string;
   shape: number[];
   offset: number;

@@ -81,8 +81,11 @@ export async function recordChunk<P>(bucket: Bucket, doneKey: string, build: () 
   return { part, built: true };
 }
 
-/** What became of the result after a chunk: other chunks still running, written now, written before, or a newer run took over. */
-export type ChunkManifestState = 'waiting' | 'written' | 'up-to-date' | 'superseded';
+/**
+ * What became of the result after a chunk: other chunks still running, written now, written before, a newer run
+ * took over, or (with {@link FinishChunkRunOptions.claim}) another finisher holds the claim and acts instead.
+ */
+export type ChunkManifestState = 'waiting' | 'written' | 'up-to-date' | 'superseded' | 'claimed';
 
 /** How {@link finishChunkRun} checks and writes a run's result. */
 export interface FinishChunkRunOptions<P> {
@@ -96,6 +99,12 @@ export interface FinishChunkRunOptions<P> {
   isPart(part: P, index: number): boolean;
   /** Write the result from the parts in chunk order, by compare-and-swap; false when an equal result landed first. */
   write(parts: readonly P[]): Promise<boolean>;
+  /**
+   * Optional: make this finisher the only one that acts once every marker is
+   * there (e.g. a write-if-absent claim naming it). False: another one holds
+   * the claim, and this call returns `claimed` without reading or writing.
+   */
+  claim?(): Promise<boolean>;
   readonly log?: Logger;
 }
 
@@ -104,13 +113,14 @@ export interface FinishChunkRunOptions<P> {
  * Blob and the local and memory buckets, and every chunk lists after writing
  * its own marker, so the chunk that completes the set always sees it; two
  * finishers seeing it at once write the same bytes and the compare-and-swap
- * lets one through.
+ * lets one through — or, with a `claim`, only one of them gets that far.
  */
 export async function finishChunkRun<P>(options: FinishChunkRunOptions<P>): Promise<ChunkManifestState> {
   const { bucket, keys, runId, log } = options;
   let markers = 0;
   for await (const info of bucket.list({ prefix: keys.donePrefix })) if (info.key.endsWith('.json')) markers++;
   if (markers < options.chunks) return 'waiting';
+  if (options.claim && !(await options.claim())) return 'claimed';
   if (await options.isWritten()) return 'up-to-date';
   const current = await readJsonIfExists<{ runId?: string }>(bucket, keys.currentRunKey);
   if (current !== undefined && current.runId !== runId) {

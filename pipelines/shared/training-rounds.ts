@@ -5,12 +5,13 @@ import { finishChunkRun } from './chunked-run.js';
 import type { CheckpointState, EpochRecord, TensorSpec } from './checkpoint.js';
 import { Checkpointer } from './checkpoint.js';
 import { putIfAbsent } from './put-if-absent.js';
+import { readJsonIfExists } from './read-json.js';
 import type { RoundPlan } from './round-shards.js';
 import { roundEpoch, roundIndices, shardIndices, subsetData } from './round-shards.js';
 import type { TrainingData, TrainResult } from './trainer.js';
 import { trainWithCheckpoints } from './trainer.js';
 import type { RoundOptimizerState } from './weight-average.js';
-import { averageWeights } from './weight-average.js';
+import { applyServerMomentum, averageWeights } from './weight-average.js';
 
 /**
  * Data-parallel training by periodic model averaging, chained through
@@ -35,6 +36,8 @@ export interface RoundKeys {
   modelPrefix(round: number): string;
   /** Checkpoint prefix of one worker's progress within a round. */
   workerPrefix(round: number, worker: number): string;
+  /** Key of the claim naming the one reducer that acts for a round (outside `donePrefix`; triggers nothing). */
+  claimKey(round: number): string;
   /**
    * A `{ runId }` pointer as chunked runs keep one. A training run's id hashes
    * its data and config, so no newer run supersedes it: point this at a key
@@ -152,7 +155,11 @@ export interface ReduceRoundOptions {
   readonly runId: string;
   readonly plan: RoundPlan;
   readonly round: number;
+  /** The worker whose done marker triggered this call: the claim names it, so a redelivery of that marker's event carries on. */
+  readonly worker: number;
   readonly optimizer: RoundOptimizerState;
+  /** Server momentum β over rounds (see {@link applyServerMomentum}); 0 or absent: the plain average. */
+  readonly momentum?: number;
   /** Body of worker `worker`'s job for `round` (written for the next round, seq 0). */
   jobBody(round: number, worker: number): string;
   readonly log?: Logger;
@@ -161,30 +168,43 @@ export interface ReduceRoundOptions {
 /** Where the run stands after a reducer call. */
 export type ReduceOutcome =
   | { status: 'waiting'; round: number }
+  /** Another worker's marker claimed the round: its reducer averages it, writes the next jobs or saves the run. */
+  | { status: 'stepped-aside'; round: number; claimedBy: number }
   /** Round `round`'s average is the model of round `round + 1` (`written`: by this call). `final`: it was the last round. */
   | { status: 'reduced'; round: number; written: boolean; final: boolean; model: CheckpointState };
 
 /** Bucket requests in flight while reading a round's markers. */
 const IO_CONCURRENCY = 16;
 
+/** Format tag of a round's reducer claim. */
+export const ROUND_CLAIM_FORMAT = 'polyfaas.round-claim/v1';
+
 /**
  * The reducer's step for one round: nothing until every worker's marker is
- * there; then the average of their weights in worker order, written as the
- * next round's model with write-if-absent (a second reducer, redelivered or
- * concurrent, computes the same bytes and adopts the first one's), then the
- * next round's jobs, each written if absent so a redelivery fires none twice.
+ * there; then one reducer claims the round (write-if-absent, naming the
+ * worker whose marker triggered it) and the others step aside, so markers
+ * arriving together average the round once and save the run once. The
+ * claimant averages the weights in worker order into the next round's model
+ * (write-if-absent), then writes the next round's jobs, each if absent. A
+ * claimant that crashed anywhere is healed by the redelivery of its own
+ * marker's event, which finds its name on the claim and redoes what is missing.
  */
 export async function reduceRound(options: ReduceRoundOptions): Promise<ReduceOutcome> {
   const { bucket, keys, round, plan } = options;
   const final = round + 1 >= plan.rounds;
   const next = new Checkpointer(bucket, keys.modelPrefix(round + 1));
   let written = false;
+  let claimedBy = options.worker;
   // The last-finisher step every chunked run uses: count the markers, read them in worker order, write once.
   const state = await finishChunkRun<RoundDone>({
     bucket,
     keys: { donePrefix: keys.donePrefix(round), doneKey: (worker) => keys.doneKey(round, worker), currentRunKey: keys.currentRunKey },
     runId: options.runId,
     chunks: plan.workers,
+    claim: async () => {
+      claimedBy = await claimRound(options);
+      return claimedBy === options.worker;
+    },
     isWritten: async () => (await next.read()) !== undefined,
     isPart: (done, worker) => done.format === ROUND_DONE_FORMAT && done.runId === options.runId && done.round === round && done.worker === worker,
     write: async (dones) => {
@@ -193,6 +213,10 @@ export async function reduceRound(options: ReduceRoundOptions): Promise<ReduceOu
     },
     ...(options.log ? { log: options.log } : {}),
   });
+  if (state === 'claimed') {
+    options.log?.info('another reducer claimed the round; stepping aside', { round, claimedBy });
+    return { status: 'stepped-aside', round, claimedBy };
+  }
   if (state === 'waiting' || state === 'superseded') return { status: 'waiting', round };
   const model = (await next.read())?.state;
   if (!model) throw new PolyfaasError('Unavailable', `round ${round + 1} model of run ${options.runId} vanished; retry`);
@@ -206,6 +230,19 @@ export async function reduceRound(options: ReduceRoundOptions): Promise<ReduceOu
   return { status: 'reduced', round, written, final, model };
 }
 
+/**
+ * Claim `round` for the reducer of `options.worker`'s marker, write-if-absent.
+ * @returns the worker the claim names (this call's if it wrote it or wrote it before); -1 if it vanished (the run was finished and cleared).
+ */
+async function claimRound(options: ReduceRoundOptions): Promise<number> {
+  const { bucket, keys, round, worker } = options;
+  const key = keys.claimKey(round);
+  const body = JSON.stringify({ format: ROUND_CLAIM_FORMAT, runId: options.runId, round, worker });
+  if (await putIfAbsent(bucket, key, body, { contentType: 'application/json' })) return worker;
+  const claim = await readJsonIfExists<{ worker?: unknown }>(bucket, key);
+  return typeof claim?.worker === 'number' ? claim.worker : -1;
+}
+
 /** Average the round's weights into the next round's model, write-if-absent. @returns false when it was there already. */
 async function writeAverage(options: ReduceRoundOptions, dones: readonly RoundDone[], next: Checkpointer): Promise<boolean> {
   const { bucket, keys, round, plan } = options;
@@ -213,7 +250,8 @@ async function writeAverage(options: ReduceRoundOptions, dones: readonly RoundDo
     tensors: d.tensors,
     floats: await new Checkpointer(bucket, keys.workerPrefix(round, d.worker)).readFloats(d),
   }));
-  const previous = round > 0 ? (await new Checkpointer(bucket, keys.modelPrefix(round)).read())?.state : undefined;
+  const start = new Checkpointer(bucket, keys.modelPrefix(round));
+  const previous = round > 0 ? (await start.read())?.state : undefined;
   const seen = dones.reduce((n, d) => n + d.seen, 0);
   const record: EpochRecord = {
     epoch: round,
@@ -230,7 +268,10 @@ async function writeAverage(options: ReduceRoundOptions, dones: readonly RoundDo
     meta: { runId: options.runId, round: round + 1, examples: Number(previous?.meta['examples'] ?? 0) + seen },
   };
   try {
-    await next.saveSnapshot(averageWeights(weights, options.optimizer), fields);
+    const average = averageWeights(weights, options.optimizer);
+    // Round 0 started from the seed-built model, which is stored nowhere: its average starts the momentum at zero.
+    const snapshot = options.momentum && previous ? applyServerMomentum(average, { tensors: previous.tensors, floats: await start.readFloats(previous) }, options.momentum) : average;
+    await next.saveSnapshot(snapshot, fields);
   } catch (err) {
     if (!isPolyfaasError(err, 'PreconditionFailed', 'AlreadyExists')) throw err;
     return false;

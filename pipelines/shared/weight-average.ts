@@ -45,3 +45,55 @@ export function averageWeights(workers: readonly WorkerWeights[], optimizer: Rou
   for (let i = 0; i < total; i++) out[i] = (sum[i] as number) / workers.length;
   return { tensors, blob: new Uint8Array(out.buffer) };
 }
+
+/**
+ * Server momentum over rounds (SlowMo, Wang et al. 2020; FedAvgM, Hsu et al.
+ * 2019): the round's change of the model weights, `average − previous`, is
+ * treated as a pseudo-gradient and accumulated with momentum `beta`, so
+ * `v ← beta·v + (average − previous)` and the next model is `previous + v`.
+ * With K workers each taking 1/K of the sequential steps, plain averaging
+ * moves the model about as far per round as one worker's 1/K-length walk;
+ * momentum carries the consistent part of the direction across rounds.
+ * `v` travels in the round model as `momentum` tensors (absent: zero).
+ * Optimizer tensors of `average` pass through unchanged.
+ */
+export function applyServerMomentum(average: WeightSnapshot, previous: WorkerWeights, beta: number): WeightSnapshot {
+  if (!(beta >= 0 && beta < 1)) throw new PolyfaasError('InvalidArgument', `server momentum must be in [0, 1), got ${beta}`);
+  const avg = new Float32Array(average.blob.buffer, average.blob.byteOffset, average.blob.byteLength / 4);
+  const byName = (group: TensorSpec['group']) => new Map(previous.tensors.filter((t) => t.group === group).map((t) => [t.name, t]));
+  const prevModel = byName('model');
+  const prevMomentum = byName('momentum');
+  const model = average.tensors.filter((t) => t.group === 'model');
+  const total = average.tensors.reduce((n, t) => n + t.length, 0) + model.reduce((n, t) => n + t.length, 0);
+  const out = new Float32Array(total);
+  const tensors: TensorSpec[] = [];
+  let at = 0;
+  const momentum: { spec: TensorSpec; values: Float32Array }[] = [];
+  for (const spec of average.tensors) {
+    const src = avg.subarray(spec.offset, spec.offset + spec.length);
+    const prev = spec.group === 'model' ? prevModel.get(spec.name) : undefined;
+    if (spec.group === 'model' && (!prev || prev.length !== spec.length)) throw new PolyfaasError('InvalidArgument', `previous round model has no weight ${spec.name} of ${spec.length} values`);
+    if (!prev) {
+      out.set(src, at);
+    } else {
+      const p = previous.floats.subarray(prev.offset, prev.offset + prev.length);
+      const vSpec = prevMomentum.get(`m:${spec.name}`);
+      const v0 = vSpec ? previous.floats.subarray(vSpec.offset, vSpec.offset + vSpec.length) : undefined;
+      const v = new Float32Array(spec.length);
+      for (let i = 0; i < spec.length; i++) {
+        const vi = beta * (v0 ? (v0[i] as number) : 0) + ((src[i] as number) - (p[i] as number));
+        v[i] = vi;
+        out[at + i] = (p[i] as number) + vi;
+      }
+      momentum.push({ spec: { group: 'momentum', name: `m:${spec.name}`, shape: [...spec.shape], offset: 0, length: spec.length }, values: v });
+    }
+    tensors.push({ ...spec, shape: [...spec.shape], offset: at });
+    at += spec.length;
+  }
+  for (const m of momentum) {
+    out.set(m.values, at);
+    tensors.push({ ...m.spec, offset: at });
+    at += m.spec.length;
+  }
+  return { tensors, blob: new Uint8Array(out.buffer, 0, at * 4) };
+}
