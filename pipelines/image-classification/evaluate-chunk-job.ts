@@ -1,7 +1,7 @@
 import type { Bucket } from '../../src/index.js';
 import { PolyfaasError } from '../../src/index.js';
 import { chunkFileName } from '../shared/chunked-run.js';
-import type { BaselineToMeasure } from './evaluation-baseline.js';
+import type { BaselineToMeasure } from '../shared/evaluation-baseline.js';
 import type { FeaturesManifest } from './features-manifest.js';
 import { readJsonIfExists } from './jobs.js';
 

@@ -10,7 +10,7 @@ import { stableHash } from '../shared/stable-hash.js';
 import type { EvaluateChunkDone, EvaluateChunkJob, EvaluationRun } from './evaluate-chunk-job.js';
 import { EVALUATE_CHUNK_DONE_FORMAT, EVALUATE_CHUNK_JOB_FORMAT, evaluateChunkDoneKey, evaluateChunkDonePrefix, evaluateChunkJobKey, evaluationCurrentRunKey } from './evaluate-chunk-job.js';
 import { predictClasses } from './evaluate-model.js';
-import { resolveBaseline } from './evaluation-baseline.js';
+import { resolveBaseline } from '../shared/evaluation-baseline.js';
 import type { FeaturesManifest } from './features-manifest.js';
 import { finishEvaluation } from './finish-evaluation.js';
 import type { PipelineHooks } from './hooks.js';
@@ -79,7 +79,7 @@ export interface PlanEvaluationChunksOptions {
  */
 export async function planEvaluationChunks(options: PlanEvaluationChunksOptions): Promise<{ runId: string; chunks: number; jobsWritten: number }> {
   const { bucket, test, groups, version, modelName } = options;
-  const baseline = await resolveBaseline(options.store, modelName, options.alias, version, test.runId, bucket);
+  const baseline = await resolveBaseline(options.store, bucket, { name: modelName, alias: options.alias, candidate: version, testRunId: test.runId, reportJsonKey: (v) => reportKey(modelName, v, 'json') });
   const runId = stableHash({ version, testRunId: test.runId, groups, baseline: baseline ?? null });
   const keys = runKeys({ model: modelName, version, runId });
   await markCurrentRun(bucket, keys, runId);

@@ -6,7 +6,7 @@ import { initBackend } from '../../src/tf/index.js';
 import type { EpochRecord } from '../shared/checkpoint.js';
 import { groupShards, planEvaluationChunks } from './evaluate-chunks.js';
 import { evaluateModel } from './evaluate-model.js';
-import { resolveBaseline } from './evaluation-baseline.js';
+import { resolveBaseline } from '../shared/evaluation-baseline.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import { finishEvaluation } from './finish-evaluation.js';
 import type { PipelineHooks } from './hooks.js';
@@ -147,7 +147,7 @@ async function baselineAccuracy(
   bucket: Bucket,
   data: ShardDataset,
 ): Promise<{ version: string; accuracy: number } | undefined> {
-  const baseline = await resolveBaseline(store, name, alias, candidate, testRunId, bucket);
+  const baseline = await resolveBaseline(store, bucket, { name, alias, candidate, testRunId, reportJsonKey: (v) => reportKey(name, v, 'json') });
   if (!baseline) return undefined;
   if (baseline.accuracy !== undefined) return { version: baseline.version, accuracy: baseline.accuracy };
   const production = await store.load(name, { version: baseline.version });

@@ -1,5 +1,5 @@
 import type { Bucket, FunctionDefinition, StorageTrigger } from '../../src/index.js';
-import { defineFunction, isPolyfaasError, PolyfaasError } from '../../src/index.js';
+import { defineFunction, PolyfaasError } from '../../src/index.js';
 import type { LoadedModel } from '../../src/model/index.js';
 import { ModelStore } from '../../src/model/index.js';
 import { initBackend } from '../../src/tf/index.js';
@@ -7,6 +7,7 @@ import type { EpochRecord } from '../shared/checkpoint.js';
 import type { EvaluationReport } from '../shared/report.js';
 import { renderReportHtml } from '../shared/report.js';
 import { finishPromotion, readStoredReport, refusalReason, writeRefusal } from '../shared/promotion-gate.js';
+import { resolveBaseline } from '../shared/evaluation-baseline.js';
 import type { BaselineResult } from './baselines.js';
 import { predictTokens } from './predict-tokens.js';
 import { scoreProbabilities } from './score.js';
@@ -124,20 +125,10 @@ async function productionAccuracy(
   candidate: string,
   test: TextFeaturesManifest,
 ): Promise<{ version: string; accuracy: number } | undefined> {
-  let current: string;
-  try {
-    current = (await store.resolveAlias(name, alias)).version;
-  } catch (err) {
-    if (isPolyfaasError(err, 'NotFound')) return undefined;
-    throw err;
-  }
-  if (current === candidate) return undefined;
-  try {
-    const stored = JSON.parse(new TextDecoder().decode((await bucket.get(textReportKey(name, current, 'json'))).body)) as Partial<TextEvaluationReport>;
-    if (stored.testRunId === test.runId && stored.metrics) return { version: current, accuracy: stored.metrics.accuracy };
-  } catch (err) {
-    if (!isPolyfaasError(err, 'NotFound')) throw err;
-  }
+  const baseline = await resolveBaseline(store, bucket, { name, alias, candidate, testRunId: test.runId, reportJsonKey: (v) => textReportKey(name, v, 'json') });
+  if (!baseline) return undefined;
+  const current = baseline.version;
+  if (baseline.accuracy !== undefined) return { version: current, accuracy: baseline.accuracy };
   const production: LoadedModel = await store.load(name, { version: current });
   try {
     // Production may have its own vocabulary: encode the same test texts with it.
