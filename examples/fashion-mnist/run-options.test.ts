@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parseRunOptions, USAGE } from './run-options.js';
 
@@ -7,5 +8,11 @@ describe('npm start options', () => {
     expect(parseRunOptions([])).not.toHaveProperty('workers');
     expect(() => parseRunOptions(['--workers', '0'])).toThrow(/--workers must be an integer >= 1/);
     expect(USAGE).toContain('--workers <n>');
+  });
+
+  it('--full trains in two workers on a machine with two cores or more, unless --workers says otherwise', () => {
+    expect(parseRunOptions(['--full'])).toMatchObject(availableParallelism() > 1 ? { workers: 2 } : {});
+    expect(parseRunOptions(['--full', '--workers', '1'])).toMatchObject({ workers: 1 });
+    expect(parseRunOptions(['--full', '--workers', '3'])).toMatchObject({ workers: 3 });
   });
 });

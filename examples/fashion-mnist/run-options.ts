@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { PolyfaasError } from 'polyfaas';
 
@@ -25,12 +26,13 @@ Usage: npm start -- [options]
 
 Options:
   --exit           stop after evaluation and print the report as JSON on the last line of stdout
-  --full           train for the best accuracy (batch-norm CNN, 6 epochs, cosine learning rate)
-  --epochs <n>     epochs to train (default 2; --full: 6)
+  --full           train for the best accuracy (batch-norm CNN, 12 epochs of flipped images, cosine
+                   learning rate), data-parallel in 2 workers when the machine has 2 cores or more
+  --epochs <n>     epochs to train (default 2; --full: 12)
   --limit <n>      use only the first n images of each split
   --checkpoint-every <n>  checkpoint training every n steps (default 100); a killed run resumes from the last one
   --workers <n>    train data-parallel in n workers (averaging weights every round) and run the
-                   pipeline's invocations in n worker processes (default 1: one process, one trainer)
+                   pipeline's invocations in n worker processes (default 1; --full: 2 on 2+ cores)
   --port <n>       port to serve on (default 3000; 0 = any free port)
   --data-dir <d>   where the file buckets live (default .polyfaas/fashion-mnist)
   --fresh          delete the data directory first (re-ingest and retrain from scratch)
@@ -67,7 +69,8 @@ export function parseRunOptions(argv: string[]): RunOptions {
   const epochs = int('epochs', values.epochs, 1);
   const limit = int('limit', values.limit, 1);
   const checkpointEvery = int('checkpoint-every', values['checkpoint-every'], 1);
-  const workers = int('workers', values.workers, 1);
+  // --full spends the second core when there is one: two data-parallel workers train ~1.8x the samples/s.
+  const workers = int('workers', values.workers, 1) ?? (values.full && availableParallelism() > 1 ? 2 : undefined);
   return {
     exit: values.exit,
     full: values.full,
