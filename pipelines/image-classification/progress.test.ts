@@ -7,6 +7,21 @@ function fakeStream(isTTY: boolean) {
 }
 
 describe('createProgressBar', () => {
+  it('shows slow work per minute instead of 0/s', () => {
+    let now = 0;
+    const { chunks, stream } = fakeStream(true);
+    const bar = createProgressBar({ total: 113, label: 'train', stream, now: () => now, redrawMs: 0 });
+    now = 13_000;
+    bar.update(1);
+    expect(chunks.at(-1)).toContain(' 4.6/min ');
+    now = 20_000;
+    bar.update(40);
+    expect(chunks.at(-1)).toContain(' 2.0/s ');
+    now = 21_000;
+    bar.update(113);
+    expect(chunks.at(-1)).toContain(' 5.4/s ');
+  });
+
   it('redraws in place on a TTY, throttled, and ends the line on finish', () => {
     let now = 0;
     const { chunks, stream } = fakeStream(true);

@@ -66,7 +66,7 @@ export function createProgressBar(options: ProgressOptions): ProgressBar {
     const elapsed = (now() - started) / 1000;
     const rate = elapsed > 0 ? done / elapsed : 0;
     const eta = rate > 0 && done < total ? ` eta ${formatSeconds((total - done) / rate)}` : '';
-    const stats = `${(fraction * 100).toFixed(0).padStart(3)}% ${done}/${total} ${rate.toFixed(0)}/s ${formatSeconds(elapsed)}${eta}`;
+    const stats = `${(fraction * 100).toFixed(0).padStart(3)}% ${done}/${total} ${formatRate(rate)} ${formatSeconds(elapsed)}${eta}`;
     const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - label.length - stats.length - 4));
     return `${label}${formatBar(fraction, width)} ${stats}`;
   };
@@ -125,4 +125,11 @@ function formatSeconds(seconds: number): string {
   if (seconds < 60) return `${seconds.toFixed(1)}s`;
   const m = Math.floor(seconds / 60);
   return `${m}m${String(Math.round(seconds - m * 60)).padStart(2, '0')}s`;
+}
+
+/** Items per second; slow work (a data-parallel round every few seconds) per minute, so it never reads `0/s`. */
+function formatRate(perSecond: number): string {
+  if (perSecond >= 10) return `${perSecond.toFixed(0)}/s`;
+  if (perSecond >= 1) return `${perSecond.toFixed(1)}/s`;
+  return `${(perSecond * 60).toFixed(1)}/min`;
 }
