@@ -5,7 +5,7 @@ import type { CheckpointState } from '../shared/checkpoint.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import type { RunResult } from './jobs.js';
 import { checkpointPrefix, readJsonIfExists, reportKey, runResultKey, TRAIN_JOBS_PREFIX } from './jobs.js';
-import { ROUND_JOBS_PREFIX } from './round-jobs.js';
+import { readRoundJob, ROUND_JOBS_PREFIX } from './round-jobs.js';
 import type { LastError } from './last-error.js';
 import { readLastError } from './last-error.js';
 import { datasetManifestKey, DEFAULT_LAYOUT, featuresManifestKey } from './layout.js';
@@ -41,6 +41,8 @@ export interface RunStatus {
   jobs: number;
   /** Optimizer steps in the latest checkpoint, while training. */
   step?: number;
+  /** A data-parallel run's progress while training: the latest round with jobs (1-based) of the run's rounds. */
+  round?: { current: number; of: number };
   version?: string;
   accuracy?: number;
   /** Why it was (not) promoted or not evaluated. */
@@ -117,9 +119,15 @@ async function runStatuses(bucket: Bucket, model: string): Promise<{ status: Run
     const result = await readJsonIfExists<RunResult>(bucket, runResultKey(runId));
     if (!result) {
       const checkpoint = await readJsonIfExists<CheckpointState>(bucket, `${checkpointPrefix(runId)}state.json`);
-      const rounds = keys.some((k) => k.startsWith(ROUND_JOBS_PREFIX));
-      const status: RunStatus = checkpoint ? { ...base, stage: 'training', step: checkpoint.position.step } : { ...base, stage: rounds ? 'training' : 'planned' };
-      out.push({ status, pendingJob: keys.sort().at(-1) as string });
+      const latest = keys.sort().at(-1) as string;
+      const round = latest.startsWith(ROUND_JOBS_PREFIX) ? await roundOf(bucket, latest) : undefined;
+      const status: RunStatus = {
+        ...base,
+        stage: checkpoint || round ? 'training' : 'planned',
+        ...(checkpoint ? { step: checkpoint.position.step } : {}),
+        ...(round ? { round } : {}),
+      };
+      out.push({ status, pendingJob: latest });
       continue;
     }
     const report = await readJsonIfExists<StoredReport>(bucket, reportKey(model, result.version, 'json'));
@@ -129,6 +137,12 @@ async function runStatuses(bucket: Bucket, model: string): Promise<{ status: Run
     else out.push({ status: { ...base, ...version, stage: report.promoted ? 'promoted' : 'evaluated', accuracy: report.metrics.accuracy, reason: report.reason } });
   }
   return out;
+}
+
+/** Which round a data-parallel run's latest job is in; undefined for a job that is gone or not a round job (status never fails on one). */
+async function roundOf(bucket: Bucket, key: string): Promise<RunStatus['round']> {
+  const job = await readRoundJob(bucket, key).catch(() => undefined);
+  return job && Number.isInteger(job.plan.rounds) ? { current: job.round + 1, of: job.plan.rounds } : undefined;
 }
 
 async function production(bucket: Bucket, options: StatusFunctionOptions): Promise<string | null> {
