@@ -6,10 +6,10 @@ describe('demoTraining', () => {
     expect(demoTraining({ full: false })).toEqual({ epochs: 2 });
   });
 
-  it('--full trains the batch-norm CNN for 12 epochs of flipped images with a cosine rate after a warm-up epoch', () => {
+  it('--full trains the two-convs-per-block batch-norm CNN for 12 epochs of flipped and shifted images with a cosine rate after a warm-up epoch', () => {
     expect(demoTraining({ full: true })).toEqual(FULL_TRAINING);
     expect(FULL_TRAINING).toEqual({
-      epochs: 12, batchNorm: true, denseUnits: 256, dropout: 0.3, learningRate: 0.002, schedule: 'cosine', warmupEpochs: 1, augment: { flipProbability: 0.5 },
+      epochs: 12, batchNorm: true, convsPerBlock: 2, denseUnits: 256, dropout: 0.3, learningRate: 0.002, schedule: 'cosine', warmupEpochs: 1, augment: { flipProbability: 0.5, maxShift: 1 },
     });
   });
 
