@@ -3,7 +3,8 @@ import { PolyfaasError } from '../../src/index.js';
 import { chunkFileName } from '../shared/chunked-run.js';
 import type { BaselineToMeasure } from '../shared/evaluation-baseline.js';
 import type { FeaturesManifest } from './features-manifest.js';
-import { readJsonIfExists } from './jobs.js';
+import type { JobFileKind } from '../shared/job-file.js';
+import { readJobFile } from '../shared/job-file.js';
 
 /** Evaluation chunk jobs live here; writing one triggers the evaluate-chunk function. */
 export const EVALUATE_JOBS_PREFIX = 'jobs/evaluate/';
@@ -82,23 +83,33 @@ export function evaluationCurrentRunKey(model: string, version: string): string 
   return `${EVALUATIONS_PREFIX}${model}/${version}/current-run.json`;
 }
 
-/** Read and check an evaluation chunk job. @throws `InvalidArgument` for anything that is not one, `NotFound` if it is gone. */
+/** Evaluation chunk jobs as {@link readJobFile} checks them: every field a chunk reads, and the index inside the run. */
+const EVALUATE_CHUNK_JOB_KIND: JobFileKind<EvaluateChunkJob> = {
+  format: EVALUATE_CHUNK_JOB_FORMAT,
+  isJob: (job) => {
+    const test = job.test;
+    return (
+      [job.model, job.version, job.runId, job.modelsPrefix, job.alias, job.testRunId].every((v) => typeof v === 'string') &&
+      Number.isInteger(job.chunks) &&
+      Number.isInteger(job.index) &&
+      (job.index as number) >= 0 &&
+      (job.index as number) < (job.chunks as number) &&
+      Number.isInteger(job.testExamples) &&
+      typeof test === 'object' &&
+      test !== null &&
+      Array.isArray(test.shards) &&
+      Array.isArray(test.classes) &&
+      test.classes.length > 0 &&
+      test.classes.every((c) => typeof c === 'string') &&
+      Number.isInteger(test.count)
+    );
+  },
+  keyOf: (job) => evaluateChunkJobKey(job, job.index),
+};
+
+/** Read and check an evaluation chunk job. @throws `InvalidArgument` for anything that is not one where it is, `NotFound` if it is gone. */
 export async function readEvaluateChunkJob(bucket: Bucket, key: string): Promise<EvaluateChunkJob> {
-  const job = await readJsonIfExists<Partial<EvaluateChunkJob>>(bucket, key).catch((err: unknown) => {
-    if (err instanceof SyntaxError) throw new PolyfaasError('InvalidArgument', `${key} is not JSON`, { cause: err });
-    throw err;
-  });
+  const job = await readJobFile(bucket, key, EVALUATE_CHUNK_JOB_KIND);
   if (!job) throw new PolyfaasError('NotFound', `${key} does not exist`);
-  if (
-    job.format !== EVALUATE_CHUNK_JOB_FORMAT ||
-    typeof job.model !== 'string' ||
-    typeof job.version !== 'string' ||
-    typeof job.runId !== 'string' ||
-    !Number.isInteger(job.index) ||
-    !Number.isInteger(job.chunks) ||
-    !Array.isArray(job.test?.shards)
-  ) {
-    throw new PolyfaasError('InvalidArgument', `${key} is not a ${EVALUATE_CHUNK_JOB_FORMAT} object`);
-  }
-  return job as EvaluateChunkJob;
+  return job;
 }

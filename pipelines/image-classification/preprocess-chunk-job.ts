@@ -2,7 +2,8 @@ import type { Bucket } from '../../src/index.js';
 import { PolyfaasError } from '../../src/index.js';
 import type { EmbeddingsInfo } from './embeddings.js';
 import type { ExtractorRef } from './feature-extractor.js';
-import { readJsonIfExists } from './jobs.js';
+import type { JobFileKind } from '../shared/job-file.js';
+import { readJobFile } from '../shared/job-file.js';
 import { featuresSplitPrefix } from './layout.js';
 import type { ResolvedSettings } from './settings.js';
 import type { ShardOutcome, ManifestBase } from './split-plan.js';
@@ -72,15 +73,26 @@ export function chunkDoneKey(job: Pick<PreprocessChunkJob, 'dataset' | 'split' |
   return `${chunkDonePrefix(job)}chunk-${pad(index)}.json`;
 }
 
-/** Read and check a chunk job. @throws `InvalidArgument` for anything that is not one, `NotFound` if it is gone. */
+/** Preprocess chunk jobs as {@link readJobFile} checks them. */
+const CHUNK_JOB_KIND: JobFileKind<PreprocessChunkJob> = {
+  format: CHUNK_JOB_FORMAT,
+  isJob: (job) =>
+    typeof job.dataset === 'string' &&
+    typeof job.split === 'string' &&
+    typeof job.runId === 'string' &&
+    Number.isInteger(job.index) &&
+    Number.isInteger(job.offset) &&
+    Array.isArray(job.items) &&
+    typeof job.settings === 'object' &&
+    job.settings !== null &&
+    typeof job.base === 'object' &&
+    job.base !== null,
+  keyOf: (job) => chunkJobKey(job.dataset, job.split, job.runId, job.index),
+};
+
+/** Read and check a chunk job. @throws `InvalidArgument` for anything that is not one where it is, `NotFound` if it is gone. */
 export async function readChunkJob(bucket: Bucket, key: string): Promise<PreprocessChunkJob> {
-  const job = await readJsonIfExists<Partial<PreprocessChunkJob>>(bucket, key).catch((err: unknown) => {
-    if (err instanceof SyntaxError) throw new PolyfaasError('InvalidArgument', `${key} is not JSON`, { cause: err });
-    throw err;
-  });
+  const job = await readJobFile(bucket, key, CHUNK_JOB_KIND);
   if (!job) throw new PolyfaasError('NotFound', `${key} does not exist`);
-  if (job.format !== CHUNK_JOB_FORMAT || typeof job.runId !== 'string' || !Number.isInteger(job.index) || !Number.isInteger(job.offset) || !Array.isArray(job.items) || !job.settings || !job.base) {
-    throw new PolyfaasError('InvalidArgument', `${key} is not a ${CHUNK_JOB_FORMAT} object`);
-  }
-  return job as PreprocessChunkJob;
+  return job;
 }

@@ -4,7 +4,9 @@ import type { RoundPlan } from '../shared/round-shards.js';
 import { planRounds } from '../shared/round-shards.js';
 import type { RoundKeys } from '../shared/training-rounds.js';
 import type { TrainJob } from './jobs.js';
-import { readJsonIfExists, RUNS_PREFIX } from './jobs.js';
+import { RUNS_PREFIX } from './jobs.js';
+import type { JobFileKind } from '../shared/job-file.js';
+import { readJobFile } from '../shared/job-file.js';
 
 /** Round jobs of data-parallel runs live here; writing one triggers the train-shard function. */
 export const ROUND_JOBS_PREFIX = 'jobs/train-round/';
@@ -62,17 +64,24 @@ export function roundJobBody(run: TrainJob, plan: RoundPlan, round: number, work
   return JSON.stringify(job);
 }
 
-/** Read and check a round job. @throws `InvalidArgument` for anything that is not one. */
-export async function readRoundJob(bucket: Bucket, key: string): Promise<RoundJob | undefined> {
-  const job = await readJsonIfExists<Partial<RoundJob>>(bucket, key).catch((err: unknown) => {
-    if (err instanceof SyntaxError) throw new PolyfaasError('InvalidArgument', `${key} is not JSON`, { cause: err });
-    throw err;
-  });
-  if (job === undefined) return undefined;
-  if (job.format !== ROUND_JOB_FORMAT || typeof job.round !== 'number' || typeof job.worker !== 'number' || typeof job.seq !== 'number' || !job.plan || !job.run?.config) {
-    throw new PolyfaasError('InvalidArgument', `${key} is not a ${ROUND_JOB_FORMAT} object`);
-  }
-  return job as RoundJob;
+/** Round jobs as {@link readJobFile} checks them. */
+const ROUND_JOB_KIND: JobFileKind<RoundJob> = {
+  format: ROUND_JOB_FORMAT,
+  isJob: (job) =>
+    Number.isInteger(job.round) &&
+    Number.isInteger(job.worker) &&
+    Number.isInteger(job.seq) &&
+    typeof job.plan === 'object' &&
+    job.plan !== null &&
+    typeof job.run?.runId === 'string' &&
+    typeof job.run.config === 'object' &&
+    job.run.config !== null,
+  keyOf: (job) => roundKeys(job.run.runId).jobKey(job.round, job.worker, job.seq),
+};
+
+/** Read and check a round job. @throws `InvalidArgument` for anything that is not one where it is. */
+export function readRoundJob(bucket: Bucket, key: string): Promise<RoundJob | undefined> {
+  return readJobFile(bucket, key, ROUND_JOB_KIND);
 }
 
 /** The run, round and worker a done marker's key names, or undefined for any other key. */

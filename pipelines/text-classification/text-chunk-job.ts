@@ -2,7 +2,8 @@ import type { Bucket } from '../../src/index.js';
 import { PolyfaasError } from '../../src/index.js';
 import type { ChunkRunKeys } from '../shared/chunked-run.js';
 import { chunkFileName } from '../shared/chunked-run.js';
-import { readJsonIfExists } from '../shared/read-json.js';
+import type { JobFileKind } from '../shared/job-file.js';
+import { readJobFile } from '../shared/job-file.js';
 import type { TextDatasetManifest } from './text-dataset.js';
 import { TEXT_LAYOUT } from './text-layout.js';
 import type { TokenShardOutcome } from './text-split-features.js';
@@ -61,15 +62,23 @@ export function textChunkKeys(dataset: string, split: string, runId: string): Ch
   };
 }
 
-/** Read and check a chunk job. @throws `InvalidArgument` for anything that is not one, `NotFound` if it is gone. */
+/** Text chunk jobs as {@link readJobFile} checks them. */
+const TEXT_CHUNK_JOB_KIND: JobFileKind<TextChunkJob> = {
+  format: TEXT_CHUNK_JOB_FORMAT,
+  isJob: (job) =>
+    typeof job.dataset === 'string' &&
+    typeof job.split === 'string' &&
+    typeof job.runId === 'string' &&
+    Number.isInteger(job.index) &&
+    Number.isInteger(job.offset) &&
+    Array.isArray(job.parts) &&
+    typeof job.tokenizerKey === 'string',
+  keyOf: (job) => textChunkKeys(job.dataset, job.split, job.runId).jobKey(job.index),
+};
+
+/** Read and check a chunk job. @throws `InvalidArgument` for anything that is not one where it is, `NotFound` if it is gone. */
 export async function readTextChunkJob(bucket: Bucket, key: string): Promise<TextChunkJob> {
-  const job = await readJsonIfExists<Partial<TextChunkJob>>(bucket, key).catch((err: unknown) => {
-    if (err instanceof SyntaxError) throw new PolyfaasError('InvalidArgument', `${key} is not JSON`, { cause: err });
-    throw err;
-  });
+  const job = await readJobFile(bucket, key, TEXT_CHUNK_JOB_KIND);
   if (!job) throw new PolyfaasError('NotFound', `${key} does not exist`);
-  if (job.format !== TEXT_CHUNK_JOB_FORMAT || typeof job.runId !== 'string' || !Number.isInteger(job.index) || !Number.isInteger(job.offset) || !Array.isArray(job.parts) || typeof job.tokenizerKey !== 'string') {
-    throw new PolyfaasError('InvalidArgument', `${key} is not a ${TEXT_CHUNK_JOB_FORMAT} object`);
-  }
-  return job as TextChunkJob;
+  return job;
 }
