@@ -4,6 +4,7 @@ import type { EmbeddingsInfo } from './embeddings.js';
 import type { ExtractorRef } from './feature-extractor.js';
 import type { JobFileKind } from '../shared/job-file.js';
 import { readJobFile } from '../shared/job-file.js';
+import { hasChunkPlace } from '../shared/chunked-run.js';
 import { featuresSplitPrefix } from './layout.js';
 import type { ResolvedSettings } from './settings.js';
 import type { ShardOutcome, ManifestBase } from './split-plan.js';
@@ -77,11 +78,7 @@ export function chunkDoneKey(job: Pick<PreprocessChunkJob, 'dataset' | 'split' |
 const CHUNK_JOB_KIND: JobFileKind<PreprocessChunkJob> = {
   format: CHUNK_JOB_FORMAT,
   isJob: (job) =>
-    typeof job.dataset === 'string' &&
-    typeof job.split === 'string' &&
-    typeof job.runId === 'string' &&
-    Number.isInteger(job.index) &&
-    Number.isInteger(job.offset) &&
+    hasChunkPlace(job) &&
     Array.isArray(job.items) &&
     typeof job.settings === 'object' &&
     job.settings !== null &&

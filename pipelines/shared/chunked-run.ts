@@ -25,6 +25,11 @@ export function chunkItems(chunkSize: number, perShard: number): number {
   return Math.ceil(chunkSize / perShard) * perShard;
 }
 
+/** Where a split chunk job says it belongs (its dataset, split, run, index and offset), with the types a job reader needs. */
+export function hasChunkPlace(job: { dataset?: unknown; split?: unknown; runId?: unknown; index?: unknown; offset?: unknown }): boolean {
+  return typeof job.dataset === 'string' && typeof job.split === 'string' && typeof job.runId === 'string' && Number.isInteger(job.index) && Number.isInteger(job.offset);
+}
+
 /** Where a run's chunk objects live. */
 export interface ChunkRunKeys {
   /** Key of chunk `index`'s job (its write triggers the chunk invocation). */

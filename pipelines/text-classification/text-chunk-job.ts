@@ -1,7 +1,7 @@
 import type { Bucket } from '../../src/index.js';
 import { PolyfaasError } from '../../src/index.js';
 import type { ChunkRunKeys } from '../shared/chunked-run.js';
-import { chunkFileName } from '../shared/chunked-run.js';
+import { chunkFileName, hasChunkPlace } from '../shared/chunked-run.js';
 import type { JobFileKind } from '../shared/job-file.js';
 import { readJobFile } from '../shared/job-file.js';
 import type { TextDatasetManifest } from './text-dataset.js';
@@ -66,11 +66,7 @@ export function textChunkKeys(dataset: string, split: string, runId: string): Ch
 const TEXT_CHUNK_JOB_KIND: JobFileKind<TextChunkJob> = {
   format: TEXT_CHUNK_JOB_FORMAT,
   isJob: (job) =>
-    typeof job.dataset === 'string' &&
-    typeof job.split === 'string' &&
-    typeof job.runId === 'string' &&
-    Number.isInteger(job.index) &&
-    Number.isInteger(job.offset) &&
+    hasChunkPlace(job) &&
     Array.isArray(job.parts) &&
     typeof job.tokenizerKey === 'string',
   keyOf: (job) => textChunkKeys(job.dataset, job.split, job.runId).jobKey(job.index),
