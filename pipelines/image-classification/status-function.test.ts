@@ -21,12 +21,12 @@ describe('GET /status of a data-parallel run', () => {
     expect(s.pendingJobs).toEqual([keys.jobKey(2, 1, 0)]);
   });
 
-  it('still answers when the latest round job is not one', async () => {
+  it('still answers, as training without a round, when the latest round job is not one', async () => {
     const rt = await start();
     const bucket = rt.bucket('data');
     await bucket.put(roundKeys('r2').jobKey(0, 0, 0), 'not json');
     await rt.idle();
     const s = await status(rt);
-    expect(s.runs).toEqual([{ runId: 'r2', jobs: 1, stage: 'planned' }]);
+    expect(s.runs).toEqual([{ runId: 'r2', jobs: 1, stage: 'training' }]);
   });
 });

@@ -120,10 +120,12 @@ async function runStatuses(bucket: Bucket, model: string): Promise<{ status: Run
     if (!result) {
       const checkpoint = await readJsonIfExists<CheckpointState>(bucket, `${checkpointPrefix(runId)}state.json`);
       const latest = keys.sort().at(-1) as string;
-      const round = latest.startsWith(ROUND_JOBS_PREFIX) ? await roundOf(bucket, latest) : undefined;
+      const dataParallel = latest.startsWith(ROUND_JOBS_PREFIX);
+      const round = dataParallel ? await roundOf(bucket, latest) : undefined;
       const status: RunStatus = {
         ...base,
-        stage: checkpoint || round ? 'training' : 'planned',
+        // Round jobs exist only once a data-parallel run has started, readable or not.
+        stage: checkpoint || dataParallel ? 'training' : 'planned',
         ...(checkpoint ? { step: checkpoint.position.step } : {}),
         ...(round ? { round } : {}),
       };
