@@ -31,7 +31,7 @@ export { createBucket, DriverBucket } from './storage/portable.js';
 export { validateKey, validatePrefix, validateMetadata, MAX_KEY_BYTES } from './storage/keys.js';
 export { registerBucketScheme, registeredBucketSchemes } from './storage/url.js';
 export type { BucketOpener } from './storage/url.js';
-export type { BucketDriver, DriverPutOptions } from './storage/types.js';
+export type { BucketDriver, DriverPutOptions, FillingReader } from './storage/types.js';
 export { encodeCursor, decodeCursor } from './storage/cursor.js';
 export { assertSecureEndpoint } from './storage/secure-endpoint.js';
 export { createKeyValueStore, DriverKeyValueStore, isExpired, backoff } from './kv/portable.js';

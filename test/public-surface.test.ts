@@ -39,7 +39,7 @@ const EXPECTED: Record<string, string[]> = {
     'BucketKeyValueStore', 'BucketOpener', 'CronSchedule', 'DeadLetter', 'DeliveryFacts', 'DeliveryJournal',
     'DeliveryOptions', 'DirectInvocation', 'DriverBucket', 'DriverKeyValueStore', 'DriverKvPutOptions',
     'DriverPutOptions', 'ENVELOPE_METADATA_KEY', 'EncodeContext', 'EncodedHttpResponse', 'EnvelopeHeader',
-    'ErrorBody', 'EventDelivery', 'EventInput', 'EventOutcome', 'FunctionInstance', 'HandleHttpOptions', 'HttpResult',
+    'ErrorBody', 'EventDelivery', 'EventInput', 'EventOutcome', 'FillingReader', 'FunctionInstance', 'HandleHttpOptions', 'HttpResult',
     'HttpRouter', 'HttpTarget', 'InstanceOptions', 'InvocationListener', 'InvocationObserver',
     'InvocationObserverOptions', 'InvocationOptions', 'InvocationRecord', 'InvocationSlot', 'KV_BYTES_TAG',
     'KV_JSON_TAG', 'KeyValueDriver', 'KeyValueOpener', 'KvRecord', 'MAX_KEY_BYTES', 'MAX_KV_KEY_BYTES',

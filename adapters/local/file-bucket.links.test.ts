@@ -62,13 +62,16 @@ function expectRefused(err: PolyfaasError | undefined, key: string): void {
 }
 
 describe('FileBucket never follows symbolic links', () => {
-  it('refuses get, getStream and head through links to files and directories outside the root', async () => {
+  it('refuses get, getFilling, getStream and head through links to files and directories outside the root', async () => {
+    let calledBack = false;
     for (const key of LINKED_KEYS) {
       expectRefused(await failure(bucket.get(key)), key);
+      expectRefused(await failure(bucket.getFilling(key, () => void (calledBack = true))), key);
       expectRefused(await failure(bucket.getStream(key)), key);
       expectRefused(await failure(bucket.head(key)), key);
       expect(await bucket.exists(key).catch((e: PolyfaasError) => e.code)).toBe('Forbidden');
     }
+    expect(calledBack).toBe(false);
   });
 
   it('refuses put (plain and conditional) through links, leaving the outside files unchanged and nothing created', async () => {

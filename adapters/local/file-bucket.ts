@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PolyfaasError } from '../../src/index.js';
+import type { Bucket } from '../../src/index.js';
 import { DriverBucket, registerBucketScheme } from '../../src/adapter.js';
 import { FileDriver } from './file-driver.js';
 
@@ -55,8 +56,8 @@ export interface FileBucketOptions {
 export class FileBucket extends DriverBucket {
   /** Absolute path of the bucket's root directory (created on first write). */
   readonly root: string;
-  /** One `readFile` beats a 64 KiB-chunk read stream from the page cache (see `Bucket.wholeReadsFaster`). */
-  readonly wholeReadsFaster = true;
+  /** `get` in 1 MiB reads, calling back as each is in while the next is read (see `Bucket.getFilling`). */
+  declare readonly getFilling: NonNullable<Bucket['getFilling']>;
   /** A streamed put is the same temp file, hash and rename as a whole one, written chunk by chunk (see `Bucket.streamedPutsOverlap`). */
   readonly streamedPutsOverlap = true;
 

@@ -6,7 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BucketObject, BucketObjectStream, ErrorCode, ListPage, ObjectInfo } from '../../src/index.js';
-import type { BucketDriver, DriverPutOptions } from '../../src/adapter.js';
+import type { BucketDriver, DriverPutOptions, FillingReader } from '../../src/adapter.js';
 import { mapLimit, PolyfaasError } from '../../src/index.js';
 import { decodeCursor, encodeCursor } from '../../src/adapter.js';
 import { classifyFsError, errno, isMissing } from './fs-errors.js';
@@ -23,6 +23,9 @@ import { unlinkQuietlySync } from './small-file.js';
 import { walkKeys } from './file-walk.js';
 import type { TempBody } from './temp-body.js';
 import { writeTempBody } from './temp-body.js';
+
+/** `getFilling` reads this much per call: few enough calls to cost nothing, small enough to overlap the caller's work. */
+const FILLING_READ_BYTES = 1024 * 1024;
 
 /** Reads retry this many times while writers keep replacing the object, then fail with `Unavailable`. */
 const MAX_LOOKS = 10;
@@ -85,6 +88,35 @@ export class FileDriver implements BucketDriver {
       try {
         const bytes = await handle.readFile();
         return { ...toObjectInfo(key, entry), body: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+      } finally {
+        await handle.close();
+      }
+    });
+  }
+
+  /**
+   * `get` in 1 MiB reads into one buffer, the next read in flight on libuv's
+   * threads while `onBytes` works on what is in (see `Bucket.getFilling`).
+   */
+  async getFilling(key: string, onBytes: FillingReader): Promise<BucketObject> {
+    return this.guard('get', key, async () => {
+      const { handle, entry } = await this.openObject(key);
+      try {
+        // Not zero-filled: only bytes below `filled`, all read from the file, are ever handed on.
+        const object: BucketObject = { ...toObjectInfo(key, entry), body: new Uint8Array(Buffer.allocUnsafeSlow(entry.size).buffer, 0, entry.size) };
+        const { body, size } = object;
+        let filled = 0;
+        let reading = size > 0 ? handle.read(body, 0, Math.min(FILLING_READ_BYTES, size), 0) : undefined;
+        while (reading) {
+          const { bytesRead } = await reading;
+          // The handle pins the version `entry` describes: it cannot shrink under us unless edited in place by hand.
+          if (bytesRead === 0) throw new PolyfaasError('DataLoss', `${key} ended after ${filled} of its ${size} bytes: the file was cut while being read`);
+          filled += bytesRead;
+          reading = filled < size ? handle.read(body, filled, Math.min(FILLING_READ_BYTES, size - filled), filled) : undefined;
+          if (reading) await onBytes(object, filled);
+        }
+        await onBytes(object, filled);
+        return object;
       } finally {
         await handle.close();
       }

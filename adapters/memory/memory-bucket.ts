@@ -1,3 +1,4 @@
+import type { Bucket } from '../../src/index.js';
 import { DriverBucket, registerBucketScheme } from '../../src/adapter.js';
 import { MemoryDriver } from './memory-driver.js';
 import { registerKeyValueSchemes } from './memory-kv.js';
@@ -13,8 +14,8 @@ import { registerKeyValueSchemes } from './memory-kv.js';
  * ```
  */
 export class MemoryBucket extends DriverBucket {
-  /** `get` is one copy in memory; a stream adds a second (see `Bucket.wholeReadsFaster`). */
-  readonly wholeReadsFaster = true;
+  /** `get`, then one call back with the whole body in (see `Bucket.getFilling`). */
+  declare readonly getFilling: NonNullable<Bucket['getFilling']>;
 
   constructor(name = 'memory') {
     super(new MemoryDriver(`mem://${name}`));

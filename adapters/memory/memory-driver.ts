@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { BucketObject, BucketObjectStream, ListPage, ObjectInfo } from '../../src/index.js';
-import type { BucketDriver, DriverPutOptions } from '../../src/adapter.js';
+import type { BucketDriver, DriverPutOptions, FillingReader } from '../../src/adapter.js';
 import { PolyfaasError, readAll } from '../../src/index.js';
 import { decodeCursor, encodeCursor } from '../../src/adapter.js';
 
@@ -22,6 +22,13 @@ export class MemoryDriver implements BucketDriver {
   async get(key: string): Promise<BucketObject> {
     const stored = this.find(key);
     return { ...stored.info, body: copyOf(stored.body) };
+  }
+
+  /** `get` is one copy in memory, so the whole body is in at the first call (see `Bucket.getFilling`). */
+  async getFilling(key: string, onBytes: FillingReader): Promise<BucketObject> {
+    const object = await this.get(key);
+    await onBytes(object, object.size);
+    return object;
   }
 
   async getStream(key: string): Promise<BucketObjectStream> {

@@ -8,7 +8,7 @@ import { FileBucket } from '../../adapters/local/index.js';
 import { MemoryBucket } from '../../adapters/memory/index.js';
 import { PolyfaasError } from '../errors.js';
 import { readAll } from '../storage/body.js';
-import type { Bucket } from '../storage/types.js';
+import type { Bucket, FillingReader } from '../storage/types.js';
 import { ENVELOPE_METADATA_KEY, encryptedBucket, rewrap } from './encrypted-bucket.js';
 import { decodeHeader, encodeHeader, FIXED_HEADER_BYTES } from './envelope-header.js';
 import type { KeyEncryptionKey } from './key-encryption-key.js';
@@ -302,7 +302,7 @@ describe('envelope header format', () => {
   });
 });
 
-describe('encryptedBucket over a FileBucket: sealing overlaps the write', () => {
+describe('encryptedBucket over a FileBucket: sealing overlaps the write, opening overlaps the read', () => {
   const dirs: string[] = [];
   afterEach(async () => {
     for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
@@ -333,6 +333,33 @@ describe('encryptedBucket over a FileBucket: sealing overlaps the write', () => 
     // At or under 1 MiB there is nothing to overlap: one sealed buffer.
     await bucket.put('small', randomBytes(1024 * 1024));
     expect(spy.mock.calls.at(-1)?.[1]).toBeInstanceOf(Uint8Array);
+  });
+
+  it('opens segments as the file is read, before the read ends; damage anywhere is DataLoss', async () => {
+    const { inner, bucket } = await fileBuckets();
+    const plaintext = randomBytes(3 * 1024 * 1024 + 5);
+    await bucket.put('big', plaintext);
+    // Record, at each callback, how far the plaintext had been written back (the body's first bytes).
+    const original = inner.getFilling as NonNullable<Bucket['getFilling']>;
+    const calls: { filled: number; openedFirst: boolean }[] = [];
+    (inner as { getFilling: Bucket['getFilling'] }).getFilling = (key: string, onBytes: FillingReader) =>
+      original(key, async (object, filled) => {
+        await onBytes(object, filled);
+        calls.push({ filled, openedFirst: Buffer.from(object.body.subarray(0, 16)).equals(plaintext.subarray(0, 16)) });
+      });
+    expect(Buffer.from((await bucket.get('big')).body).equals(plaintext)).toBe(true);
+    expect(calls.length).toBeGreaterThan(2);
+    // The first segment was open after the first read, while the rest of the file was still to come.
+    expect(calls[0]).toEqual({ filled: 1024 * 1024, openedFirst: true });
+    const stored = await inner.get('big');
+    for (const at of [10, 2 * 1024 * 1024, stored.size - 3]) {
+      const damaged = Buffer.from(stored.body);
+      damaged[at] = (damaged[at] as number) ^ 1;
+      await inner.put('big', damaged, { metadata: stored.metadata });
+      expect(await codeOf(bucket.get('big')), `flip at ${at}`).toBe('DataLoss');
+    }
+    await inner.put('big', stored.body.subarray(0, stored.size - SEALED_SEGMENT_BYTES), { metadata: stored.metadata });
+    expect(await codeOf(bucket.get('big'))).toBe('DataLoss');
   });
 
   it('fails a read with DataLoss when a byte of a streamed-in object flips', async () => {

@@ -11,7 +11,7 @@ import { decodeHeader, encodeHeader, FORMAT_VERSION, NONCE_PREFIX_BYTES, SALT_BY
 import type { KeyEncryptionKey, Keyring, WrapContext } from './key-encryption-key.js';
 import { asKeyring } from './key-encryption-key.js';
 import type { SegmentKey } from './segment-stream.js';
-import { OpenStream, openBytes, openStreamInPlace, SealedChunks, SealStream, sealBytes } from './segment-stream.js';
+import { InPlaceOpener, OpenStream, openStreamInPlace, SealedChunks, SealStream, sealBytes } from './segment-stream.js';
 import { objectKey, plaintextSize } from './segments.js';
 
 /** The metadata entry holding an object's envelope header (base64url). Callers cannot set it. */
@@ -128,12 +128,7 @@ export class EncryptedBucket implements Bucket {
   }
 
   async get(key: string): Promise<BucketObject> {
-    if (this.inner.wholeReadsFaster) {
-      const stored = await this.inner.get(key);
-      const k = await this.segmentKey(key, stored);
-      const body = openBytes(k, stored.body);
-      return { ...this.plain(stored, body.byteLength), body };
-    }
+    if (this.inner.getFilling) return this.openWhileFilling(this.inner.getFilling, key);
     // Segments are opened as they arrive, while the store sends the rest, instead of after the whole transfer.
     const stored = await this.inner.getStream(key);
     let k: SegmentKey;
@@ -147,6 +142,22 @@ export class EncryptedBucket implements Bucket {
       stored.body.destroy();
       throw err;
     });
+    return { ...this.plain(stored, body.byteLength), body };
+  }
+
+  /**
+   * A local whole read, each segment opened in place as soon as the read is
+   * past it, while the bucket reads the next bytes: the data key is unwrapped
+   * during the first read, the last segment is all that is left at the end.
+   */
+  private async openWhileFilling(getFilling: NonNullable<Bucket['getFilling']>, key: string): Promise<BucketObject> {
+    let opening: Promise<InPlaceOpener> | undefined;
+    const stored = await getFilling(key, async (object, filled) => {
+      opening ??= this.segmentKey(key, object).then((k) => new InPlaceOpener(k, object.size, object.body));
+      (await opening).received(filled);
+    });
+    // getFilling calls back at least once, so `opening` is set (and settled) here.
+    const body = (await (opening as Promise<InPlaceOpener>)).finish();
     return { ...this.plain(stored, body.byteLength), body };
   }
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readAll } from '../storage/body.js';
-import { openBytes, openStreamInPlace, SealedChunks, sealBytes } from './segment-stream.js';
+import type { SegmentKey } from './segment-stream.js';
+import { InPlaceOpener, openStreamInPlace, SealedChunks, sealBytes } from './segment-stream.js';
 import { SEGMENT_BYTES } from './segments.js';
 
 const k = { key: randomBytes(32), noncePrefix: randomBytes(7) };
@@ -15,7 +16,14 @@ function amidGuards(sealed: Uint8Array): { whole: Buffer; body: Buffer } {
 
 const guardsIntact = (whole: Buffer) => whole.subarray(0, 100).every((b) => b === 0xee) && whole.subarray(whole.byteLength - 100).every((b) => b === 0xee);
 
-describe('openBytes (in place)', () => {
+/** A whole body opened in place at once. */
+function openBytes(key: SegmentKey, sealed: Uint8Array): Buffer {
+  const opener = new InPlaceOpener(key, sealed.byteLength, sealed);
+  opener.received(sealed.byteLength);
+  return opener.finish();
+}
+
+describe('InPlaceOpener over a whole body', () => {
   it('decrypts a body that sits at an offset inside a larger buffer, writing nothing outside it', () => {
     for (const size of [0, 1, SEGMENT_BYTES, 3 * SEGMENT_BYTES + 1234]) {
       const plaintext = randomBytes(size);

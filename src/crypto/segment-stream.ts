@@ -81,30 +81,11 @@ function segmentCount(plaintext: number): number {
 }
 
 /**
- * Open a whole stored body held in memory, decrypting in place: each verified
- * segment's plaintext is written over the bytes it came from (shifted down by
- * the tags before it), and the result is a view of `sealed`. `sealed` must be
- * the caller's to overwrite (what `Bucket.get` returns is). Any damage is
- * `DataLoss`, and then `sealed` holds a mix of plaintext and ciphertext.
- *
- * Why in place: a fresh output buffer the size of the object costs a page
- * fault per 4 KiB on first write, as much as the AES-GCM work itself for an
- * 8 MiB object on the bench machine; the stored buffer's pages are already
- * mapped. Only plaintext whose tag verified is ever written.
- */
-export function openBytes(k: SegmentKey, sealed: Uint8Array): Buffer {
-  const opener = new InPlaceOpener(k, sealed.byteLength, Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength));
-  opener.received(sealed.byteLength);
-  return opener.finish();
-}
-
-/**
  * Read a stored body of `storedSize` bytes from a stream into one buffer and
  * open it in place as it arrives: each segment is decrypted as soon as its last
  * byte is in, while the store (or the file system's threads) delivers the next,
- * instead of after the whole transfer. The result is the same as
- * `openBytes(k, await readAll(body, storedSize))`: one buffer, plaintext only
- * after every tag verified, `DataLoss` for a damaged, short or long body.
+ * instead of after the whole transfer: one buffer, plaintext only after every
+ * tag verified, `DataLoss` for a damaged, short or long body.
  */
 export async function openStreamInPlace(k: SegmentKey, body: AsyncIterable<Uint8Array | string>, storedSize: number): Promise<Buffer> {
   const opener = new InPlaceOpener(k, storedSize, Buffer.allocUnsafe(storedSize));
@@ -122,11 +103,20 @@ export async function openStreamInPlace(k: SegmentKey, body: AsyncIterable<Uint8
 
 /**
  * Decrypts a sealed body in place in its own buffer, segment by segment as its
- * bytes arrive. Segment i's plaintext lands at i * 64 KiB, below its own
- * ciphertext and before the next segment's, so writing it never touches bytes
- * still to be opened.
+ * bytes arrive: each verified segment's plaintext is written over the bytes it
+ * came from, shifted down by the tags before it. Segment i's plaintext lands at
+ * i * 64 KiB, below its own ciphertext and before the next segment's, so
+ * writing it never touches bytes still to be opened; only plaintext whose tag
+ * verified is ever written. After `DataLoss` the buffer holds a mix of
+ * plaintext and ciphertext.
+ *
+ * Why in place: a fresh output buffer the size of the object costs a page
+ * fault per 4 KiB on first write, as much as the AES-GCM work itself for an
+ * 8 MiB object on the bench machine; the stored buffer's pages are already
+ * mapped. The buffer must be the caller's to overwrite (what `Bucket.get` and
+ * `Bucket.getFilling` hand over is).
  */
-class InPlaceOpener {
+export class InPlaceOpener {
   private readonly size: number;
   /** Sealed offset of the next segment to open. */
   private opened = 0;
@@ -134,12 +124,15 @@ class InPlaceOpener {
   private written = 0;
   private index = 0;
 
+  /** Holds the sealed body as it arrives, and the plaintext once opened. */
+  readonly buffer: Buffer;
+
   constructor(
     private readonly k: SegmentKey,
     private readonly storedSize: number,
-    /** Holds the sealed body as it arrives, and the plaintext once opened. */
-    readonly buffer: Buffer,
+    buffer: Uint8Array,
   ) {
+    this.buffer = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     const size = plaintextSize(storedSize);
     if (size === undefined) throw new PolyfaasError('DataLoss', `Encrypted object has an impossible size (${storedSize} bytes): cut short or padded`);
     this.size = size;

@@ -9,8 +9,12 @@ import type { Bucket } from '../storage/types.js';
  */
 export function observeBucket(logicalName: string, bucket: Bucket, emit: (event: StorageEvent) => void): Bucket {
   const source = `polyfaas://buckets/${logicalName}`;
+  const getFilling = bucket.getFilling?.bind(bucket);
   return {
     name: bucket.name,
+    // What the bucket can do for wrappers stays visible through this one.
+    ...(getFilling ? { getFilling } : {}),
+    ...(bucket.streamedPutsOverlap ? { streamedPutsOverlap: true } : {}),
     get: (key) => bucket.get(key),
     getStream: (key) => bucket.getStream(key),
     head: (key) => bucket.head(key),

@@ -7,6 +7,7 @@ import type {
   BucketDriver,
   BucketObject,
   BucketObjectStream,
+  FillingReader,
   ListOptions,
   ListPage,
   ListPageOptions,
@@ -39,9 +40,18 @@ export function createBucket(driver: BucketDriver): Bucket {
  */
 export class DriverBucket implements Bucket {
   readonly name: string;
+  /** Present when the driver reads whole bodies progressively (see {@link Bucket.getFilling}). */
+  readonly getFilling?: (key: string, onBytes: FillingReader) => Promise<BucketObject>;
 
   constructor(private readonly driver: BucketDriver) {
     this.name = driver.name;
+    const getFilling = driver.getFilling?.bind(driver);
+    if (getFilling) {
+      this.getFilling = async (key, onBytes) => {
+        validateKey(key);
+        return this.call(`get ${key}`, () => getFilling(key, onBytes));
+      };
+    }
   }
 
   async get(key: string): Promise<BucketObject> {

@@ -61,6 +61,17 @@ export interface ListPage {
 }
 
 /**
+ * Called by {@link Bucket.getFilling} as an object's body fills: `object` is
+ * the object being read (its `body` already the final buffer, of `size`
+ * bytes), of which the first `filled` bytes are in. Called at least once, in
+ * order, the last time with `filled === object.size`. The callback may
+ * overwrite bytes below `filled` (the body is the caller's); the bucket only
+ * writes above it. An error it throws (or a promise it returns rejecting)
+ * fails the read with that error.
+ */
+export type FillingReader = (object: BucketObject, filled: number) => void | Promise<void>;
+
+/**
  * A bucket of objects: the one storage interface pipelines see.
  *
  * Every implementation sits behind the portable wrapper ({@link createBucket}), so
@@ -83,11 +94,14 @@ export interface Bucket {
    */
   get(key: string): Promise<BucketObject>;
   /**
-   * True when `get` is one local read (a file) that beats consuming
-   * `getStream`: wrappers that process whole bodies (`encryptedBucket`) then
-   * call `get`; otherwise they stream, so their work overlaps the transfer.
+   * Present on buckets whose whole read is local (a file, memory) and beats
+   * consuming `getStream`. Reads the object as `get` does, into one buffer,
+   * and calls `onBytes` each time more of it is in, the next read already
+   * under way: a wrapper that works on a body front to back
+   * (`encryptedBucket`) works on the first bytes while the rest is read,
+   * instead of after. See {@link FillingReader}.
    */
-  readonly wholeReadsFaster?: boolean;
+  readonly getFilling?: (key: string, onBytes: FillingReader) => Promise<BucketObject>;
   /**
    * True when `put` of a stream behaves as `put` of the same bytes whole (one
    * atomic write, the same etag and conditions, no multipart) and writes each
@@ -123,6 +137,8 @@ export interface BucketDriver {
   readonly name: string;
   get(key: string): Promise<BucketObject>;
   getStream(key: string): Promise<BucketObjectStream>;
+  /** Optional: see {@link Bucket.getFilling}. */
+  getFilling?(key: string, onBytes: FillingReader): Promise<BucketObject>;
   put(key: string, body: Uint8Array | Readable, options: DriverPutOptions): Promise<ObjectInfo>;
   head(key: string): Promise<ObjectInfo>;
   listPage(options: Required<Pick<ListPageOptions, 'prefix' | 'pageSize'>> & { cursor?: string }): Promise<ListPage>;
