@@ -1,8 +1,6 @@
 import type { FunctionDefinition, StorageTrigger } from '../../src/index.js';
 import { defineFunction, isPolyfaasError } from '../../src/index.js';
 import { ModelStore } from '../../src/model/index.js';
-import type { BackendName } from '../../src/tf/index.js';
-import { initBackend } from '../../src/tf/index.js';
 import { adoptSavedVersion } from '../shared/adopt-saved-version.js';
 import { Checkpointer } from '../shared/checkpoint.js';
 import { readFeaturesManifest } from './features-manifest.js';
@@ -17,6 +15,8 @@ import { prepareTraining } from './training-setup.js';
 import { trainWithCheckpoints } from '../shared/trainer.js';
 import type { TrainingProgress } from './training-progress.js';
 import { TrainingProgressPublisher, trainingProgressKey } from './training-progress.js';
+import type { TrainingInstanceState } from './training-function-base.js';
+import { trainingFunctionBase } from './training-function-base.js';
 
 /** Options for {@link createTrainFunction}. */
 export interface TrainFunctionOptions {
@@ -44,17 +44,11 @@ export type TrainOutcome =
  * Safe under at-least-once delivery: a finished run is recorded once, and
  * two invocations racing on one run cannot both advance its checkpoint.
  */
-export function createTrainFunction(options: TrainFunctionOptions): FunctionDefinition<StorageTrigger, { backend: BackendName }> {
+export function createTrainFunction(options: TrainFunctionOptions): FunctionDefinition<StorageTrigger, TrainingInstanceState> {
   return defineFunction({
     name: 'train',
-    trigger: { type: 'storage', bucket: options.bucket, prefix: TRAIN_JOBS_PREFIX, suffix: '.json' },
+    ...trainingFunctionBase(options.bucket, TRAIN_JOBS_PREFIX),
     timeoutMs: options.timeoutMs ?? 15 * 60_000,
-    memoryMb: 3008,
-    retries: 2,
-    init: async (ctx) => {
-      const info = await initBackend({ logger: (record) => ctx.log.info('tf backend', record) });
-      return { backend: info.name };
-    },
     handler: async (event, ctx): Promise<TrainOutcome> => {
       const bucket = ctx.bucket(options.bucket);
       const job = await readTrainJob(bucket, event.key);
@@ -74,7 +68,8 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
         return adopted;
       }
       const { config } = job;
-      const setup = await prepareTraining(bucket, manifest.manifest, config);
+      // A run continued on a warm instance keeps its training set.
+      const setup = await prepareTraining(bucket, manifest.manifest, config, ctx.state.datasets);
       const { data, model } = setup;
       try {
         const checkpointer = new Checkpointer(bucket, checkpointPrefix(job.runId));

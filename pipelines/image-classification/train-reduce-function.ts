@@ -1,8 +1,6 @@
 import type { Bucket, FunctionDefinition, StorageTrigger } from '../../src/index.js';
 import { defineFunction, isPolyfaasError } from '../../src/index.js';
 import { ModelStore } from '../../src/model/index.js';
-import type { BackendName } from '../../src/tf/index.js';
-import { initBackend } from '../../src/tf/index.js';
 import { adoptSavedVersion } from '../shared/adopt-saved-version.js';
 import type { CheckpointState } from '../shared/checkpoint.js';
 import { Checkpointer } from '../shared/checkpoint.js';
@@ -16,7 +14,9 @@ import type { RoundJob } from './round-jobs.js';
 import { parseDoneKey, readRoundJob, ROUND_DONE_PREFIX, roundJobBody, roundKeys, roundPrefixes } from './round-jobs.js';
 import type { SaveRunOutcome } from './save-run.js';
 import { saveRunModel } from './save-run.js';
-import { DatasetCache, prepareTraining } from './training-setup.js';
+import { prepareTraining } from './training-setup.js';
+import type { TrainingInstanceState } from './training-function-base.js';
+import { trainingFunctionBase } from './training-function-base.js';
 
 /** Options for {@link createTrainReduceFunction}. */
 export interface TrainReduceFunctionOptions {
@@ -39,17 +39,11 @@ export type TrainReduceOutcome = ReduceOutcome | SaveRunOutcome | { status: 'ski
  * reports are unchanged. Every step is idempotent, so redelivered or
  * concurrent markers reduce a round once.
  */
-export function createTrainReduceFunction(options: TrainReduceFunctionOptions): FunctionDefinition<StorageTrigger, { backend: BackendName; datasets: DatasetCache }> {
+export function createTrainReduceFunction(options: TrainReduceFunctionOptions): FunctionDefinition<StorageTrigger, TrainingInstanceState> {
   return defineFunction({
     name: 'train-reduce',
-    trigger: { type: 'storage', bucket: options.bucket, prefix: ROUND_DONE_PREFIX, suffix: '.json' },
+    ...trainingFunctionBase(options.bucket, ROUND_DONE_PREFIX),
     timeoutMs: 5 * 60_000,
-    memoryMb: 3008,
-    retries: 2,
-    init: async (ctx) => {
-      const info = await initBackend({ logger: (record) => ctx.log.info('tf backend', record) });
-      return { backend: info.name, datasets: new DatasetCache() };
-    },
     handler: async (event, ctx): Promise<TrainReduceOutcome> => {
       const bucket = ctx.bucket(options.bucket);
       const parsed = parseDoneKey(event.key);
@@ -96,7 +90,7 @@ function reportRound(hooks: PipelineHooks | undefined, runId: string, rounds: nu
 }
 
 /** Load the last round's average into the model and save it as the run's version (adopting one a crashed try saved). */
-async function finishRun(bucket: Bucket, job: RoundJob, model: CheckpointState, state: { backend: BackendName; datasets: DatasetCache }, modelsPrefix: string): Promise<SaveRunOutcome> {
+async function finishRun(bucket: Bucket, job: RoundJob, model: CheckpointState, state: TrainingInstanceState, modelsPrefix: string): Promise<SaveRunOutcome> {
   const { run } = job;
   const store = new ModelStore(bucket, { prefix: modelsPrefix });
   const finalModel = new Checkpointer(bucket, roundKeys(run.runId).modelPrefix(job.plan.rounds));

@@ -1,7 +1,5 @@
 import type { FunctionDefinition, StorageTrigger } from '../../src/index.js';
 import { defineFunction, isPolyfaasError } from '../../src/index.js';
-import type { BackendName } from '../../src/tf/index.js';
-import { initBackend } from '../../src/tf/index.js';
 import { roundRateScale } from '../shared/round-rate.js';
 import type { RoundShardOutcome } from '../shared/training-rounds.js';
 import { trainRoundShard } from '../shared/training-rounds.js';
@@ -9,9 +7,11 @@ import { readFeaturesManifest } from './features-manifest.js';
 import { runResultKey } from './jobs.js';
 import { readRoundJob, ROUND_JOBS_PREFIX, roundJobBody, roundKeys } from './round-jobs.js';
 import { putIfAbsent } from './shards.js';
-import { DatasetCache, prepareTraining } from './training-setup.js';
+import { prepareTraining } from './training-setup.js';
 import { scheduleOf } from './training-config.js';
 import { learningRateAt } from './learning-rate-schedule.js';
+import type { TrainingInstanceState } from './training-function-base.js';
+import { trainingFunctionBase } from './training-function-base.js';
 
 /** Options for {@link createTrainShardFunction}. */
 export interface TrainShardFunctionOptions {
@@ -30,17 +30,11 @@ export type TrainShardOutcome = (RoundShardOutcome & { runId: string }) | { stat
  * (see {@link trainRoundShard}); out of time, it checkpoints and writes its
  * own next job. A warm instance keeps the training set between rounds.
  */
-export function createTrainShardFunction(options: TrainShardFunctionOptions): FunctionDefinition<StorageTrigger, { backend: BackendName; datasets: DatasetCache }> {
+export function createTrainShardFunction(options: TrainShardFunctionOptions): FunctionDefinition<StorageTrigger, TrainingInstanceState> {
   return defineFunction({
     name: 'train-shard',
-    trigger: { type: 'storage', bucket: options.bucket, prefix: ROUND_JOBS_PREFIX, suffix: '.json' },
+    ...trainingFunctionBase(options.bucket, ROUND_JOBS_PREFIX),
     timeoutMs: options.timeoutMs ?? 15 * 60_000,
-    memoryMb: 3008,
-    retries: 2,
-    init: async (ctx) => {
-      const info = await initBackend({ logger: (record) => ctx.log.info('tf backend', record) });
-      return { backend: info.name, datasets: new DatasetCache() };
-    },
     handler: async (event, ctx): Promise<TrainShardOutcome> => {
       const bucket = ctx.bucket(options.bucket);
       const job = await readRoundJob(bucket, event.key);
