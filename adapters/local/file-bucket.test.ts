@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -116,6 +116,23 @@ describe('FileBucket layout', () => {
     const current = await bucket.head('seed/x.bin');
     await bucket.put('seed/x.bin', 'replaced', { ifMatch: current.etag, contentType: 'text/plain' });
     expect((await bucket.head('seed/x.bin')).contentType).toBe('text/plain');
+  });
+
+  it('answers PayloadTooLarge, naming getStream, for a whole read of a file past 2 GiB; the stream still reads it', async () => {
+    // Sparse: 3 GiB on paper, no blocks on disk.
+    await mkdir(path.join(dir, 'huge'), { recursive: true });
+    await writeFile(path.join(dir, 'huge', 'sparse.bin'), '');
+    await truncate(path.join(dir, 'huge', 'sparse.bin'), 3 * 2 ** 30);
+    for (const read of [() => bucket.get('huge/sparse.bin'), () => bucket.getFilling('huge/sparse.bin', () => undefined)]) {
+      const err = await read().then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(PolyfaasError);
+      expect((err as PolyfaasError).code).toBe('PayloadTooLarge');
+      expect((err as PolyfaasError).message).toContain('getStream');
+      expect((err as PolyfaasError).message).not.toContain(dir);
+    }
+    const stream = await bucket.getStream('huge/sparse.bin');
+    expect(stream.size).toBe(3 * 2 ** 30);
+    stream.body.destroy();
   });
 
   it('returns the same info from put, head, get and list', async () => {

@@ -27,6 +27,9 @@ import { writeTempBody } from './temp-body.js';
 /** `getFilling` reads this much per call: few enough calls to cost nothing, small enough to overlap the caller's work. */
 const FILLING_READ_BYTES = 1024 * 1024;
 
+/** The largest object `get` reads whole: `readFile`'s limit; larger ones are read with `getStream`. */
+const WHOLE_READ_MAX_BYTES = 2 ** 31 - 1;
+
 /** Reads retry this many times while writers keep replacing the object, then fail with `Unavailable`. */
 const MAX_LOOKS = 10;
 
@@ -86,6 +89,7 @@ export class FileDriver implements BucketDriver {
     return this.guard('get', key, async () => {
       const { handle, entry } = await this.openObject(key);
       try {
+        assertWholeReadable(key, entry.size);
         const bytes = await handle.readFile();
         return { ...toObjectInfo(key, entry), body: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
       } finally {
@@ -102,6 +106,7 @@ export class FileDriver implements BucketDriver {
     return this.guard('get', key, async () => {
       const { handle, entry } = await this.openObject(key);
       try {
+        assertWholeReadable(key, entry.size);
         // Not zero-filled: only bytes below `filled`, all read from the file, are ever handed on.
         const object: BucketObject = { ...toObjectInfo(key, entry), body: new Uint8Array(Buffer.allocUnsafeSlow(entry.size).buffer, 0, entry.size) };
         const { body, size } = object;
@@ -497,4 +502,10 @@ function sameVersion(a: BigIntStats, b: BigIntStats): boolean {
 /** Wait a little longer after each look that found the object changing (1, 2, 4, 4... ms). */
 function backoff(attempt: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.min(4, 2 ** (attempt - 1))));
+}
+
+function assertWholeReadable(key: string, size: number): void {
+  if (size > WHOLE_READ_MAX_BYTES) {
+    throw new PolyfaasError('PayloadTooLarge', `${key} is ${size} bytes, more than a whole read holds (${WHOLE_READ_MAX_BYTES}); read it with getStream`);
+  }
 }
