@@ -112,13 +112,19 @@ export class FileDriver implements BucketDriver {
         const { body, size } = object;
         let filled = 0;
         let reading = size > 0 ? handle.read(body, 0, Math.min(FILLING_READ_BYTES, size), 0) : undefined;
-        while (reading) {
-          const { bytesRead } = await reading;
-          // The handle pins the version `entry` describes: it cannot shrink under us unless edited in place by hand.
-          if (bytesRead === 0) throw new PolyfaasError('DataLoss', `${key} ended after ${filled} of its ${size} bytes: the file was cut while being read`);
-          filled += bytesRead;
-          reading = filled < size ? handle.read(body, filled, Math.min(FILLING_READ_BYTES, size - filled), filled) : undefined;
-          if (reading) await onBytes(object, filled);
+        try {
+          while (reading) {
+            const { bytesRead } = await reading;
+            // The handle pins the version `entry` describes: it cannot shrink under us unless edited in place by hand.
+            if (bytesRead === 0) throw new PolyfaasError('DataLoss', `${key} ended after ${filled} of its ${size} bytes: the file was cut while being read`);
+            filled += bytesRead;
+            reading = filled < size ? handle.read(body, filled, Math.min(FILLING_READ_BYTES, size - filled), filled) : undefined;
+            if (reading) await onBytes(object, filled);
+          }
+        } catch (err) {
+          // The reader refused while the next read was under way: let it land (or fail unheard) before the handle closes.
+          await reading?.catch(() => undefined);
+          throw err;
         }
         await onBytes(object, filled);
         return object;

@@ -362,6 +362,17 @@ describe('encryptedBucket over a FileBucket: sealing overlaps the write, opening
     expect(await codeOf(bucket.get('big'))).toBe('DataLoss');
   });
 
+  it('answers Internal, not a crash, over a bucket whose getFilling breaks its contract by never calling back', async () => {
+    const memory = new MemoryBucket();
+    const broken: Bucket = Object.assign(Object.create(memory) as Bucket, { getFilling: (key: string) => memory.get(key) });
+    const bucket = encryptedBucket(broken, localKey(generateLocalKey()));
+    await bucket.put('obj', 'secret');
+    const err = await bucket.get('obj').then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(PolyfaasError);
+    expect((err as PolyfaasError).code).toBe('Internal');
+    expect((err as PolyfaasError).message).toContain('without calling back');
+  });
+
   it('fails a read with DataLoss when a byte of a streamed-in object flips', async () => {
     const { inner, bucket } = await fileBuckets();
     await bucket.put('big', randomBytes(3 * 1024 * 1024));

@@ -156,8 +156,8 @@ export class EncryptedBucket implements Bucket {
       opening ??= this.segmentKey(key, object).then((k) => new InPlaceOpener(k, object.size, object.body));
       (await opening).received(filled);
     });
-    // getFilling calls back at least once, so `opening` is set (and settled) here.
-    const body = (await (opening as Promise<InPlaceOpener>)).finish();
+    if (!opening) throw new PolyfaasError('Internal', `${this.name}: get ${key}: the bucket's getFilling returned without calling back`);
+    const body = (await opening).finish();
     return { ...this.plain(stored, body.byteLength), body };
   }
 
