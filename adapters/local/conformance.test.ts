@@ -8,6 +8,6 @@ import { localHarness } from './test-support/runtime-harness.js';
 runBucketConformance('file', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'polyfaas-local-'));
   return { bucket: new FileBucket(dir), dispose: () => rm(dir, { recursive: true, force: true }) };
-});
+}, { getFilling: true });
 
 runRuntimeConformance('local (real HTTP)', localHarness);

@@ -2,6 +2,6 @@ import { runBucketConformance, runRuntimeConformance } from '../../src/testing/i
 import { memoryHarness } from '../../test/support/memory-harness.js';
 import { MemoryBucket } from './index.js';
 
-runBucketConformance('MemoryBucket', async () => ({ bucket: new MemoryBucket('conformance') }));
+runBucketConformance('MemoryBucket', async () => ({ bucket: new MemoryBucket('conformance') }), { getFilling: true });
 
 runRuntimeConformance('memory runtime', memoryHarness);

@@ -10,6 +10,8 @@ export interface BucketConformanceOptions {
   skipLargeObject?: boolean;
   /** Per-test timeout, ms. Default 60 s (emulators are slow). */
   timeoutMs?: number;
+  /** The bucket offers `getFilling` (a local whole read): its contract is checked too. Default false: it must not offer it. */
+  getFilling?: boolean;
 }
 
 /** Keys every driver must reject with `InvalidArgument`. */
@@ -162,37 +164,42 @@ export function runBucketConformance(
       });
     }
 
-    it('fills the body getFilling returns in order, as get reads it (buckets that offer getFilling)', async (ctx) => {
-      const getFilling = bucket.getFilling;
-      if (!getFilling) return ctx.skip();
-      const bytes = randomBytes(3 * 1024 * 1024 + 123);
-      const info = await bucket.put('filling/body.bin', bytes);
-      const seen: number[] = [];
-      let firstBody: Uint8Array | undefined;
-      const got = await getFilling('filling/body.bin', (object, filled) => {
-        firstBody ??= object.body;
-        expect(object.body).toBe(firstBody);
-        expect(object.size).toBe(bytes.byteLength);
-        expect(Buffer.from(object.body.subarray(0, filled)).equals(bytes.subarray(0, filled))).toBe(true);
-        seen.push(filled);
-      });
-      expect(got.body).toBe(firstBody);
-      expect(got.etag).toBe(info.etag);
-      expect(Buffer.from(got.body).equals(bytes)).toBe(true);
-      expect(seen.at(-1)).toBe(bytes.byteLength);
-      expect(seen.every((n, i) => i === 0 || n > (seen[i - 1] as number))).toBe(true);
-      // An empty object still calls back once.
-      await bucket.put('filling/empty', new Uint8Array());
-      const empty: number[] = [];
-      expect((await getFilling('filling/empty', (_o, filled) => void empty.push(filled))).size).toBe(0);
-      expect(empty).toEqual([0]);
-      await expectCode(getFilling('filling/missing', () => undefined), 'NotFound');
-      await expectCode(getFilling('../escape', () => undefined), 'InvalidArgument');
-      // A failing reader fails the read with its code, and the bucket stays usable.
-      const refused = new PolyfaasError('DataLoss', 'the reader refused these bytes');
-      await expectCode(getFilling('filling/body.bin', () => Promise.reject(refused)), 'DataLoss');
-      expect(Buffer.from((await bucket.get('filling/body.bin')).body).equals(bytes)).toBe(true);
+    it(options.getFilling ? 'offers getFilling, as declared' : 'offers no getFilling, as declared (wrappers stream it)', () => {
+      expect(typeof bucket.getFilling).toBe(options.getFilling ? 'function' : 'undefined');
     });
+
+    if (options.getFilling) {
+      it('fills the body getFilling returns in order, as get reads it', async () => {
+        const getFilling = bucket.getFilling as NonNullable<Bucket['getFilling']>;
+        const bytes = randomBytes(3 * 1024 * 1024 + 123);
+        const info = await bucket.put('filling/body.bin', bytes);
+        const seen: number[] = [];
+        let firstBody: Uint8Array | undefined;
+        const got = await getFilling('filling/body.bin', (object, filled) => {
+          firstBody ??= object.body;
+          expect(object.body).toBe(firstBody);
+          expect(object.size).toBe(bytes.byteLength);
+          expect(Buffer.from(object.body.subarray(0, filled)).equals(bytes.subarray(0, filled))).toBe(true);
+          seen.push(filled);
+        });
+        expect(got.body).toBe(firstBody);
+        expect(got.etag).toBe(info.etag);
+        expect(Buffer.from(got.body).equals(bytes)).toBe(true);
+        expect(seen.at(-1)).toBe(bytes.byteLength);
+        expect(seen.every((n, i) => i === 0 || n > (seen[i - 1] as number))).toBe(true);
+        // An empty object still calls back once.
+        await bucket.put('filling/empty', new Uint8Array());
+        const empty: number[] = [];
+        expect((await getFilling('filling/empty', (_o, filled) => void empty.push(filled))).size).toBe(0);
+        expect(empty).toEqual([0]);
+        await expectCode(getFilling('filling/missing', () => undefined), 'NotFound');
+        await expectCode(getFilling('../escape', () => undefined), 'InvalidArgument');
+        // A failing reader fails the read with its code, and the bucket stays usable.
+        const refused = new PolyfaasError('DataLoss', 'the reader refused these bytes');
+        await expectCode(getFilling('filling/body.bin', () => Promise.reject(refused)), 'DataLoss');
+        expect(Buffer.from((await bucket.get('filling/body.bin')).body).equals(bytes)).toBe(true);
+      });
+    }
 
     it('answers NotFound for missing objects on get, getStream and head', async () => {
       await expectCode(bucket.get('missing'), 'NotFound');
