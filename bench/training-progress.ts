@@ -24,7 +24,7 @@ import type { AppRuntime } from '../src/adapter.js';
 import { InvocationObserver } from '../src/adapter.js';
 import { createStorageEvent, createLogger } from '../src/index.js';
 import type { StorageEvent } from '../src/index.js';
-import { TrainingProgressPublisher } from '../pipelines/image-classification/training-progress.js';
+import { TrainingProgressPublisher } from '../pipelines/shared/training-progress.js';
 import { runStandalone } from './support/standalone.js';
 import { round } from './support/stats.js';
 import type { BenchOptions, BenchRow } from './support/types.js';

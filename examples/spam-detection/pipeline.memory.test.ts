@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryRuntime, MemoryBucket } from 'polyfaas/memory';
-import type { ClassifyResponse, TextEvaluationReport } from 'polyfaas/pipelines';
-import { textReportKey, uploadTexts } from 'polyfaas/pipelines';
+import type { ClassifyResponse, TextEvaluationReport, TrainingProgress } from 'polyfaas/pipelines';
+import { textReportKey, trainingProgressKey, uploadTexts } from 'polyfaas/pipelines';
 import { SPAM_DATASET, SPAM_TOKENIZER, spamApp } from './app.js';
 import { loadFixture, QUICK_TRAINING } from './fixture.js';
 
@@ -90,5 +90,13 @@ describe('spam detection on the memory runtime (every event delivered twice)', (
     expect(report.comparisons).toEqual([]);
     // The finished run cleared its checkpoint.
     expect((await keys(bucket, 'runs/')).filter((k) => k.includes('/checkpoint/'))).toEqual([]);
+    // Its progress, published across the invocations as the image pipeline does (what the console's Training page shows).
+    const runId = jobs[0]!.split('/')[2]!;
+    const progress = JSON.parse(new TextDecoder().decode((await bucket.get(trainingProgressKey(runId))).body)) as TrainingProgress;
+    expect(progress).toMatchObject({ format: 'polyfaas.train-progress/v1', runId, model: SPAM_DATASET, state: 'finished', version, etaSeconds: 0 });
+    expect(progress.history.map((h) => h.epoch)).toEqual([0, 1]);
+    expect(progress.step).toBe(progress.totalSteps);
+    expect(progress.points.length).toBeGreaterThan(1);
+    expect(progress.points.every((p, i) => i === 0 || p.step > progress.points[i - 1]!.step)).toBe(true);
   }, 300_000);
 });

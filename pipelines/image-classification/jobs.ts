@@ -1,11 +1,12 @@
 import type { Bucket } from '../../src/index.js';
 import { PolyfaasError } from '../../src/index.js';
 import type { ResolvedTrainingConfig } from './training-config.js';
+import { RUNS_PREFIX } from '../shared/runs.js';
 
 /** Training jobs live here; writing one triggers the train function. */
 export const TRAIN_JOBS_PREFIX = 'jobs/train/';
-/** Checkpoints and results of training runs. */
-export const RUNS_PREFIX = 'runs/';
+/** Checkpoints, results and progress of training runs. */
+export { RUNS_PREFIX };
 /** Evaluation reports, JSON and HTML. */
 export const REPORTS_PREFIX = 'reports/';
 

@@ -13,8 +13,8 @@ import { scheduleOf } from './training-config.js';
 import { learningRateAt } from './learning-rate-schedule.js';
 import { prepareTraining } from './training-setup.js';
 import { trainWithCheckpoints } from '../shared/trainer.js';
-import type { TrainingProgress } from './training-progress.js';
-import { TrainingProgressPublisher, trainingProgressKey } from './training-progress.js';
+import type { TrainingProgress } from '../shared/training-progress.js';
+import { TrainingProgressPublisher, trainingProgressKey } from '../shared/training-progress.js';
 import type { TrainingInstanceState } from './training-function-base.js';
 import { trainingFunctionBase } from './training-function-base.js';
 

@@ -1,4 +1,5 @@
 import { PolyfaasError } from '../../src/index.js';
+import { RUNS_PREFIX } from '../shared/runs.js';
 
 /** Where raw text records, features, jobs and runs live in the pipeline's bucket. */
 export const TEXT_LAYOUT = {
@@ -6,7 +7,7 @@ export const TEXT_LAYOUT = {
   features: 'features/',
   /** Train jobs of the text pipeline; separate from the image pipeline's so one bucket could hold both. */
   jobs: 'jobs/train-text/',
-  runs: 'runs/',
+  runs: RUNS_PREFIX,
 } as const;
 
 /** Name of the file an uploader writes last in a split's raw folder. */

@@ -9,6 +9,9 @@ import { Checkpointer } from '../shared/checkpoint.js';
 import type { EpochRecord } from '../shared/checkpoint.js';
 import { putIfAbsent } from '../shared/put-if-absent.js';
 import { trainWithCheckpoints } from '../shared/trainer.js';
+import { readJsonIfExists } from '../shared/read-json.js';
+import type { TrainingProgress } from '../shared/training-progress.js';
+import { TrainingProgressPublisher, trainingProgressKey } from '../shared/training-progress.js';
 import type { BatchProgress } from '../shared/trainer.js';
 import { runBaselines } from './baselines.js';
 import { readTextFeatures, loadTokenDataset } from './text-features.js';
@@ -68,6 +71,9 @@ export function createTextTrainFunction(options: TextTrainFunctionOptions): Func
       const { config } = job;
       const data = await loadTokenDataset(bucket, trainManifest, config.limit);
       const model = buildTextModel({ vocabSize: data.vocabSize, sequenceLength: data.length, numClasses: data.numClasses }, config);
+      // Published as the image pipeline does, so the console's Training page and anyone reading the bucket follow text runs too.
+      const previous = await readJsonIfExists<TrainingProgress>(bucket, trainingProgressKey(job.runId)).catch(() => undefined);
+      const progress = new TrainingProgressPublisher(bucket, log, { runId: job.runId, model: job.modelName, batchSize: config.batchSize, ...(previous ? { previous } : {}) });
       try {
         let result;
         try {
@@ -84,19 +90,28 @@ export function createTextTrainFunction(options: TextTrainFunctionOptions): Func
             ...(config.invocationBudgetMs !== undefined ? { budgetMs: config.invocationBudgetMs } : {}),
             learningRate: (epoch) => config.learningRate * config.learningRateDecay ** epoch,
             meta: { runId: job.runId },
-            ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+            onBatch: (p) => {
+              progress.batch(p);
+              options.onBatch?.(p);
+            },
             onResume: (p) => log.info('resuming training from checkpoint', { step: p.step, epoch: p.epoch }),
             onEpoch: (r) => {
+              progress.epoch(r);
               log.info('epoch done', { epoch: r.epoch + 1, epochs: config.epochs, loss: r.loss, accuracy: r.accuracy, seconds: r.seconds });
               options.onEpoch?.({ ...r, runId: job.runId, epochs: config.epochs });
             },
           });
         } catch (err) {
-          if (isPolyfaasError(err, 'PreconditionFailed')) return { status: 'skipped', runId: job.runId, reason: 'superseded by a concurrent invocation' };
+          if (isPolyfaasError(err, 'PreconditionFailed')) {
+            await progress.flush();
+            return { status: 'skipped', runId: job.runId, reason: 'superseded by a concurrent invocation' };
+          }
+          await progress.end('failed');
           throw err;
         }
         if (!result.finished) {
           const nextJob = textJobKey(job.runId, job.seq + 1);
+          await progress.end('continuing');
           await putIfAbsent(bucket, nextJob, JSON.stringify({ ...job, seq: job.seq + 1 }, null, 2), { contentType: 'application/json' });
           log.info('time budget used; continuing in a new invocation', { step: result.position.step, because: result.stoppedBecause });
           return { status: 'continued', runId: job.runId, nextJob, step: result.position.step };
@@ -128,6 +143,7 @@ export function createTextTrainFunction(options: TextTrainFunctionOptions): Func
           return { status: 'skipped', runId: job.runId, reason: 'run already finished' };
         }
         await checkpointer.clear();
+        await progress.end('finished', saved.version);
         log.info('training finished', { version: saved.version, accuracy: last?.accuracy });
         return { status: 'finished', runId: job.runId, version: saved.version };
       } finally {

@@ -2,9 +2,9 @@ import type { ServerResponse } from 'node:http';
 import type { StorageEvent } from '../../../src/index.js';
 import type { AppRuntime } from '../../../src/adapter.js';
 import { isPolyfaasError } from '../../../src/index.js';
-import { RUNS_PREFIX } from '../../../pipelines/image-classification/jobs.js';
-import type { TrainingProgress } from '../../../pipelines/image-classification/training-progress.js';
-import { PROGRESS_FILE } from '../../../pipelines/image-classification/training-progress.js';
+import { RUNS_PREFIX } from '../../../pipelines/shared/runs.js';
+import type { TrainingProgress } from '../../../pipelines/shared/training-progress.js';
+import { PROGRESS_FILE } from '../../../pipelines/shared/training-progress.js';
 import type { ConsoleEvents } from './event-stream.js';
 import { sendJson } from './respond.js';
 

@@ -1,7 +1,7 @@
 import type { Bucket, Logger } from '../../src/index.js';
-import type { EpochRecord } from '../shared/checkpoint.js';
-import { RUNS_PREFIX } from './jobs.js';
-import type { BatchProgress } from '../shared/trainer.js';
+import type { EpochRecord } from './checkpoint.js';
+import { RUNS_PREFIX } from './runs.js';
+import type { BatchProgress } from './trainer.js';
 
 /** Name of the progress object inside a run's folder. */
 export const PROGRESS_FILE = 'progress.json';
@@ -20,7 +20,7 @@ export interface ProgressPoint {
 
 /**
  * Where a training run stands, as `runs/<run-id>/progress.json` holds it. The
- * train function rewrites it while it trains (at most once per interval, and
+ * image and text train functions rewrite it while they train (at most once per interval, and
  * at every epoch end), so anything that can read the bucket — the local
  * console, a dashboard, `curl` on a signed URL — can follow a run.
  */
