@@ -20,9 +20,10 @@ export interface ProgressPoint {
 
 /**
  * Where a training run stands, as `runs/<run-id>/progress.json` holds it. The
- * image and text train functions rewrite it while they train (at most once per interval, and
- * at every epoch end), so anything that can read the bucket — the local
- * console, a dashboard, `curl` on a signed URL — can follow a run.
+ * image and text train functions rewrite it while they train (at most once
+ * per interval, and at every epoch end), so anything that can read the
+ * bucket — the local console, a dashboard, `curl` on a signed URL — can
+ * follow a run.
  */
 export interface TrainingProgress {
   format: 'polyfaas.train-progress/v1';
