@@ -3,6 +3,8 @@ import { createMemoryRuntime, MemoryBucket } from '../../adapters/memory/index.j
 import type { Bucket } from '../../src/index.js';
 import { PolyfaasError } from '../../src/index.js';
 import { createImageClassificationApp } from './app.js';
+import type { TrainingProgress } from '../shared/training-progress.js';
+import { trainingProgressKey } from '../shared/training-progress.js';
 import { RUNS_PREFIX } from './jobs.js';
 import { ROUND_DONE_PREFIX, ROUND_JOBS_PREFIX } from './round-jobs.js';
 import type { TrainingConfig } from './training-config.js';
@@ -81,6 +83,10 @@ describe('data-parallel training (training.workers = 2) on the memory runtime', 
     expect(await first.bucket.exists(`reports/toy/${first.version}.json`)).toBe(true);
     const res = await first.rt.http({ method: 'GET', path: '/status' });
     expect((await res.json<{ runs: { runId: string; jobs: number; version?: string }[] }>()).runs).toEqual([expect.objectContaining({ runId, jobs: 8, version: first.version })]);
+    // Progress as `train` publishes it, one step per reduced round: what the console's Training page shows.
+    const progress = JSON.parse(new TextDecoder().decode((await first.bucket.get(trainingProgressKey(runId))).body)) as TrainingProgress;
+    expect(progress).toMatchObject({ runId, model: 'toy', state: 'finished', version: first.version, step: 4, totalSteps: 4, etaSeconds: 0 });
+    expect(progress.points.map((p) => p.step)).toEqual([1, 2, 3, 4]);
     // The round checkpoints and markers go once the version is saved.
     expect(await keys(first.bucket, `${RUNS_PREFIX}${runId}/rounds/`)).toEqual([]);
     expect(await keys(first.bucket, ROUND_DONE_PREFIX)).toEqual([]);

@@ -1,4 +1,4 @@
-import type { Bucket, FunctionDefinition, StorageTrigger } from '../../src/index.js';
+import type { Bucket, FunctionDefinition, Logger, StorageTrigger } from '../../src/index.js';
 import { defineFunction, isPolyfaasError } from '../../src/index.js';
 import { ModelStore } from '../../src/model/index.js';
 import { adoptSavedVersion } from '../shared/adopt-saved-version.js';
@@ -6,6 +6,10 @@ import type { CheckpointState } from '../shared/checkpoint.js';
 import { Checkpointer } from '../shared/checkpoint.js';
 import type { ReduceOutcome } from '../shared/training-rounds.js';
 import { clearRounds, reduceRound } from '../shared/training-rounds.js';
+import { readJsonIfExists } from '../shared/read-json.js';
+import type { BatchProgress } from '../shared/trainer.js';
+import type { TrainingProgress } from '../shared/training-progress.js';
+import { TrainingProgressPublisher, trainingProgressKey } from '../shared/training-progress.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import type { PipelineHooks } from './hooks.js';
 import type { RunResult } from './jobs.js';
@@ -67,16 +71,26 @@ export function createTrainReduceFunction(options: TrainReduceFunctionOptions): 
         jobBody: (r, w) => roundJobBody(job.run, job.plan, r, w),
         log,
       });
-      if (outcome.status === 'reduced' && outcome.written) reportRound(options.hooks, runId, job.plan.rounds, outcome);
-      if (outcome.status !== 'reduced' || !outcome.final) return outcome;
+      let progress: TrainingProgressPublisher | undefined;
+      if (outcome.status === 'reduced' && outcome.written) {
+        reportRound(options.hooks, runId, job.plan.rounds, outcome);
+        progress = await publishRound(bucket, log, job, outcome);
+      }
+      if (outcome.status !== 'reduced' || !outcome.final) {
+        await progress?.flush();
+        return outcome;
+      }
       const saved = await finishRun(bucket, job, outcome.model, ctx.state, options.modelsPrefix ?? 'models/').catch(async (err: unknown) => {
         // A concurrent reducer of the last round finished first and cleared the rounds under this one.
         if (isPolyfaasError(err, 'NotFound') && (await bucket.exists(runResultKey(runId)))) return { status: 'skipped' as const, runId, reason: 'run already finished' };
         throw err;
       });
       if (saved.status === 'finished') {
+        await progress?.end('finished', saved.version);
         await clearRounds(bucket, roundPrefixes(runId));
         log.info('data-parallel training finished', { version: saved.version, rounds: job.plan.rounds, workers: job.plan.workers });
+      } else {
+        await progress?.flush();
       }
       return saved;
     },
@@ -84,9 +98,28 @@ export function createTrainReduceFunction(options: TrainReduceFunctionOptions): 
 }
 
 /** A reduced round as training progress: the rounds of the run are the batches of one epoch. */
-function reportRound(hooks: PipelineHooks | undefined, runId: string, rounds: number, outcome: Extract<ReduceOutcome, { status: 'reduced' }>): void {
+function roundProgress(rounds: number, outcome: Extract<ReduceOutcome, { status: 'reduced' }>): BatchProgress {
   const record = outcome.model.history.at(-1);
-  hooks?.onTrainBatch?.({ runId, epoch: 0, epochs: 1, batch: outcome.round + 1, batchesPerEpoch: rounds, step: outcome.round + 1, loss: record?.loss ?? 0, accuracy: record?.accuracy ?? 0 });
+  return { epoch: 0, epochs: 1, batch: outcome.round + 1, batchesPerEpoch: rounds, step: outcome.round + 1, loss: record?.loss ?? 0, accuracy: record?.accuracy ?? 0 };
+}
+
+/**
+ * Publish the run's progress after a reduced round, as `train` does after its
+ * batches (`runs/<run-id>/progress.json`), continuing the curves the earlier
+ * rounds' reducers wrote. Returns the publisher, whose write may still be in
+ * flight.
+ */
+async function publishRound(bucket: Bucket, log: Logger, job: RoundJob, outcome: Extract<ReduceOutcome, { status: 'reduced' }>): Promise<TrainingProgressPublisher> {
+  const { run, plan } = job;
+  const previous = await readJsonIfExists<TrainingProgress>(bucket, trainingProgressKey(run.runId)).catch(() => undefined);
+  // One step is one round: every worker's examples of it.
+  const progress = new TrainingProgressPublisher(bucket, log, { runId: run.runId, model: run.modelName, batchSize: plan.workers * plan.examplesPerRound, ...(previous ? { previous } : {}) });
+  progress.batch(roundProgress(plan.rounds, outcome));
+  return progress;
+}
+
+function reportRound(hooks: PipelineHooks | undefined, runId: string, rounds: number, outcome: Extract<ReduceOutcome, { status: 'reduced' }>): void {
+  hooks?.onTrainBatch?.({ ...roundProgress(rounds, outcome), runId });
 }
 
 /** Load the last round's average into the model and save it as the run's version (adopting one a crashed try saved). */

@@ -70,10 +70,13 @@ describe('TrainingProgressPublisher', () => {
     expect(stored.points.at(-1)?.step).toBe(MAX_PROGRESS_POINTS + 50);
     expect(stored.history).toEqual([{ epoch: 0, loss: 0.5, accuracy: 0.7, seconds: 3 }]);
     const second = new TrainingProgressPublisher(bucket, log, { runId: 'r1', model: 'm', batchSize: 1, everyMs: 0, previous: stored, now: () => now });
+    now += 20;
     second.batch(batch(MAX_PROGRESS_POINTS + 51, 1));
     await second.flush();
     const resumed = await read(bucket);
     expect(resumed.state).toBe('training');
+    // The rate spans the hand-over: one step in the 20 ms since the last published point.
+    expect(resumed.samplesPerSecond).toBe(50);
     expect(resumed.history).toHaveLength(1);
     expect(resumed.points.at(-1)?.step).toBe(MAX_PROGRESS_POINTS + 51);
   });

@@ -111,6 +111,9 @@ export class TrainingProgressPublisher {
       points: [...(prev?.points ?? [])],
       history: [...(prev?.history ?? [])],
     };
+    // The rate continues from the last published point, so a run resumed in a new invocation shows it at once.
+    const last = prev?.points.at(-1);
+    if (last) this.rateMark = { step: last.step, time: last.time };
   }
 
   /** The progress as it stands (a copy). */
