@@ -6,15 +6,14 @@ import { Checkpointer } from '../shared/checkpoint.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import type { PipelineHooks } from './hooks.js';
 import type { RunResult } from './jobs.js';
-import { checkpointPrefix, readJsonIfExists, readTrainJob, runResultKey, TRAIN_JOBS_PREFIX, trainJobKey } from './jobs.js';
+import { checkpointPrefix, readTrainJob, runResultKey, TRAIN_JOBS_PREFIX, trainJobKey } from './jobs.js';
 import { putIfAbsent } from './shards.js';
 import { saveRunModel } from './save-run.js';
 import { scheduleOf } from './training-config.js';
 import { learningRateAt } from './learning-rate-schedule.js';
 import { prepareTraining } from './training-setup.js';
 import { trainWithCheckpoints } from '../shared/trainer.js';
-import type { TrainingProgress } from '../shared/training-progress.js';
-import { TrainingProgressPublisher, trainingProgressKey } from '../shared/training-progress.js';
+import { TrainingProgressPublisher } from '../shared/training-progress.js';
 import type { TrainingInstanceState } from './training-function-base.js';
 import { trainingFunctionBase } from './training-function-base.js';
 
@@ -73,8 +72,7 @@ export function createTrainFunction(options: TrainFunctionOptions): FunctionDefi
       const { data, model } = setup;
       try {
         const checkpointer = new Checkpointer(bucket, checkpointPrefix(job.runId));
-        const previous = await readJsonIfExists<TrainingProgress>(bucket, trainingProgressKey(job.runId)).catch(() => undefined);
-        const progress = new TrainingProgressPublisher(bucket, log, { runId: job.runId, model: job.modelName, batchSize: config.batchSize, ...(previous ? { previous } : {}) });
+        const progress = await TrainingProgressPublisher.resume(bucket, log, { runId: job.runId, model: job.modelName, batchSize: config.batchSize });
         const started = Date.now();
         let result;
         try {

@@ -6,10 +6,8 @@ import type { CheckpointState } from '../shared/checkpoint.js';
 import { Checkpointer } from '../shared/checkpoint.js';
 import type { ReduceOutcome } from '../shared/training-rounds.js';
 import { clearRounds, reduceRound } from '../shared/training-rounds.js';
-import { readJsonIfExists } from '../shared/read-json.js';
 import type { BatchProgress } from '../shared/trainer.js';
-import type { TrainingProgress } from '../shared/training-progress.js';
-import { TrainingProgressPublisher, trainingProgressKey } from '../shared/training-progress.js';
+import { TrainingProgressPublisher } from '../shared/training-progress.js';
 import { readFeaturesManifest } from './features-manifest.js';
 import type { PipelineHooks } from './hooks.js';
 import type { RunResult } from './jobs.js';
@@ -111,9 +109,8 @@ function roundProgress(rounds: number, outcome: Extract<ReduceOutcome, { status:
  */
 async function publishRound(bucket: Bucket, log: Logger, job: RoundJob, outcome: Extract<ReduceOutcome, { status: 'reduced' }>): Promise<TrainingProgressPublisher> {
   const { run, plan } = job;
-  const previous = await readJsonIfExists<TrainingProgress>(bucket, trainingProgressKey(run.runId)).catch(() => undefined);
   // One step is one round: every worker's examples of it.
-  const progress = new TrainingProgressPublisher(bucket, log, { runId: run.runId, model: run.modelName, batchSize: plan.workers * plan.examplesPerRound, ...(previous ? { previous } : {}) });
+  const progress = await TrainingProgressPublisher.resume(bucket, log, { runId: run.runId, model: run.modelName, batchSize: plan.workers * plan.examplesPerRound });
   progress.batch(roundProgress(plan.rounds, outcome));
   return progress;
 }

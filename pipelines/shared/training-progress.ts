@@ -1,5 +1,6 @@
 import type { Bucket, Logger } from '../../src/index.js';
 import type { EpochRecord } from './checkpoint.js';
+import { readJsonIfExists } from './read-json.js';
 import { RUNS_PREFIX } from './runs.js';
 import type { BatchProgress } from './trainer.js';
 
@@ -116,6 +117,17 @@ export class TrainingProgressPublisher {
     if (last) this.rateMark = { step: last.step, time: last.time };
   }
 
+  /**
+   * A publisher for `options.runId` that continues what an earlier invocation
+   * of the same run published (its curves, history and rate), or starts fresh
+   * when there is nothing readable.
+   */
+  static async resume(bucket: Bucket, log: Logger, options: Omit<ProgressPublisherOptions, 'previous'>): Promise<TrainingProgressPublisher> {
+    // Progress is for people watching: an unreadable object starts fresh rather than failing the run.
+    const previous = await readJsonIfExists<TrainingProgress>(bucket, trainingProgressKey(options.runId)).catch(() => undefined);
+    return new TrainingProgressPublisher(bucket, log, { ...options, ...(previous ? { previous } : {}) });
+  }
+
   /** The progress as it stands (a copy). */
   get snapshot(): TrainingProgress {
     return { ...this.doc, points: [...this.doc.points], history: [...this.doc.history] };
@@ -201,3 +213,4 @@ export class TrainingProgressPublisher {
       });
   }
 }
+

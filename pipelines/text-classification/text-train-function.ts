@@ -9,9 +9,7 @@ import { Checkpointer } from '../shared/checkpoint.js';
 import type { EpochRecord } from '../shared/checkpoint.js';
 import { putIfAbsent } from '../shared/put-if-absent.js';
 import { trainWithCheckpoints } from '../shared/trainer.js';
-import { readJsonIfExists } from '../shared/read-json.js';
-import type { TrainingProgress } from '../shared/training-progress.js';
-import { TrainingProgressPublisher, trainingProgressKey } from '../shared/training-progress.js';
+import { TrainingProgressPublisher } from '../shared/training-progress.js';
 import type { BatchProgress } from '../shared/trainer.js';
 import { runBaselines } from './baselines.js';
 import { readTextFeatures, loadTokenDataset } from './text-features.js';
@@ -72,8 +70,7 @@ export function createTextTrainFunction(options: TextTrainFunctionOptions): Func
       const data = await loadTokenDataset(bucket, trainManifest, config.limit);
       const model = buildTextModel({ vocabSize: data.vocabSize, sequenceLength: data.length, numClasses: data.numClasses }, config);
       // Published as the image pipeline does, so the console's Training page and anyone reading the bucket follow text runs too.
-      const previous = await readJsonIfExists<TrainingProgress>(bucket, trainingProgressKey(job.runId)).catch(() => undefined);
-      const progress = new TrainingProgressPublisher(bucket, log, { runId: job.runId, model: job.modelName, batchSize: config.batchSize, ...(previous ? { previous } : {}) });
+      const progress = await TrainingProgressPublisher.resume(bucket, log, { runId: job.runId, model: job.modelName, batchSize: config.batchSize });
       try {
         let result;
         try {
