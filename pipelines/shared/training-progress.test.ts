@@ -81,6 +81,38 @@ describe('TrainingProgressPublisher', () => {
     expect(resumed.points.at(-1)?.step).toBe(MAX_PROGRESS_POINTS + 51);
   });
 
+  it('resumes a run from its stored progress, and starts fresh from a foreign, damaged or forged one', async () => {
+    const bucket = new MemoryBucket('p');
+    let now = 1000;
+    const first = new TrainingProgressPublisher(bucket, log, { runId: 'r1', model: 'm', batchSize: 1, everyMs: 0, now: () => now });
+    first.batch(batch(1));
+    first.epoch({ epoch: 0, loss: 0.5, accuracy: 0.7, seconds: 3 });
+    await first.end('continuing');
+    const resumed = await TrainingProgressPublisher.resume(bucket, log, { runId: 'r1', model: 'm', batchSize: 1, now: () => now });
+    expect(resumed.snapshot).toMatchObject({ step: 1, state: 'training', history: [{ epoch: 0 }] });
+    const stored = await read(bucket);
+    const forged: unknown[] = [
+      'not json',
+      null,
+      [],
+      { ...stored, runId: 'other' },
+      { ...stored, format: 'v0' },
+      { ...stored, points: 'x' },
+      { ...stored, points: [{ step: 'a' }] },
+      { ...stored, points: Array.from({ length: MAX_PROGRESS_POINTS + 1 }, (_, i) => ({ step: i, loss: 0, accuracy: 0, time: i })) },
+      { ...stored, history: [null] },
+      { ...stored, step: '1' },
+    ];
+    for (const doc of forged) {
+      await bucket.put(trainingProgressKey('r1'), typeof doc === 'string' ? doc : JSON.stringify(doc));
+      const fresh = await TrainingProgressPublisher.resume(bucket, log, { runId: 'r1', model: 'm', batchSize: 1, now: () => now });
+      expect(fresh.snapshot, JSON.stringify(doc).slice(0, 60)).toMatchObject({ step: 0, points: [], history: [] });
+      now += 10;
+      fresh.batch(batch(2));
+      await fresh.flush();
+    }
+  });
+
   it('logs a failed write and goes on', async () => {
     const bucket = new MemoryBucket('p');
     const warnings: string[] = [];

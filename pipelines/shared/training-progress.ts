@@ -124,7 +124,8 @@ export class TrainingProgressPublisher {
    */
   static async resume(bucket: Bucket, log: Logger, options: Omit<ProgressPublisherOptions, 'previous'>): Promise<TrainingProgressPublisher> {
     // Progress is for people watching: an unreadable object starts fresh rather than failing the run.
-    const previous = await readJsonIfExists<TrainingProgress>(bucket, trainingProgressKey(options.runId)).catch(() => undefined);
+    const stored = await readJsonIfExists<unknown>(bucket, trainingProgressKey(options.runId)).catch(() => undefined);
+    const previous = isTrainingProgress(stored, options.runId) ? stored : undefined;
     return new TrainingProgressPublisher(bucket, log, { ...options, ...(previous ? { previous } : {}) });
   }
 
@@ -214,3 +215,24 @@ export class TrainingProgressPublisher {
   }
 }
 
+/**
+ * Whether a stored object is a run's progress in the shape this module writes
+ * (and, with `runId`, that run's): anyone who can write the bucket can put
+ * anything at a progress key, and readers should neither crash nor draw it.
+ */
+function isTrainingProgress(doc: unknown, runId?: string): doc is TrainingProgress {
+  if (typeof doc !== 'object' || doc === null) return false;
+  const d = doc as Partial<Record<keyof TrainingProgress, unknown>>;
+  const numbers = (o: unknown, keys: readonly string[]) => typeof o === 'object' && o !== null && keys.every((k) => Number.isFinite((o as Record<string, unknown>)[k]));
+  return (
+    d.format === 'polyfaas.train-progress/v1' &&
+    typeof d.runId === 'string' &&
+    (runId === undefined || d.runId === runId) &&
+    ['step', 'totalSteps', 'epoch', 'epochs', 'batch', 'batchesPerEpoch', 'loss', 'accuracy'].every((k) => Number.isFinite(d[k as keyof TrainingProgress])) &&
+    Array.isArray(d.points) &&
+    d.points.length <= MAX_PROGRESS_POINTS &&
+    d.points.every((p) => numbers(p, ['step', 'loss', 'accuracy', 'time'])) &&
+    Array.isArray(d.history) &&
+    d.history.every((h) => numbers(h, ['epoch', 'loss', 'accuracy', 'seconds']))
+  );
+}
